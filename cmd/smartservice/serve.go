@@ -1,0 +1,62 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"net"
+	"strings"
+
+	"smartservice/internal/app"
+	"smartservice/internal/config"
+	"smartservice/internal/demo"
+)
+
+func serveCommand(fs *flag.FlagSet) func(ctx context.Context, e *env) error {
+	load := config.Register(fs)
+	withDemo := fs.Bool("demo", false, "load the demo office into an empty database and print its accounts")
+	return func(ctx context.Context, e *env) error {
+		if len(e.args) > 0 {
+			return usageError{fmt.Sprintf("unexpected argument %q", e.args[0])}
+		}
+		cfg, err := load(e.getenv)
+		if err != nil {
+			return usageError{err.Error()}
+		}
+		logger := newLogger(cfg.LogFormat, cfg.LogLevel, e.stderr)
+		a, err := app.New(ctx, cfg, logger, app.Options{})
+		if err != nil {
+			return err
+		}
+		if *withDemo {
+			sum, err := demo.Load(ctx, a.DB, a.Users)
+			switch {
+			case errors.Is(err, demo.ErrNotEmpty):
+				logger.Info("demo office not loaded: the database already holds data")
+			case err != nil:
+				a.Close()
+				return err
+			default:
+				printDemo(e, cfg, sum)
+			}
+		}
+		ln, err := net.Listen("tcp", cfg.Addr)
+		if err != nil {
+			a.Close()
+			return fmt.Errorf("listen on %s (option SMARTSERVICE_ADDR): %w", cfg.Addr, err)
+		}
+		return a.Serve(ctx, ln)
+	}
+}
+
+func printDemo(e *env, cfg *config.Config, sum *demo.Summary) {
+	var b strings.Builder
+	fmt.Fprintf(&b, "\nDemo office loaded. Open %s\n", cfg.BaseURL)
+	fmt.Fprintf(&b, "Departments:")
+	for _, d := range sum.Departments {
+		fmt.Fprintf(&b, " %s", d.Code)
+	}
+	b.WriteString("\n\n")
+	fmt.Fprint(e.stdout, b.String())
+}

@@ -1,0 +1,157 @@
+// Package app is the composition root: it builds every part of Smart Service from a
+// Config (database, job queue, domain stores, web face), runs the server and stops
+// it gracefully. cmd/smartservice and the browser tests both start the server here,
+// so tests run exactly what production runs.
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+
+	"smartservice/internal/config"
+	"smartservice/internal/db"
+	"smartservice/internal/i18n"
+	"smartservice/internal/jobs"
+	"smartservice/internal/users"
+	"smartservice/internal/web"
+)
+
+// Version is the build's version, set with -ldflags "-X smartservice/internal/app.Version=…".
+var Version = "dev"
+
+// App is one running Smart Service process.
+type App struct {
+	Config  *config.Config
+	Logger  *slog.Logger
+	DB      *db.DB
+	Jobs    *jobs.Client
+	Users   *users.Store
+	Catalog *i18n.Catalog
+	Web     *web.Server
+	Metrics *prometheus.Registry
+}
+
+// Options adjust New for tests and tools.
+type Options struct {
+	// Jobs overrides the job client's options (tests shorten poll intervals).
+	Jobs jobs.Options
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+}
+
+// OpenDB opens and migrates the configured database; the CLI commands use it alone.
+func OpenDB(ctx context.Context, cfg *config.Config, logger *slog.Logger) (*db.DB, error) {
+	d, err := db.Open(ctx, cfg.DatabaseURL, db.Options{ConnectTimeout: cfg.DBConnectTimeout, Logger: logger})
+	if err != nil {
+		return nil, err
+	}
+	if err := d.Migrate(ctx, logger); err != nil {
+		d.Close()
+		return nil, err
+	}
+	return d, nil
+}
+
+// New opens and migrates the database and builds every part. Nothing runs until Serve.
+func New(ctx context.Context, cfg *config.Config, logger *slog.Logger, opts Options) (*App, error) {
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	d, err := OpenDB(ctx, cfg, logger)
+	if err != nil {
+		return nil, err
+	}
+	a, err := build(cfg, logger, d, opts)
+	if err != nil {
+		d.Close()
+		return nil, err
+	}
+	return a, nil
+}
+
+func build(cfg *config.Config, logger *slog.Logger, d *db.DB, opts Options) (*App, error) {
+	cat, err := i18n.New(cfg.DefaultLanguage, logger)
+	if err != nil {
+		return nil, err
+	}
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+
+	a := &App{Config: cfg, Logger: logger, DB: d, Catalog: cat, Metrics: reg, Users: users.NewStore(d, opts.Now)}
+
+	workers := jobs.NewWorkers()
+	registerWorkers(workers, a)
+	jopts := opts.Jobs
+	if jopts.Logger == nil {
+		jopts.Logger = logger
+	}
+	if a.Jobs, err = jobs.New(d, workers, jopts); err != nil {
+		return nil, err
+	}
+	a.Web, err = web.New(web.Deps{
+		Config: cfg, Logger: logger, Catalog: cat, DB: d, Users: a.Users, Jobs: a.Jobs,
+		Metrics: reg, Version: Version, Now: opts.Now,
+	})
+	if err != nil {
+		return nil, err
+	}
+	return a, nil
+}
+
+// Serve starts the job client and serves HTTP on ln until ctx is cancelled, then
+// stops gracefully: no new connections, requests in flight finish (bounded by the
+// shutdown timeout), jobs stop, the database closes. A clean stop returns nil.
+func (a *App) Serve(ctx context.Context, ln net.Listener) error {
+	if err := a.Jobs.Start(ctx); err != nil {
+		ln.Close()
+		a.DB.Close()
+		return fmt.Errorf("app: start jobs: %w", err)
+	}
+	srv := &http.Server{
+		Handler:           a.Web,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(a.Logger.Handler(), slog.LevelWarn),
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	a.Logger.Info("serving", "addr", ln.Addr().String(), "base_url", a.Config.BaseURL.String(), "database", a.DB.Where, "version", Version)
+
+	var serveErr error
+	select {
+	case <-ctx.Done():
+	case serveErr = <-errc:
+	}
+	a.Logger.Info("stopping", "timeout", a.Config.ShutdownTimeout)
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), a.Config.ShutdownTimeout)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		a.Logger.Warn("requests still in flight at the deadline were cut", "err", err)
+		srv.Close()
+	}
+	if err := a.Jobs.Stop(sctx); err != nil {
+		a.Logger.Warn("jobs did not stop cleanly", "err", err)
+	}
+	if err := a.DB.Close(); err != nil {
+		a.Logger.Warn("closing the database", "err", err)
+	}
+	a.Logger.Info("stopped")
+	if serveErr != nil && !errors.Is(serveErr, http.ErrServerClosed) {
+		return serveErr
+	}
+	return nil
+}
+
+// Close releases the database of an App that was built but never served.
+func (a *App) Close() error { return a.DB.Close() }

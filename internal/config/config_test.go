@@ -1,0 +1,71 @@
+package config
+
+import (
+	"errors"
+	"strings"
+	"testing"
+	"time"
+)
+
+func env(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
+
+func TestDefaults(t *testing.T) {
+	c := Default()
+	if c.Addr != ":8080" || c.BaseURL.String() != "http://localhost:8080" || c.DatabaseURL != "sqlite:data/smartservice.db" ||
+		c.DefaultLanguage != "ru" || c.Location.String() != "Europe/Moscow" || c.LogFormat != "text" {
+		t.Fatalf("unexpected defaults: %+v", c)
+	}
+}
+
+func TestFlagBeatsEnvBeatsDefault(t *testing.T) {
+	c, err := Load([]string{"--addr", "127.0.0.1:9000"}, env(map[string]string{
+		"SMARTSERVICE_ADDR": ":7000", "SMARTSERVICE_DEFAULT_LANGUAGE": "en", "SMARTSERVICE_BASE_URL": "https://svc.example.com/",
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Addr != "127.0.0.1:9000" || c.DefaultLanguage != "en" || c.BaseURL.String() != "https://svc.example.com" {
+		t.Fatalf("got %+v", c)
+	}
+}
+
+func TestInvalidValuesNameTheOption(t *testing.T) {
+	cases := map[string]string{
+		"SMARTSERVICE_ADDR":             "8080",
+		"SMARTSERVICE_BASE_URL":         "ftp://x",
+		"SMARTSERVICE_DATABASE_URL":     "mysql://x",
+		"SMARTSERVICE_DEFAULT_LANGUAGE": "de",
+		"SMARTSERVICE_TIMEZONE":         "Mars/Olympus",
+		"SMARTSERVICE_LOG_FORMAT":       "xml",
+		"SMARTSERVICE_LOG_LEVEL":        "loud",
+		"SMARTSERVICE_MAX_BODY_BYTES":   "-1",
+		"SMARTSERVICE_SHUTDOWN_TIMEOUT": "forever",
+	}
+	for name, value := range cases {
+		_, err := Load(nil, env(map[string]string{name: value}))
+		var cerr *Error
+		if !errors.As(err, &cerr) || cerr.Option.Env != name || !strings.Contains(err.Error(), name) {
+			t.Errorf("%s=%q: got %v, want an error naming the option", name, value, err)
+		}
+	}
+}
+
+func TestSecretValueNotEchoed(t *testing.T) {
+	_, err := Load([]string{"--database-url", "mysql://u:hunter2@h/db"}, env(nil))
+	if err == nil || strings.Contains(err.Error(), "hunter2") {
+		t.Fatalf("got %v, want an error without the password", err)
+	}
+}
+
+func TestUnknownFlag(t *testing.T) {
+	if _, err := Load([]string{"--no-such-flag"}, env(nil)); err == nil {
+		t.Fatal("unknown flag accepted")
+	}
+}
+
+func TestDurations(t *testing.T) {
+	c, err := Load(nil, env(map[string]string{"SMARTSERVICE_SHUTDOWN_TIMEOUT": "3s"}))
+	if err != nil || c.ShutdownTimeout != 3*time.Second {
+		t.Fatalf("got %v %v", c, err)
+	}
+}

@@ -1,0 +1,58 @@
+// Package demo loads the demo office: a believable office in both languages that a
+// newcomer gets with "smartservice --demo". Every module's demo data is added here,
+// in one place, so the demo stays one coherent office.
+package demo
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+
+	"smartservice/internal/db"
+	"smartservice/internal/users"
+)
+
+// ErrNotEmpty means the database already holds data; the demo never mixes into it.
+var ErrNotEmpty = errors.New("demo: the database already holds data; the demo office is loaded only into an empty database")
+
+// Summary tells what was loaded, for the start-up message.
+type Summary struct {
+	Departments []users.Department
+}
+
+// departments of the demo office, by the codes the starter rules table uses.
+var departments = []users.Department{
+	{Code: "office", NameEN: "Office management", NameRU: "Административно-хозяйственный отдел"},
+	{Code: "it", NameEN: "IT support", NameRU: "Техническая поддержка"},
+	{Code: "facilities", NameEN: "Facilities and maintenance", NameRU: "Эксплуатация здания"},
+	{Code: "cleaning", NameEN: "Cleaning service", NameRU: "Клининг"},
+	{Code: "security", NameEN: "Security and access", NameRU: "Служба безопасности"},
+}
+
+// Load fills an empty database with the demo office in one transaction: all of it
+// or nothing.
+func Load(ctx context.Context, d *db.DB, u *users.Store) (*Summary, error) {
+	existing, err := u.ListDepartments(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if len(existing) > 0 {
+		return nil, ErrNotEmpty
+	}
+	sum := &Summary{}
+	err = d.InTx(ctx, func(tx *sql.Tx) error {
+		for _, dep := range departments {
+			created, err := u.CreateDepartmentTx(ctx, tx, dep)
+			if err != nil {
+				return err
+			}
+			sum.Departments = append(sum.Departments, created)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("demo: %w", err)
+	}
+	return sum, nil
+}

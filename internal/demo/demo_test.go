@@ -1,0 +1,42 @@
+package demo_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+
+	"smartservice/internal/db"
+	"smartservice/internal/demo"
+	"smartservice/internal/testkit"
+	"smartservice/internal/users"
+)
+
+func TestLoadOnceIntoEmptyDatabase(t *testing.T) {
+	testkit.EachDB(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		u := users.NewStore(d, nil)
+		sum, err := demo.Load(ctx, d, u)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := u.ListDepartments(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got) != len(sum.Departments) || len(got) < 4 {
+			t.Fatalf("loaded %d departments, listed %d", len(sum.Departments), len(got))
+		}
+		for _, dep := range got {
+			if dep.NameEN == "" || dep.NameRU == "" {
+				t.Errorf("department %s lacks a name in one language", dep.Code)
+			}
+		}
+		if _, err := demo.Load(ctx, d, u); !errors.Is(err, demo.ErrNotEmpty) {
+			t.Fatalf("second load: got %v, want ErrNotEmpty", err)
+		}
+		again, _ := u.ListDepartments(ctx)
+		if len(again) != len(got) {
+			t.Fatalf("second load changed the data: %d → %d departments", len(got), len(again))
+		}
+	})
+}

@@ -1,0 +1,35 @@
+package web
+
+import (
+	"net/http"
+	"time"
+
+	"smartservice/internal/i18n"
+)
+
+// setLanguage remembers the language picked with the switch and goes back to the
+// page it was picked on. It is a plain form post, so it works without JavaScript.
+func (s *Server) setLanguage(w http.ResponseWriter, r *http.Request) {
+	if err := r.ParseForm(); err != nil {
+		if tooLarge(err) {
+			s.errorPage(w, r, http.StatusRequestEntityTooLarge)
+			return
+		}
+		s.errorPage(w, r, http.StatusBadRequest)
+		return
+	}
+	lang := r.PostForm.Get("lang")
+	if !i18n.Supported(lang) {
+		s.errorPage(w, r, http.StatusBadRequest)
+		return
+	}
+	http.SetCookie(w, &http.Cookie{
+		Name: langCookie, Value: lang, Path: "/", MaxAge: int((365 * 24 * time.Hour).Seconds()),
+		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: s.Config.BaseURL.Scheme == "https",
+	})
+	next := LocalPath(r.PostForm.Get("next"))
+	if next == "" {
+		next = "/"
+	}
+	http.Redirect(w, r, next, http.StatusSeeOther)
+}

@@ -1,0 +1,128 @@
+package web
+
+import (
+	"bytes"
+	"embed"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"strings"
+
+	"smartservice/internal/i18n"
+)
+
+//go:embed templates
+var templatesFS embed.FS
+
+// views are the parsed page templates: each page is the layout plus its own file.
+type views struct {
+	pages map[string]*template.Template
+}
+
+func parseViews(st *staticFiles) (*views, error) {
+	funcs := template.FuncMap{"asset": st.url}
+	layout, err := template.New("layout.html").Funcs(funcs).ParseFS(templatesFS, "templates/layout.html")
+	if err != nil {
+		return nil, err
+	}
+	names, err := fs.Glob(templatesFS, "templates/pages/*.html")
+	if err != nil {
+		return nil, err
+	}
+	v := &views{pages: map[string]*template.Template{}}
+	for _, n := range names {
+		t, err := template.Must(layout.Clone()).ParseFS(templatesFS, n)
+		if err != nil {
+			return nil, err
+		}
+		v.pages[strings.TrimSuffix(strings.TrimPrefix(n, "templates/pages/"), ".html")] = t
+	}
+	return v, nil
+}
+
+// Page is what every template receives: the request's language and the page's own data.
+type Page struct {
+	*i18n.Localizer
+	// Title is the translated title; the layout appends the product name.
+	Title string
+	// Path is the current path, where the language switch comes back to.
+	Path string
+	// Office is the office's name from the configuration.
+	Office string
+	// RequestID is shown on error pages so users can quote it.
+	RequestID string
+	// Data is the page's own content.
+	Data any
+}
+
+// Langs lists the languages the switch offers.
+func (p Page) Langs() []string { return i18n.Languages }
+
+// render executes a page into a buffer first, so a template error never sends half a page.
+func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name, titleKey string, data any) {
+	t, ok := s.views.pages[name]
+	if !ok {
+		s.Logger.Error("no such page template", "page", name)
+		http.Error(w, "internal error", http.StatusInternalServerError)
+		return
+	}
+	loc := s.localizer(r)
+	p := Page{Localizer: loc, Title: loc.T(titleKey), Path: r.URL.Path, Office: s.Config.OfficeName, RequestID: RequestID(r.Context()), Data: data}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, "layout.html", p); err != nil {
+		s.Logger.Error("template failed", "page", name, "request_id", p.RequestID, "err", err)
+		if name != "error" {
+			s.errorPage(w, r, http.StatusInternalServerError)
+		} else {
+			http.Error(w, "internal error", http.StatusInternalServerError)
+		}
+		return
+	}
+	h := w.Header()
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	h.Set("Content-Language", loc.Lang())
+	h.Set("Vary", "Cookie, Accept-Language")
+	if h.Get("Cache-Control") == "" {
+		h.Set("Cache-Control", "no-store")
+	}
+	w.WriteHeader(status)
+	_, _ = w.Write(buf.Bytes())
+}
+
+// langCookie holds the language picked with the switch.
+const langCookie = "lang"
+
+// localizer picks the request's language: the switch's cookie, else Accept-Language,
+// else the configured default.
+func (s *Server) localizer(r *http.Request) *i18n.Localizer {
+	choice := ""
+	if c, err := r.Cookie(langCookie); err == nil {
+		choice = c.Value
+	}
+	return s.Catalog.For(s.Catalog.Pick(choice, r.Header.Get("Accept-Language")))
+}
+
+// errorInfo is the content of the friendly error page.
+type errorInfo struct {
+	Status         int
+	TitleKey, Body string
+}
+
+var errorKeys = map[int][2]string{
+	http.StatusBadRequest:            {"error.bad_request_title", "error.bad_request_body"},
+	http.StatusForbidden:             {"error.forbidden_origin_title", "error.forbidden_origin_body"},
+	http.StatusNotFound:              {"error.not_found_title", "error.not_found_body"},
+	http.StatusMethodNotAllowed:      {"error.method_title", "error.method_body"},
+	http.StatusRequestEntityTooLarge: {"error.too_large_title", "error.too_large_body"},
+	http.StatusInternalServerError:   {"error.internal_title", "error.internal_body"},
+}
+
+// errorPage answers with the friendly page for status, in the user's language.
+func (s *Server) errorPage(w http.ResponseWriter, r *http.Request, status int) {
+	keys, ok := errorKeys[status]
+	if !ok {
+		panic(fmt.Sprintf("web: no error page for status %d", status))
+	}
+	s.render(w, r, status, "error", keys[0], errorInfo{Status: status, TitleKey: keys[0], Body: keys[1]})
+}

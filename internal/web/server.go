@@ -1,0 +1,132 @@
+// Package web serves Smart Service's HTML pages. Every route is listed in routes.go;
+// each action lives in its own small file and calls the domain packages, which own
+// the rules; this package only parses input, renders and redirects.
+package web
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"smartservice/internal/config"
+	"smartservice/internal/db"
+	"smartservice/internal/i18n"
+	"smartservice/internal/users"
+)
+
+// Readiness reports whether a dependency can do its work; the job client implements it.
+type Readiness interface {
+	Running() bool
+}
+
+// Deps are what the pages need, built once in the composition root (internal/app).
+type Deps struct {
+	Config  *config.Config
+	Logger  *slog.Logger
+	Catalog *i18n.Catalog
+	DB      *db.DB
+	Users   *users.Store
+	Jobs    Readiness
+	// Metrics is the registry /metrics exposes; the HTTP metrics are registered on it.
+	Metrics *prometheus.Registry
+	// Version is the build's version string.
+	Version string
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+}
+
+// Server is the HTML face of Smart Service plus the operator endpoints.
+type Server struct {
+	Deps
+	views   *views
+	static  *staticFiles
+	metrics *httpMetrics
+	mux     *http.ServeMux
+	handler http.Handler
+}
+
+// New parses the templates and static files (a broken template fails here, at start,
+// not on a request) and builds the routed, middleware-wrapped handler.
+func New(deps Deps) (*Server, error) {
+	if deps.Now == nil {
+		deps.Now = time.Now
+	}
+	if deps.Logger == nil {
+		deps.Logger = slog.New(slog.DiscardHandler)
+	}
+	if deps.Metrics == nil {
+		deps.Metrics = prometheus.NewRegistry()
+	}
+	st, err := loadStatic()
+	if err != nil {
+		return nil, fmt.Errorf("web: static files: %w", err)
+	}
+	v, err := parseViews(st)
+	if err != nil {
+		return nil, fmt.Errorf("web: templates: %w", err)
+	}
+	m, err := newHTTPMetrics(deps.Metrics)
+	if err != nil {
+		return nil, fmt.Errorf("web: metrics: %w", err)
+	}
+	s := &Server{Deps: deps, views: v, static: st, metrics: m, mux: http.NewServeMux()}
+	s.routes()
+	s.handler = s.middleware(http.HandlerFunc(s.dispatch))
+	return s, nil
+}
+
+// ServeHTTP makes Server an http.Handler.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
+
+// dispatch routes the request. The standard mux answers unknown paths and wrong
+// methods with plain text; here they get the friendly page in the user's language.
+func (s *Server) dispatch(w http.ResponseWriter, r *http.Request) {
+	h, pattern := s.mux.Handler(r)
+	if pattern != "" {
+		s.mux.ServeHTTP(w, r)
+		info(r.Context()).pattern = r.Pattern
+		return
+	}
+	probe := &probeWriter{header: http.Header{}}
+	h.ServeHTTP(probe, r)
+	switch probe.status {
+	case http.StatusNotFound:
+		s.errorPage(w, r, http.StatusNotFound)
+	case http.StatusMethodNotAllowed:
+		w.Header().Set("Allow", probe.header.Get("Allow"))
+		s.errorPage(w, r, http.StatusMethodNotAllowed)
+	default: // the mux's own redirects (a cleaned path, a missing slash)
+		for k, v := range probe.header {
+			w.Header()[k] = v
+		}
+		w.WriteHeader(probe.status)
+	}
+}
+
+// probeWriter captures what the mux's built-in 404/405/redirect handlers write.
+type probeWriter struct {
+	header http.Header
+	status int
+}
+
+func (p *probeWriter) Header() http.Header { return p.header }
+func (p *probeWriter) Write(b []byte) (int, error) {
+	if p.status == 0 {
+		p.status = http.StatusOK
+	}
+	return len(b), nil
+}
+func (p *probeWriter) WriteHeader(code int) {
+	if p.status == 0 {
+		p.status = code
+	}
+}
+
+// ctxTimeout is the bound on the database work of readiness checks.
+func ctxTimeout(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(ctx, 2*time.Second)
+}
