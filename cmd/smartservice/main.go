@@ -39,12 +39,15 @@ type env struct {
 	getenv func(string) string
 	stdout io.Writer
 	stderr io.Writer
+	in     io.Reader
 }
 
 func commands() []command {
 	return []command{
 		{name: "serve", summary: "run the server (the default)", setup: serveCommand},
 		{name: "migrate", summary: "apply migrations (up) or list them (status)", setup: migrateCommand},
+		{name: "user", summary: "create an account (create) or list them (list)", setup: userCommand},
+		{name: "token", summary: "create a personal API token for an account (create)", setup: tokenCommand},
 		{name: "version", summary: "print the version", setup: versionCommand},
 	}
 }

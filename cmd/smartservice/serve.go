@@ -25,12 +25,16 @@ func serveCommand(fs *flag.FlagSet) func(ctx context.Context, e *env) error {
 			return usageError{err.Error()}
 		}
 		logger := newLogger(cfg.LogFormat, cfg.LogLevel, e.stderr)
-		a, err := app.New(ctx, cfg, logger, app.Options{})
+		opts := app.Options{}
+		if *withDemo {
+			opts.Directory = demo.Directory()
+		}
+		a, err := app.New(ctx, cfg, logger, opts)
 		if err != nil {
 			return err
 		}
 		if *withDemo {
-			sum, err := demo.Load(ctx, a.DB, a.Users)
+			sum, err := demo.Load(ctx, a.DB, a.Users, a.Accounts)
 			switch {
 			case errors.Is(err, demo.ErrNotEmpty):
 				logger.Info("demo office not loaded: the database already holds data")
@@ -57,6 +61,18 @@ func printDemo(e *env, cfg *config.Config, sum *demo.Summary) {
 	for _, d := range sum.Departments {
 		fmt.Fprintf(&b, " %s", d.Code)
 	}
-	b.WriteString("\n\n")
+	fmt.Fprintf(&b, "\n\nDemo accounts (password for all: %s):\n", sum.Password)
+	for _, u := range sum.Accounts {
+		roles := make([]string, len(u.Roles))
+		for i, r := range u.Roles {
+			roles[i] = string(r)
+		}
+		deps := make([]string, len(u.Departments))
+		for i, d := range u.Departments {
+			deps[i] = d.Code
+		}
+		fmt.Fprintf(&b, "  %-30s %-18s %s\n", u.Email, strings.Join(roles, ","), strings.Join(deps, ","))
+	}
+	b.WriteString("\nIn the demo directory but not registered yet (try registration): dmitry.orlov@demo.office\n\n")
 	fmt.Fprint(e.stdout, b.String())
 }

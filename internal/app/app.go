@@ -18,6 +18,7 @@ import (
 
 	"smartservice/internal/config"
 	"smartservice/internal/db"
+	"smartservice/internal/directory"
 	"smartservice/internal/i18n"
 	"smartservice/internal/jobs"
 	"smartservice/internal/users"
@@ -33,8 +34,9 @@ type App struct {
 	Logger  *slog.Logger
 	DB      *db.DB
 	Jobs    *jobs.Client
-	Users   *users.Store
-	Catalog *i18n.Catalog
+	Users    *users.Store
+	Accounts *users.Service
+	Catalog  *i18n.Catalog
 	Web     *web.Server
 	Metrics *prometheus.Registry
 }
@@ -45,6 +47,10 @@ type Options struct {
 	Jobs jobs.Options
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
+	// Directory replaces an unconfigured employee directory (the demo brings its own).
+	Directory directory.Directory
+	// Argon2 overrides the password hashing cost (tests make it cheap).
+	Argon2 users.Argon2Params
 }
 
 // OpenDB opens and migrates the configured database; the CLI commands use it alone.
@@ -87,17 +93,34 @@ func build(cfg *config.Config, logger *slog.Logger, d *db.DB, opts Options) (*Ap
 
 	a := &App{Config: cfg, Logger: logger, DB: d, Catalog: cat, Metrics: reg, Users: users.NewStore(d, opts.Now)}
 
+	dir, err := a.newDirectory(opts.Directory)
+	if err != nil {
+		return nil, err
+	}
+	sender, devMail, err := a.newMailSender()
+	if err != nil {
+		return nil, err
+	}
 	workers := jobs.NewWorkers()
-	registerWorkers(workers, a)
 	jopts := opts.Jobs
 	if jopts.Logger == nil {
 		jopts.Logger = logger
 	}
+	jopts.PeriodicJobs = append(jopts.PeriodicJobs, periodicJobs(cfg)...)
 	if a.Jobs, err = jobs.New(d, workers, jopts); err != nil {
 		return nil, err
 	}
+	a.Accounts, err = users.NewService(d, a.Users, users.Options{
+		BaseURL: cfg.BaseURL, Directory: dir, Jobs: a.Jobs, DevMail: devMail, Argon2: opts.Argon2,
+		SessionTTL: cfg.SessionTTL, AdminSessionTTL: cfg.AdminSessionTTL, DefaultLanguage: cfg.DefaultLanguage,
+		Logger: logger, Now: opts.Now,
+	})
+	if err != nil {
+		return nil, err
+	}
+	registerWorkers(workers, a, sender)
 	a.Web, err = web.New(web.Deps{
-		Config: cfg, Logger: logger, Catalog: cat, DB: d, Users: a.Users, Jobs: a.Jobs,
+		Config: cfg, Logger: logger, Catalog: cat, DB: d, Users: a.Users, Accounts: a.Accounts, Jobs: a.Jobs,
 		Metrics: reg, Version: Version, Now: opts.Now,
 	})
 	if err != nil {
@@ -110,6 +133,14 @@ func build(cfg *config.Config, logger *slog.Logger, d *db.DB, opts Options) (*Ap
 // stops gracefully: no new connections, requests in flight finish (bounded by the
 // shutdown timeout), jobs stop, the database closes. A clean stop returns nil.
 func (a *App) Serve(ctx context.Context, ln net.Listener) error {
+	if secret, err := a.Accounts.PrepareSetup(ctx); err != nil {
+		ln.Close()
+		a.DB.Close()
+		return fmt.Errorf("app: setup secret: %w", err)
+	} else if secret != "" {
+		a.Logger.Warn("no administrator yet: create one with \"smartservice user create --role admin …\" or open /setup with this one-time secret",
+			"url", a.Config.BaseURL.String()+"/setup", "setup_secret", secret)
+	}
 	if err := a.Jobs.Start(ctx); err != nil {
 		ln.Close()
 		a.DB.Close()

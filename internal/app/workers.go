@@ -6,23 +6,31 @@ import (
 
 	"github.com/riverqueue/river"
 
+	"smartservice/internal/config"
 	"smartservice/internal/db"
-	"smartservice/internal/jobs"
+	"smartservice/internal/mail"
+	"smartservice/internal/users"
+	"smartservice/internal/web"
 )
 
 // registerWorkers adds every module's job workers to the registry. New modules
 // add their line here.
-func registerWorkers(w *river.Workers, a *App) {
-	river.AddWorker(w, &maintenanceWorker{db: a.DB})
+func registerWorkers(w *river.Workers, a *App, sender mail.Sender) {
+	river.AddWorker(w, &maintenanceWorker{db: a.DB, accounts: a.Accounts})
+	river.AddWorker(w, &mail.Worker{Sender: sender})
+	river.AddWorker(w, &leaversWorker{accounts: a.Accounts})
 }
 
 // periodicJobs are the jobs every deployment runs on a schedule. River runs
 // periodic jobs on its elected leader only, so several instances do not repeat them.
-func periodicJobs() []*river.PeriodicJob {
+func periodicJobs(cfg *config.Config) []*river.PeriodicJob {
 	return []*river.PeriodicJob{
-		river.NewPeriodicJob(river.PeriodicInterval(6*time.Hour), func() (river.JobArgs, *river.InsertOpts) {
+		river.NewPeriodicJob(river.PeriodicInterval(time.Hour), func() (river.JobArgs, *river.InsertOpts) {
 			return maintenanceArgs{}, nil
-		}, &river.PeriodicJobOpts{RunOnStart: false}),
+		}, nil),
+		river.NewPeriodicJob(river.PeriodicInterval(cfg.LeaversInterval), func() (river.JobArgs, *river.InsertOpts) {
+			return users.LeaversArgs{}, nil
+		}, nil),
 	}
 }
 
@@ -32,15 +40,22 @@ type maintenanceArgs struct{}
 // Kind names the job in the queue.
 func (maintenanceArgs) Kind() string { return "db_maintenance" }
 
-// maintenanceWorker refreshes the query planner's statistics on SQLite (PostgreSQL's
-// autovacuum does this by itself).
+// maintenanceWorker prunes expired sessions and old failed logins, and refreshes
+// the query planner's statistics on SQLite (PostgreSQL's autovacuum does that).
 type maintenanceWorker struct {
 	river.WorkerDefaults[maintenanceArgs]
-	db *db.DB
+	db       *db.DB
+	accounts *users.Service
 }
 
 // Work runs the upkeep.
 func (w *maintenanceWorker) Work(ctx context.Context, _ *river.Job[maintenanceArgs]) error {
+	if err := web.PruneSessions(ctx, w.db, time.Now()); err != nil {
+		return err
+	}
+	if err := w.accounts.PruneLoginFailures(ctx); err != nil {
+		return err
+	}
 	if w.db.Dialect != db.SQLite {
 		return nil
 	}
@@ -48,4 +63,14 @@ func (w *maintenanceWorker) Work(ctx context.Context, _ *river.Job[maintenanceAr
 	return err
 }
 
-var _ = jobs.DefaultMaxWorkers
+type leaversWorker struct {
+	river.WorkerDefaults[users.LeaversArgs]
+	accounts *users.Service
+}
+
+// Work runs the check. An unavailable directory is not a failure to retry soon:
+// the next scheduled run tries again.
+func (w *leaversWorker) Work(ctx context.Context, _ *river.Job[users.LeaversArgs]) error {
+	_, err := w.accounts.CheckLeavers(ctx)
+	return err
+}

@@ -9,6 +9,8 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/mail"
+	"net/netip"
 	"net/url"
 	"os"
 	"strconv"
@@ -40,6 +42,24 @@ type Config struct {
 	DBConnectTimeout time.Duration
 	// OfficeName is shown in page titles and on labels.
 	OfficeName string
+	// DirectoryURL is the employee directory's base URL (the HTTP contract); empty when unused.
+	DirectoryURL string
+	// DirectoryToken is sent as a bearer token to the directory; never logged.
+	DirectoryToken string
+	// DirectoryFile is a CSV or JSON file of employees used instead of an HTTP directory.
+	DirectoryFile string
+	// SMTPURL is the mail server (smtp://user:pass@host:587); empty means development
+	// mode: links are written to the log.
+	SMTPURL string
+	// MailFrom is the sender of mails.
+	MailFrom string
+	// SessionTTL is how long a login lasts; AdminSessionTTL, shorter, for administrators.
+	SessionTTL, AdminSessionTTL time.Duration
+	// LeaversInterval is how often the directory is asked about every account.
+	LeaversInterval time.Duration
+	// TrustedProxies are the networks whose X-Forwarded-For names the real client
+	// (for login throttling); empty trusts none.
+	TrustedProxies []netip.Prefix
 }
 
 // Option is one row of the option table.
@@ -120,6 +140,77 @@ func Options() []Option {
 		}},
 		{Flag: "shutdown-timeout", Env: "SMARTSERVICE_SHUTDOWN_TIMEOUT", Default: "20s", Help: "how long a stop waits for requests and jobs in flight", apply: durationIn(func(c *Config) *time.Duration { return &c.ShutdownTimeout }, time.Second, 10*time.Minute)},
 		{Flag: "db-connect-timeout", Env: "SMARTSERVICE_DB_CONNECT_TIMEOUT", Default: "15s", Help: "how long the start waits for the database", apply: durationIn(func(c *Config) *time.Duration { return &c.DBConnectTimeout }, time.Second, 10*time.Minute)},
+		{Flag: "directory-url", Env: "SMARTSERVICE_DIRECTORY_URL", Default: "", Help: "the employee directory's base URL (GET {url}/employees?email=…)", apply: func(c *Config, v string) error {
+			if v == "" {
+				return nil
+			}
+			u, err := url.Parse(v)
+			if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.User != nil {
+				return errors.New("want an http(s) URL without credentials (the token has its own option)")
+			}
+			c.DirectoryURL = strings.TrimRight(v, "/")
+			return nil
+		}},
+		{Flag: "directory-token", Env: "SMARTSERVICE_DIRECTORY_TOKEN", Default: "", Secret: true, Help: "bearer token for the employee directory", apply: func(c *Config, v string) error {
+			if strings.ContainsAny(v, "\r\n ") {
+				return errors.New("a token cannot contain spaces or line breaks")
+			}
+			c.DirectoryToken = v
+			return nil
+		}},
+		{Flag: "directory-file", Env: "SMARTSERVICE_DIRECTORY_FILE", Default: "", Help: "a CSV or JSON file of employees, instead of an HTTP directory", apply: func(c *Config, v string) error {
+			if v != "" && c.DirectoryURL != "" {
+				return errors.New("set either SMARTSERVICE_DIRECTORY_URL or SMARTSERVICE_DIRECTORY_FILE, not both")
+			}
+			if v != "" && !strings.HasSuffix(v, ".csv") && !strings.HasSuffix(v, ".json") {
+				return errors.New("want a .csv or .json file")
+			}
+			c.DirectoryFile = v
+			return nil
+		}},
+		{Flag: "smtp-url", Env: "SMARTSERVICE_SMTP_URL", Default: "", Secret: true, Help: "mail server smtp://user:pass@host:587; empty: development mode, links go to the log", apply: func(c *Config, v string) error {
+			if v == "" {
+				return nil
+			}
+			u, err := url.Parse(v)
+			if err != nil || u.Scheme != "smtp" || u.Hostname() == "" {
+				return errors.New("want smtp://user:pass@host:port")
+			}
+			c.SMTPURL = v
+			return nil
+		}},
+		{Flag: "mail-from", Env: "SMARTSERVICE_MAIL_FROM", Default: "smartservice@localhost", Help: "sender address of mails", apply: func(c *Config, v string) error {
+			if _, err := mail.ParseAddress(v); err != nil {
+				return errors.New("want an e-mail address")
+			}
+			c.MailFrom = v
+			return nil
+		}},
+		{Flag: "session-ttl", Env: "SMARTSERVICE_SESSION_TTL", Default: "720h", Help: "how long a login lasts", apply: durationIn(func(c *Config) *time.Duration { return &c.SessionTTL }, 5*time.Minute, 24*366*time.Hour)},
+		{Flag: "admin-session-ttl", Env: "SMARTSERVICE_ADMIN_SESSION_TTL", Default: "12h", Help: "how long an administrator's login lasts (shorter)", apply: func(c *Config, v string) error {
+			if err := durationIn(func(c *Config) *time.Duration { return &c.AdminSessionTTL }, 5*time.Minute, 24*366*time.Hour)(c, v); err != nil {
+				return err
+			}
+			if c.AdminSessionTTL > c.SessionTTL {
+				return errors.New("must not be longer than SMARTSERVICE_SESSION_TTL")
+			}
+			return nil
+		}},
+		{Flag: "leavers-interval", Env: "SMARTSERVICE_LEAVERS_INTERVAL", Default: "24h", Help: "how often every account is checked against the directory", apply: durationIn(func(c *Config) *time.Duration { return &c.LeaversInterval }, time.Minute, 24*31*time.Hour)},
+		{Flag: "trusted-proxies", Env: "SMARTSERVICE_TRUSTED_PROXIES", Default: "", Help: "comma-separated networks (CIDR) of reverse proxies whose X-Forwarded-For is believed", apply: func(c *Config, v string) error {
+			c.TrustedProxies = nil
+			for _, part := range strings.Split(v, ",") {
+				if part = strings.TrimSpace(part); part == "" {
+					continue
+				}
+				p, err := netip.ParsePrefix(part)
+				if err != nil {
+					return fmt.Errorf("%q is not a CIDR network such as 10.0.0.0/8", part)
+				}
+				c.TrustedProxies = append(c.TrustedProxies, p.Masked())
+			}
+			return nil
+		}},
 		{Flag: "office-name", Env: "SMARTSERVICE_OFFICE_NAME", Default: "Smart Office", Help: "the office's name on pages and labels", apply: func(c *Config, v string) error {
 			v = strings.TrimSpace(v)
 			if v == "" || len(v) > 100 {

@@ -81,16 +81,12 @@ func Open(ctx context.Context, rawURL string, opts Options) (*DB, error) {
 // SQLitePath returns the file path of a sqlite: URL: "sqlite:data/x.db" is relative,
 // "sqlite:///abs/x.db" absolute. Query parameters are not accepted; the pragmas are ours.
 func SQLitePath(rawURL string) string {
-	p := strings.TrimPrefix(rawURL, "sqlite:")
-	if strings.HasPrefix(p, "//") {
-		p = strings.TrimPrefix(p, "//")
-	}
-	return p
+	return strings.TrimPrefix(strings.TrimPrefix(rawURL, "sqlite:"), "//")
 }
 
 func openSQLite(ctx context.Context, path string) (*DB, error) {
 	if path == "" || strings.ContainsAny(path, "?#") || strings.Contains(path, ":memory:") {
-		return nil, errors.New("db: sqlite needs a file path without '?', '#' or :memory:")
+		return nil, errors.New("db: sqlite needs a file path, without '?', '#' or the in-memory name")
 	}
 	if dir := filepath.Dir(path); dir != "" {
 		if err := os.MkdirAll(dir, 0o750); err != nil {

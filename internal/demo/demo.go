@@ -19,6 +19,9 @@ var ErrNotEmpty = errors.New("demo: the database already holds data; the demo of
 // Summary tells what was loaded, for the start-up message.
 type Summary struct {
 	Departments []users.Department
+	Accounts    []*users.User
+	// Password is the password of every demo account.
+	Password string
 }
 
 // departments of the demo office, by the codes the starter rules table uses.
@@ -30,9 +33,10 @@ var departments = []users.Department{
 	{Code: "security", NameEN: "Security and access", NameRU: "Служба безопасности"},
 }
 
-// Load fills an empty database with the demo office in one transaction: all of it
-// or nothing.
-func Load(ctx context.Context, d *db.DB, u *users.Store) (*Summary, error) {
+// Load fills an empty database with the demo office: the departments in one
+// transaction, then the accounts through the same domain function the CLI uses. It
+// is meant for a fresh database; if it fails half-way, start from an empty one.
+func Load(ctx context.Context, d *db.DB, u *users.Store, accounts *users.Service) (*Summary, error) {
 	existing, err := u.ListDepartments(ctx)
 	if err != nil {
 		return nil, err
@@ -54,5 +58,14 @@ func Load(ctx context.Context, d *db.DB, u *users.Store) (*Summary, error) {
 	if err != nil {
 		return nil, fmt.Errorf("demo: %w", err)
 	}
+	// Accounts go through the same domain function as the CLI, so they obey its rules.
+	for _, in := range accountInputs() {
+		acct, err := accounts.CreateUser(ctx, in)
+		if err != nil {
+			return nil, fmt.Errorf("demo: account %s: %w", in.Email, err)
+		}
+		sum.Accounts = append(sum.Accounts, acct)
+	}
+	sum.Password = Password
 	return sum, nil
 }

@@ -15,7 +15,8 @@ func TestLoadOnceIntoEmptyDatabase(t *testing.T) {
 	testkit.EachDB(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		u := users.NewStore(d, nil)
-		sum, err := demo.Load(ctx, d, u)
+		acc := testkit.Accounts(t, d)
+		sum, err := demo.Load(ctx, d, u, acc)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -31,7 +32,24 @@ func TestLoadOnceIntoEmptyDatabase(t *testing.T) {
 				t.Errorf("department %s lacks a name in one language", dep.Code)
 			}
 		}
-		if _, err := demo.Load(ctx, d, u); !errors.Is(err, demo.ErrNotEmpty) {
+		if len(sum.Accounts) < 5 {
+			t.Fatalf("only %d demo accounts", len(sum.Accounts))
+		}
+		roles := map[users.Role]bool{}
+		for _, a := range sum.Accounts {
+			for _, r := range a.Roles {
+				roles[r] = true
+			}
+			if _, err := acc.Login(ctx, users.LoginInput{Email: a.Email, Password: sum.Password}); err != nil {
+				t.Errorf("demo account %s cannot log in: %v", a.Email, err)
+			}
+		}
+		for _, r := range users.Roles {
+			if !roles[r] {
+				t.Errorf("no demo account has role %s", r)
+			}
+		}
+		if _, err := demo.Load(ctx, d, u, acc); !errors.Is(err, demo.ErrNotEmpty) {
 			t.Fatalf("second load: got %v, want ErrNotEmpty", err)
 		}
 		again, _ := u.ListDepartments(ctx)

@@ -77,3 +77,11 @@ func (s *Store) CreateDepartmentTx(ctx context.Context, tx *sql.Tx, d Department
 	}
 	return d, nil
 }
+
+func departmentByCode(ctx context.Context, q querier, code string) (Department, error) {
+	return scanDepartment(q.QueryRowContext(ctx, "SELECT "+departmentColumns+" FROM departments WHERE code = $1", code))
+}
+
+func departmentByID(ctx context.Context, q querier, id int64) (Department, error) {
+	return scanDepartment(q.QueryRowContext(ctx, "SELECT "+departmentColumns+" FROM departments WHERE id = $1", id))
+}

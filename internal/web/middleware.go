@@ -8,13 +8,19 @@ import (
 	"net/http"
 	"runtime/debug"
 	"time"
+
+	"smartservice/internal/users"
 )
 
 // reqInfo travels in the context of every request: the outermost middleware reads
 // what the inner layers learned (the route pattern, the status) to log and count.
 type reqInfo struct {
-	id      string
-	pattern string
+	id         string
+	pattern    string
+	user       *users.User
+	userLoaded bool
+	// hasSession is set once scs has loaded the session into the context.
+	hasSession bool
 }
 
 type infoKey struct{}
@@ -38,7 +44,7 @@ func (s *Server) middleware(h http.Handler) http.Handler {
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.Logger.Warn("cross-origin request refused", "request_id", RequestID(r.Context()), "method", r.Method, "path", r.URL.Path,
 			"origin", r.Header.Get("Origin"), "sec_fetch_site", r.Header.Get("Sec-Fetch-Site"))
-		s.errorPage(w, r, http.StatusForbidden)
+		s.errorPageKeys(w, r, http.StatusForbidden, [2]string{"error.forbidden_origin_title", "error.forbidden_origin_body"})
 	}))
 	h = cop.Handler(h)
 	h = s.limitBody(h)

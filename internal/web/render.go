@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"smartservice/internal/i18n"
+	"smartservice/internal/users"
 )
 
 //go:embed templates
@@ -52,6 +53,8 @@ type Page struct {
 	Office string
 	// RequestID is shown on error pages so users can quote it.
 	RequestID string
+	// User is the logged-in user, nil for visitors.
+	User *users.User
 	// Data is the page's own content.
 	Data any
 }
@@ -67,8 +70,9 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 		http.Error(w, "internal error", http.StatusInternalServerError)
 		return
 	}
+	user := s.currentUser(r)
 	loc := s.localizer(r)
-	p := Page{Localizer: loc, Title: loc.T(titleKey), Path: r.URL.Path, Office: s.Config.OfficeName, RequestID: RequestID(r.Context()), Data: data}
+	p := Page{Localizer: loc, User: user, Title: loc.T(titleKey), Path: r.URL.Path, Office: s.Config.OfficeName, RequestID: RequestID(r.Context()), Data: data}
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, "layout.html", p); err != nil {
 		s.Logger.Error("template failed", "page", name, "request_id", p.RequestID, "err", err)
@@ -100,6 +104,9 @@ func (s *Server) localizer(r *http.Request) *i18n.Localizer {
 	if c, err := r.Cookie(langCookie); err == nil {
 		choice = c.Value
 	}
+	if u := info(r.Context()).user; u != nil {
+		choice = u.Language
+	}
 	return s.Catalog.For(s.Catalog.Pick(choice, r.Header.Get("Accept-Language")))
 }
 
@@ -111,7 +118,11 @@ type errorInfo struct {
 
 var errorKeys = map[int][2]string{
 	http.StatusBadRequest:            {"error.bad_request_title", "error.bad_request_body"},
-	http.StatusForbidden:             {"error.forbidden_origin_title", "error.forbidden_origin_body"},
+	http.StatusForbidden:             {"error.forbidden_title", "error.forbidden_body"},
+	http.StatusConflict:              {"error.conflict_title", "error.conflict_body"},
+	http.StatusUnprocessableEntity:   {"error.bad_request_title", "error.bad_request_body"},
+	http.StatusTooManyRequests:       {"error.throttled_title", "error.throttled_body"},
+	http.StatusServiceUnavailable:    {"error.unavailable_title", "error.unavailable_body"},
 	http.StatusNotFound:              {"error.not_found_title", "error.not_found_body"},
 	http.StatusMethodNotAllowed:      {"error.method_title", "error.method_body"},
 	http.StatusRequestEntityTooLarge: {"error.too_large_title", "error.too_large_body"},
@@ -120,7 +131,12 @@ var errorKeys = map[int][2]string{
 
 // errorPage answers with the friendly page for status, in the user's language.
 func (s *Server) errorPage(w http.ResponseWriter, r *http.Request, status int) {
-	keys, ok := errorKeys[status]
+	s.errorPageKeys(w, r, status, errorKeys[status])
+}
+
+// errorPageKeys answers status with a page of the given title and body keys.
+func (s *Server) errorPageKeys(w http.ResponseWriter, r *http.Request, status int, keys [2]string) {
+	_, ok := errorKeys[status]
 	if !ok {
 		panic(fmt.Sprintf("web: no error page for status %d", status))
 	}

@@ -8,8 +8,10 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 
+	"github.com/alexedwards/scs/v2"
 	"github.com/prometheus/client_golang/prometheus"
 
 	"smartservice/internal/config"
@@ -30,7 +32,9 @@ type Deps struct {
 	Catalog *i18n.Catalog
 	DB      *db.DB
 	Users   *users.Store
-	Jobs    Readiness
+	// Accounts is the accounts domain: logins, registration, profiles, admin.
+	Accounts *users.Service
+	Jobs     Readiness
 	// Metrics is the registry /metrics exposes; the HTTP metrics are registered on it.
 	Metrics *prometheus.Registry
 	// Version is the build's version string.
@@ -45,8 +49,11 @@ type Server struct {
 	views   *views
 	static  *staticFiles
 	metrics *httpMetrics
-	mux     *http.ServeMux
-	handler http.Handler
+	mux      *http.ServeMux
+	handler  http.Handler
+	sessions *scs.SessionManager
+	// withSession is the mux behind scs's load-and-save of the session.
+	withSession http.Handler
 }
 
 // New parses the templates and static files (a broken template fails here, at start,
@@ -74,6 +81,11 @@ func New(deps Deps) (*Server, error) {
 		return nil, fmt.Errorf("web: metrics: %w", err)
 	}
 	s := &Server{Deps: deps, views: v, static: st, metrics: m, mux: http.NewServeMux()}
+	s.sessions = s.newSessions()
+	s.withSession = s.sessions.LoadAndSave(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		info(r.Context()).hasSession = true
+		s.mux.ServeHTTP(w, r)
+	}))
 	s.routes()
 	s.handler = s.middleware(http.HandlerFunc(s.dispatch))
 	return s, nil
@@ -87,8 +99,12 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.S
 func (s *Server) dispatch(w http.ResponseWriter, r *http.Request) {
 	h, pattern := s.mux.Handler(r)
 	if pattern != "" {
-		s.mux.ServeHTTP(w, r)
-		info(r.Context()).pattern = r.Pattern
+		if sessionless(r.URL.Path) {
+			s.mux.ServeHTTP(w, r)
+		} else {
+			s.withSession.ServeHTTP(w, r)
+		}
+		info(r.Context()).pattern = pattern
 		return
 	}
 	probe := &probeWriter{header: http.Header{}}
@@ -129,4 +145,10 @@ func (p *probeWriter) WriteHeader(code int) {
 // ctxTimeout is the bound on the database work of readiness checks.
 func ctxTimeout(ctx context.Context) (context.Context, context.CancelFunc) {
 	return context.WithTimeout(ctx, 2*time.Second)
+}
+
+// sessionless paths never read the session: static files and the operator
+// endpoints would otherwise cost a database read per request.
+func sessionless(path string) bool {
+	return strings.HasPrefix(path, "/static/") || path == "/healthz" || path == "/readyz" || path == "/metrics"
 }

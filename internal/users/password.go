@@ -1,0 +1,125 @@
+package users
+
+import (
+	"bufio"
+	"bytes"
+	"crypto/rand"
+	"crypto/subtle"
+	_ "embed"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"strings"
+	"unicode/utf8"
+
+	"golang.org/x/crypto/argon2"
+
+	"smartservice/internal/apperr"
+)
+
+// Password rules (NIST SP 800-63B): a length range, no composition rules, and a
+// list of the commonest passwords refused.
+const (
+	MinPasswordLen = 10
+	MaxPasswordLen = 128
+)
+
+// Argon2Params are the argon2id cost parameters. The defaults follow OWASP's
+// recommendation (19 MiB, 2 passes, 1 lane); a stored hash carries its own
+// parameters, so raising them later keeps old hashes verifiable.
+type Argon2Params struct {
+	MemoryKiB uint32
+	Time      uint32
+	Threads   uint8
+}
+
+// DefaultArgon2 is the production cost.
+var DefaultArgon2 = Argon2Params{MemoryKiB: 19 * 1024, Time: 2, Threads: 1}
+
+//go:embed common-passwords.txt
+var commonPasswordsText []byte
+
+// commonPasswords is read once from the embedded list: lower-cased, one per line.
+var commonPasswords = func() map[string]struct{} {
+	m := map[string]struct{}{}
+	sc := bufio.NewScanner(bytes.NewReader(commonPasswordsText))
+	for sc.Scan() {
+		if l := strings.TrimSpace(sc.Text()); l != "" && !strings.HasPrefix(l, "#") {
+			m[strings.ToLower(l)] = struct{}{}
+		}
+	}
+	return m
+}()
+
+// CheckPassword returns the message key of what is wrong with pw for the account
+// email, or "" when it is acceptable.
+func CheckPassword(pw, email string) string {
+	if !utf8.ValidString(pw) {
+		return "validation.password_invalid"
+	}
+	n := utf8.RuneCountInString(pw)
+	if n < MinPasswordLen {
+		return "validation.password_short"
+	}
+	if n > MaxPasswordLen {
+		return "validation.password_long"
+	}
+	low := strings.ToLower(pw)
+	if _, ok := commonPasswords[low]; ok {
+		return "validation.password_common"
+	}
+	if local, _, ok := strings.Cut(strings.ToLower(email), "@"); ok && (low == strings.ToLower(email) || low == local) {
+		return "validation.password_is_email"
+	}
+	if strings.Trim(low, low[:1]) == "" { // one character repeated
+		return "validation.password_common"
+	}
+	return ""
+}
+
+// HashPassword returns an argon2id hash in the PHC string format.
+func HashPassword(pw string, p Argon2Params) (string, error) {
+	salt := make([]byte, 16)
+	if _, err := rand.Read(salt); err != nil {
+		return "", err
+	}
+	key := argon2.IDKey([]byte(pw), salt, p.Time, p.MemoryKiB, p.Threads, 32)
+	b64 := base64.RawStdEncoding
+	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s", argon2.Version, p.MemoryKiB, p.Time, p.Threads,
+		b64.EncodeToString(salt), b64.EncodeToString(key)), nil
+}
+
+var errBadHash = errors.New("users: malformed password hash")
+
+// VerifyPassword reports whether pw matches the PHC-encoded argon2id hash, in
+// constant time for a given hash.
+func VerifyPassword(pw, encoded string) (bool, error) {
+	parts := strings.Split(encoded, "$")
+	if len(parts) != 6 || parts[1] != "argon2id" {
+		return false, errBadHash
+	}
+	var v int
+	if _, err := fmt.Sscanf(parts[2], "v=%d", &v); err != nil || v != argon2.Version {
+		return false, errBadHash
+	}
+	var p Argon2Params
+	if _, err := fmt.Sscanf(parts[3], "m=%d,t=%d,p=%d", &p.MemoryKiB, &p.Time, &p.Threads); err != nil ||
+		p.MemoryKiB < 8 || p.MemoryKiB > 1<<22 || p.Time < 1 || p.Time > 16 || p.Threads < 1 {
+		return false, errBadHash
+	}
+	b64 := base64.RawStdEncoding
+	salt, err1 := b64.DecodeString(parts[4])
+	want, err2 := b64.DecodeString(parts[5])
+	if err1 != nil || err2 != nil || len(want) < 16 || len(want) > 64 {
+		return false, errBadHash
+	}
+	got := argon2.IDKey([]byte(pw), salt, p.Time, p.MemoryKiB, p.Threads, uint32(len(want)))
+	return subtle.ConstantTimeCompare(got, want) == 1, nil
+}
+
+// passwordField validates a new password into fields under the name field.
+func passwordField(f *apperr.Fields, field, pw, email string) {
+	if key := CheckPassword(pw, email); key != "" {
+		f.Add(field, key, "Min", MinPasswordLen, "Max", MaxPasswordLen)
+	}
+}

@@ -1,0 +1,166 @@
+package users
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"time"
+
+	"smartservice/internal/apperr"
+	"smartservice/internal/db"
+	"smartservice/internal/directory"
+	"smartservice/internal/jobs"
+)
+
+// Options configure the accounts service.
+type Options struct {
+	// BaseURL builds the links in mails; never the request's Host header.
+	BaseURL *url.URL
+	// Directory confirms employees at registration and in the leavers check.
+	Directory directory.Directory
+	// Jobs carries mails out of the request, in the transaction that needs them.
+	Jobs *jobs.Client
+	// DevMail is true when no SMTP is configured: links go to the log.
+	DevMail bool
+	// Argon2 is the password hashing cost.
+	Argon2 Argon2Params
+	// ConfirmTTL is how long a registration link works.
+	ConfirmTTL time.Duration
+	// SessionTTL and AdminSessionTTL bound a login's life; admins get the shorter one.
+	SessionTTL, AdminSessionTTL time.Duration
+	// Throttle limits failed logins.
+	Throttle Throttle
+	// DefaultLanguage is the language of accounts that name none.
+	DefaultLanguage string
+	Logger          *slog.Logger
+	Now             func() time.Time
+}
+
+// Throttle limits failed logins, counted in the database so it holds across instances.
+// An account with AccountLimit failures within Window is refused for AccountPause after
+// its latest failure (short, so an attacker cannot lock a person out for long); a client
+// address with AddressLimit failures within Window is refused until they age out.
+type Throttle struct {
+	Window       time.Duration
+	AccountLimit int
+	AccountPause time.Duration
+	AddressLimit int
+}
+
+// DefaultThrottle are the numbers the docs state.
+var DefaultThrottle = Throttle{Window: 15 * time.Minute, AccountLimit: 10, AccountPause: time.Minute, AddressLimit: 30}
+
+// Service is the accounts domain: every face calls it, and it checks every rule.
+type Service struct {
+	db        *db.DB
+	store     *Store
+	opts      Options
+	log       *slog.Logger
+	now       func() time.Time
+	dummyHash string
+}
+
+// NewService builds the accounts service.
+func NewService(d *db.DB, store *Store, opts Options) (*Service, error) {
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	if opts.Argon2.MemoryKiB == 0 {
+		opts.Argon2 = DefaultArgon2
+	}
+	if opts.ConfirmTTL == 0 {
+		opts.ConfirmTTL = 24 * time.Hour
+	}
+	if opts.SessionTTL == 0 {
+		opts.SessionTTL = 30 * 24 * time.Hour
+	}
+	if opts.AdminSessionTTL == 0 {
+		opts.AdminSessionTTL = 12 * time.Hour
+	}
+	if opts.Throttle.Window == 0 {
+		opts.Throttle = DefaultThrottle
+	}
+	if opts.DefaultLanguage == "" {
+		opts.DefaultLanguage = "ru"
+	}
+	if opts.BaseURL == nil {
+		return nil, errors.New("users: BaseURL is required")
+	}
+	// Unknown e-mails are checked against this hash so that they take as long as a
+	// wrong password and the timing does not tell which e-mails have accounts.
+	dummy, err := HashPassword("not a real password, only for timing", opts.Argon2)
+	if err != nil {
+		return nil, err
+	}
+	return &Service{db: d, store: store, opts: opts, log: opts.Logger, now: opts.Now, dummyHash: dummy}, nil
+}
+
+// SessionTTL is how long a login of u lasts: admins get the shorter lifetime.
+func (s *Service) SessionTTL(u *User) time.Duration {
+	if u.IsAdmin() {
+		return s.opts.AdminSessionTTL
+	}
+	return s.opts.SessionTTL
+}
+
+// User returns the account with id, for an actor allowed to see it: themselves or an admin.
+func (s *Service) User(ctx context.Context, actor *User, id int64) (*User, error) {
+	if actor == nil || (actor.ID != id && !actor.IsAdmin()) {
+		return nil, apperr.New(apperr.NotFound, "error.not_found")
+	}
+	u, err := getUser(ctx, s.db.R, "u.id = $1", id)
+	if errors.Is(err, errNoUser) {
+		return nil, apperr.New(apperr.NotFound, "error.not_found")
+	}
+	return u, err
+}
+
+// Authenticate returns the active user of a web session made at epoch and issuedAt,
+// or an Unauthenticated error when the account is gone, deactivated, its epoch moved
+// on (password changed, deactivated) or the login outlived its lifetime.
+func (s *Service) Authenticate(ctx context.Context, userID, epoch int64, issuedAt time.Time) (*User, error) {
+	u, err := getUser(ctx, s.db.R, "u.id = $1", userID)
+	if errors.Is(err, errNoUser) {
+		return nil, apperr.New(apperr.Unauthenticated, "login.required")
+	}
+	if err != nil {
+		return nil, err
+	}
+	if !u.Active || u.AuthEpoch != epoch || s.now().After(issuedAt.Add(s.SessionTTL(u))) {
+		return nil, apperr.New(apperr.Unauthenticated, "login.required")
+	}
+	return u, nil
+}
+
+// newSecret returns a random URL-safe secret of n bytes and its storage hash.
+func newSecret(n int) (plain, hash string) {
+	b := make([]byte, n)
+	if _, err := rand.Read(b); err != nil {
+		panic(fmt.Sprintf("users: no randomness: %v", err))
+	}
+	plain = base64.RawURLEncoding.EncodeToString(b)
+	return plain, hashSecret(plain)
+}
+
+// hashSecret hashes a high-entropy secret (a token, a link) for storage; such
+// secrets need no slow hash, only one that a database leak cannot reverse.
+func hashSecret(plain string) string {
+	sum := sha256.Sum256([]byte(plain))
+	return hex.EncodeToString(sum[:])
+}
+
+func (s *Service) link(path string, query url.Values) string {
+	u := *s.opts.BaseURL
+	u.Path = u.Path + path
+	u.RawQuery = query.Encode()
+	return u.String()
+}
