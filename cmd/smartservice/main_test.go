@@ -173,4 +173,3 @@ func TestServeRefusesBusyAddress(t *testing.T) {
 		t.Fatalf("code %d: %s", code, errb.String())
 	}
 }
-

@@ -30,15 +30,15 @@ var Version = "dev"
 
 // App is one running Smart Service process.
 type App struct {
-	Config  *config.Config
-	Logger  *slog.Logger
-	DB      *db.DB
-	Jobs    *jobs.Client
+	Config   *config.Config
+	Logger   *slog.Logger
+	DB       *db.DB
+	Jobs     *jobs.Client
 	Users    *users.Store
 	Accounts *users.Service
 	Catalog  *i18n.Catalog
-	Web     *web.Server
-	Metrics *prometheus.Registry
+	Web      *web.Server
+	Metrics  *prometheus.Registry
 }
 
 // Options adjust New for tests and tools.

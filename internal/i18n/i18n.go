@@ -43,18 +43,30 @@ func New(def string, logger *slog.Logger) (*Catalog, error) {
 	b := goi18n.NewBundle(language.MustParse(def))
 	b.RegisterUnmarshalFunc("toml", toml.Unmarshal)
 	c := &Catalog{bundle: b, def: def, keys: map[string][]string{}, logger: logger, locs: map[string]*Localizer{}}
+	// Each area of the product keeps its own pair of files, <area>.en.toml and
+	// <area>.ru.toml, so people working on different pages do not edit one file.
 	for _, lang := range Languages {
-		name := "locales/" + lang + ".toml"
-		buf, err := fs.ReadFile(localesFS, name)
-		if err != nil {
-			return nil, fmt.Errorf("i18n: %w", err)
+		names, err := fs.Glob(localesFS, "locales/*."+lang+".toml")
+		if err != nil || len(names) == 0 {
+			return nil, fmt.Errorf("i18n: no catalogue files for %s", lang)
 		}
-		mf, err := b.ParseMessageFileBytes(buf, name)
-		if err != nil {
-			return nil, fmt.Errorf("i18n: %s: %w", name, err)
-		}
-		for _, m := range mf.Messages {
-			c.keys[lang] = append(c.keys[lang], m.ID)
+		seen := map[string]string{}
+		for _, name := range names {
+			buf, err := fs.ReadFile(localesFS, name)
+			if err != nil {
+				return nil, fmt.Errorf("i18n: %w", err)
+			}
+			mf, err := b.ParseMessageFileBytes(buf, name)
+			if err != nil {
+				return nil, fmt.Errorf("i18n: %s: %w", name, err)
+			}
+			for _, m := range mf.Messages {
+				if prev, dup := seen[m.ID]; dup {
+					return nil, fmt.Errorf("i18n: key %q is in both %s and %s", m.ID, prev, name)
+				}
+				seen[m.ID] = name
+				c.keys[lang] = append(c.keys[lang], m.ID)
+			}
 		}
 		sort.Strings(c.keys[lang])
 	}

@@ -46,9 +46,9 @@ type Deps struct {
 // Server is the HTML face of Smart Service plus the operator endpoints.
 type Server struct {
 	Deps
-	views   *views
-	static  *staticFiles
-	metrics *httpMetrics
+	views    *views
+	static   *staticFiles
+	metrics  *httpMetrics
 	mux      *http.ServeMux
 	handler  http.Handler
 	sessions *scs.SessionManager
