@@ -19,6 +19,9 @@ type RegisterInput struct {
 	Email    string
 	Password string
 	Language string
+	// Next is a local path (checked by the face) the confirmation link carries, so the
+	// person lands where they were going: the device they scanned.
+	Next string
 }
 
 // RegisterResult tells the face what happened after a successful registration.
@@ -76,7 +79,11 @@ func (s *Service) Register(ctx context.Context, in RegisterInput) (*RegisterResu
 	}
 	token, tokenHash := newSecret(32)
 	now := s.now().UTC()
-	msg := s.confirmationMail(lang, email, emp.FullName, s.link("/register/confirm", url.Values{"token": {token}}))
+	q := url.Values{"token": {token}}
+	if strings.HasPrefix(in.Next, "/") && !strings.HasPrefix(in.Next, "//") && !strings.Contains(in.Next, "\\") {
+		q.Set("next", in.Next)
+	}
+	msg := s.confirmationMail(lang, email, emp.FullName, s.link("/register/confirm", q))
 	err = s.db.InTx(ctx, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, "INSERT INTO registrations (email, password_hash, language, employee, token_hash, created_at, expires_at) "+
 			"VALUES ($1, $2, $3, $4, $5, $6, $7)", email, hash, lang, string(empJSON), tokenHash, now, now.Add(s.opts.ConfirmTTL)); err != nil {

@@ -34,7 +34,7 @@ func (s *Server) register(w http.ResponseWriter, r *http.Request) {
 	f.Values["email"] = r.PostForm.Get("email")
 	next := LocalPath(r.PostForm.Get("next"))
 	res, err := s.Accounts.Register(r.Context(), users.RegisterInput{
-		Email: r.PostForm.Get("email"), Password: r.PostForm.Get("password"), Language: loc.Lang(),
+		Email: r.PostForm.Get("email"), Password: r.PostForm.Get("password"), Language: loc.Lang(), Next: next,
 	})
 	if err != nil {
 		status, ok := fill(f, loc, err)
@@ -50,31 +50,36 @@ func (s *Server) register(w http.ResponseWriter, r *http.Request) {
 
 type confirmData struct {
 	Token string
+	Next  string
 	Form  *form
-	Done  bool
 }
 
 // confirmPage shows a button that confirms: a GET never spends the link, because
 // mail scanners open links to check them.
 func (s *Server) confirmPage(w http.ResponseWriter, r *http.Request) {
-	s.render(w, r, http.StatusOK, "confirm", "confirm.title", confirmData{Token: r.URL.Query().Get("token"), Form: newForm()})
+	q := r.URL.Query()
+	s.render(w, r, http.StatusOK, "confirm", "confirm.title", confirmData{Token: q.Get("token"), Next: LocalPath(q.Get("next")), Form: newForm()})
 }
 
-// confirm spends the link and creates the account.
+// confirm spends the link and creates the account, then offers the login form that
+// leads on to where the person was going.
 func (s *Server) confirm(w http.ResponseWriter, r *http.Request) {
 	if !s.parseForm(w, r) {
 		return
 	}
-	token := r.PostForm.Get("token")
+	next := LocalPath(r.PostForm.Get("next"))
 	f := newForm()
-	if _, err := s.Accounts.ConfirmEmail(r.Context(), token); err != nil {
+	u, err := s.Accounts.ConfirmEmail(r.Context(), r.PostForm.Get("token"))
+	if err != nil {
 		status, ok := fill(f, s.localizer(r), err)
 		if !ok {
 			s.serverError(w, r, err)
 			return
 		}
-		s.render(w, r, status, "confirm", "confirm.title", confirmData{Form: f})
+		s.render(w, r, status, "confirm", "confirm.title", confirmData{Form: f, Next: next})
 		return
 	}
-	s.render(w, r, http.StatusOK, "confirm", "confirm.title", confirmData{Form: f, Done: true})
+	f.Values["email"] = u.Email
+	f.Notice = s.localizer(r).T("confirm.done")
+	s.render(w, r, http.StatusOK, "login", "login.title", loginData{Form: f, Next: next})
 }
