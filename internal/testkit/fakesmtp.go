@@ -152,7 +152,6 @@ func (f *FakeSMTP) session(c net.Conn) {
 	}
 }
 
-
 // angleAddr takes the address out of "<a@b> PARAM=…".
 func angleAddr(s string) string {
 	s = strings.TrimSpace(s)
