@@ -102,7 +102,7 @@ func TestBrowserHome(t *testing.T) {
 func TestBrowserLanguageSwitch(t *testing.T) {
 	t.Parallel()
 	cat := browserCatalog(t)
-	srv := testserver.Start(t, testserver.Options{Dialect: db.SQLite, Demo: true})
+	srv := testserver.Start(t, testserver.Options{Dialect: db.SQLite})
 	for _, vp := range browser.Viewports {
 		t.Run(vp.Name, func(t *testing.T) {
 			t.Parallel()

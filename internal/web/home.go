@@ -2,6 +2,8 @@ package web
 
 import (
 	"net/http"
+	"slices"
+	"strings"
 
 	"smartservice/internal/users"
 )
@@ -17,6 +19,10 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
+	loc := s.localizer(r)
+	slices.SortFunc(deps, func(a, b users.Department) int {
+		return strings.Compare(loc.Name(a.NameEN, a.NameRU), loc.Name(b.NameEN, b.NameRU))
+	})
 	s.render(w, r, http.StatusOK, "home", "home.title", homeData{Departments: deps})
 }
 

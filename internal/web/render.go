@@ -72,7 +72,13 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 	}
 	user := s.currentUser(r)
 	loc := s.localizer(r)
-	p := Page{Localizer: loc, User: user, Title: loc.T(titleKey), Path: r.URL.Path, Office: s.Config.OfficeName, RequestID: RequestID(r.Context()), Data: data}
+	// The language switch comes back here: the same address with its query for a
+	// page that was fetched, home after a form post (its address answers POST only).
+	back := "/"
+	if r.Method == http.MethodGet {
+		back = r.URL.RequestURI()
+	}
+	p := Page{Localizer: loc, User: user, Title: loc.T(titleKey), Path: back, Office: s.Config.OfficeName, RequestID: RequestID(r.Context()), Data: data}
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, "layout.html", p); err != nil {
 		s.Logger.Error("template failed", "page", name, "request_id", p.RequestID, "err", err)
@@ -104,7 +110,7 @@ func (s *Server) localizer(r *http.Request) *i18n.Localizer {
 	if c, err := r.Cookie(langCookie); err == nil {
 		choice = c.Value
 	}
-	if u := info(r.Context()).user; u != nil {
+	if u := s.currentUser(r); u != nil {
 		choice = u.Language
 	}
 	return s.Catalog.For(s.Catalog.Pick(choice, r.Header.Get("Accept-Language")))

@@ -291,3 +291,18 @@ func TestTemplatesUseOnlyKnownKeys(t *testing.T) {
 		t.Fatalf("only %d keys found in templates: is the pattern still right?", n)
 	}
 }
+
+func TestLanguageSwitchComesBackWithTheQuery(t *testing.T) {
+	h := newHarness(t)
+	_, body := h.do(httptest.NewRequest("GET", "/?x=1&next=%2Fa%2Fabc", nil))
+	if !strings.Contains(body, `name="next" value="/?x=1&amp;next=%2Fa%2Fabc"`) {
+		t.Fatalf("the switch should come back to the same address with its query:\n%s", body)
+	}
+	r := httptest.NewRequest("POST", "/lang", strings.NewReader("lang=xx"))
+	r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	r.Header.Set("Sec-Fetch-Site", "same-origin")
+	_, body = h.do(r)
+	if !strings.Contains(body, `name="next" value="/"`) {
+		t.Fatal("after a post the switch should lead home, not to an address that answers POST only")
+	}
+}

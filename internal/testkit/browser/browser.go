@@ -1,10 +1,15 @@
 // Package browser drives a real headless Chromium (Debian's, through chromedp) for
-// end-to-end tests of the HTML pages: one browser process per Browser, with a
-// fresh profile, at a phone or a desktop viewport. Every call is bounded by a
-// timeout, so a broken page fails the test instead of hanging it, and a failed
-// test leaves a full-page screenshot and the page's HTML behind.
+// end-to-end tests of the HTML pages, at a phone or a desktop viewport.
 //
-// Helpers fail the test with t.Fatalf, so call them from the test's goroutine.
+// Each Browser is a tab in a browser context of its own (cookies, storage and
+// cache as separate as two private windows). The Browsers of a test binary share
+// one Chromium process with a fresh temporary profile: starting Chromium takes
+// seconds, a browser context a fraction of that. The process starts with the first
+// Browser and is closed with the last one, so none outlives the tests.
+//
+// Every call is bounded by a timeout, so a broken page fails the test instead of
+// hanging it, and a failed test leaves a full-page screenshot and the page's HTML
+// behind. Helpers fail the test with t.Fatalf: call them from the test's goroutine.
 package browser
 
 import (
@@ -101,7 +106,7 @@ func Header(name, value string) Option {
 // Timeout replaces DefaultTimeout as the bound of each call.
 func Timeout(d time.Duration) Option { return func(s *settings) { s.timeout = d } }
 
-// Browser is one headless Chromium process with one tab, owned by one test.
+// Browser is one tab, in its own browser context, owned by one test.
 type Browser struct {
 	t       testing.TB
 	vp      Viewport
@@ -110,20 +115,15 @@ type Browser struct {
 
 	mu        sync.Mutex
 	mainFrame cdp.FrameID
-	doc       document
+	status    int // of the main frame's last HTML response
 	console   []string
 }
 
-// document is the main frame's last HTML response.
-type document struct {
-	url    string
-	status int
-}
-
-// New starts Chromium with a fresh profile at the viewport and closes it when the
-// test ends; when the test has failed by then, it first saves a full-page
-// screenshot and the HTML of the page and logs their paths. It skips the test when
-// Chromium is not installed (and ChromiumEnv is unset).
+// New opens a tab at the viewport in a fresh browser context (starting Chromium
+// if it is not running) and closes it when the test ends; when the test has
+// failed by then, it first saves a full-page screenshot and the HTML of the page
+// and logs their paths. It skips the test when Chromium is not installed (and
+// ChromiumEnv is unset).
 func New(t testing.TB, vp Viewport, opts ...Option) *Browser {
 	t.Helper()
 	s := settings{timeout: DefaultTimeout, headers: map[string]string{}}
@@ -167,6 +167,9 @@ func New(t testing.TB, vp Viewport, opts ...Option) *Browser {
 	b.mu.Unlock()
 
 	emulate := []chromedp.EmulateViewportOption{chromedp.EmulateScale(vp.Scale), chromedp.EmulatePortrait}
+	if vp.Width > vp.Height {
+		emulate[1] = chromedp.EmulateLandscape
+	}
 	if vp.Mobile {
 		emulate = append(emulate, chromedp.EmulateMobile, chromedp.EmulateTouch)
 	}
@@ -218,6 +221,13 @@ func acquire(t testing.TB) *process {
 	exe := executable(t)
 	shared.mu.Lock()
 	defer shared.mu.Unlock()
+	if p := shared.proc; p != nil && p.root.Err() != nil {
+		// Chromium died (chromedp cancels the root when the connection is lost):
+		// its users fail on their own; new ones get a new process.
+		p.cancelRoot()
+		p.cancelAlloc()
+		shared.proc = nil
+	}
 	if shared.proc == nil {
 		p, err := startProcess(exe)
 		if err != nil {
@@ -295,10 +305,7 @@ func Run[T any](b *Browser, what string, a chromedp.Action[T]) T {
 	defer cancel()
 	v, err := chromedp.Run(ctx, a)
 	if err != nil {
-		if errors.Is(err, context.DeadlineExceeded) {
-			err = fmt.Errorf("%w (timeout %s)", err, b.timeout)
-		}
-		b.t.Fatalf("browser (%s): %s: %v", b.vp.Name, what, err)
+		b.t.Fatalf("browser (%s): %s: %v", b.vp.Name, what, timeoutNote(err, b.timeout))
 	}
 	return v
 }
@@ -326,9 +333,9 @@ func (b *Browser) ClickAndWait(selector string) int {
 	b.newPage()
 	ctx, cancel := context.WithTimeout(b.ctx, b.timeout)
 	defer cancel()
-	resp, err := chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(selector)))
+	resp, err := chromedp.RunResponse(ctx, b.click(selector))
 	if err != nil {
-		b.t.Fatalf("browser (%s): click %s and wait for the next page: %v", b.vp.Name, selector, err)
+		b.t.Fatalf("browser (%s): click %s and wait for the next page: %v", b.vp.Name, selector, timeoutNote(err, b.timeout))
 	}
 	if resp == nil {
 		return b.Status()
@@ -341,7 +348,7 @@ func (b *Browser) ClickAndWait(selector string) int {
 func (b *Browser) Status() int {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	return b.doc.status
+	return b.status
 }
 
 // URL returns the address of the current page.
@@ -350,23 +357,67 @@ func (b *Browser) URL() string {
 	return Run(b, "read the location", chromedp.Location())
 }
 
-// Click clicks the first element matching the CSS selector, without waiting for
-// a navigation (use ClickAndWait for links and submit buttons).
+// Click clicks the first element matching the CSS selector with the mouse,
+// once it is visible, enabled and not covered, without waiting for a navigation
+// (use ClickAndWait for links and submit buttons).
 func (b *Browser) Click(selector string) {
 	b.t.Helper()
-	b.Do("click "+selector, chromedp.Click(chromedp.CSS(selector)))
+	b.Do("click "+selector, b.click(selector))
 }
 
-// SetValue sets the value of the form field matching the CSS selector.
+// click scrolls the element into view and clicks the middle of it: a real mouse
+// click, which reaches the element only if a person could click it too.
+func (b *Browser) click(selector string) chromedp.Action[chromedp.Void] {
+	return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		type point struct{ X, Y float64 }
+		p, err := evalQuery[point](ctx, t, selector, locateJS, b.timeout)
+		if err != nil {
+			return err
+		}
+		_, err = chromedp.MouseClickXY(p.X, p.Y)(ctx, t)
+		return err
+	})
+}
+
+// locateJS returns the middle of a clickable element, in viewport coordinates.
+const locateJS = `el => {
+	if (el.disabled) return {retry: "it is disabled"};
+	el.scrollIntoView({block: "center", inline: "center"});
+	// The first box: a link that wraps has one per line, and the middle of their
+	// union can be outside all of them.
+	const r = Array.from(el.getClientRects()).find(r => r.width > 0 && r.height > 0);
+	if (!r) return {retry: "it is not visible"};
+	const X = r.left + r.width / 2, Y = r.top + r.height / 2;
+	const top = document.elementFromPoint(X, Y);
+	if (top && top !== el && !el.contains(top)) return {retry: "it is covered by " + top.outerHTML.slice(0, 80)};
+	return {X, Y};
+}`
+
+// SetValue sets the value of the form field matching the CSS selector, as typing
+// would: the field gets the input and change events.
 func (b *Browser) SetValue(selector, value string) {
 	b.t.Helper()
-	b.Do("set the value of "+selector, chromedp.SetValue(chromedp.CSS(selector), value))
+	v, _ := json.Marshal(value)
+	got := query[string](b, "set the value of "+selector, selector, fmt.Sprintf(`el => {
+	if (!("value" in el)) return {retry: "it has no value"};
+	el.focus();
+	el.value = %s;
+	el.dispatchEvent(new Event("input", {bubbles: true}));
+	el.dispatchEvent(new Event("change", {bubbles: true}));
+	return el.value;
+}`, v))
+	if got != value {
+		b.t.Fatalf("browser (%s): set the value of %s to %q: the field holds %q", b.vp.Name, selector, value, got)
+	}
 }
 
 // WaitVisible waits until an element matching the CSS selector is visible.
 func (b *Browser) WaitVisible(selector string) {
 	b.t.Helper()
-	b.Do("wait for "+selector+" to be visible", chromedp.WaitVisible(chromedp.CSS(selector)))
+	query[bool](b, "wait for "+selector+" to be visible", selector, `el => {
+	const r = el.getBoundingClientRect(), st = getComputedStyle(el);
+	return r.width > 0 && r.height > 0 && st.visibility !== "hidden" || {retry: "it is not visible"};
+}`)
 }
 
 // Text returns the visible text (innerText) of the first element matching the
@@ -397,23 +448,67 @@ func (b *Browser) Attribute(selector, name string) (string, bool) {
 	return *v, true
 }
 
-// query applies the JavaScript function fn to the first element matching the CSS
-// selector, waiting until one exists. One evaluation in the page: much quicker
-// than chromedp's node queries, which first mirror the page's DOM tree.
+// query applies the JavaScript function fn to the first element matching the
+// CSS selector of the current document, waiting until one exists and fn does not
+// answer {retry: "why"}. It works on the live page, not on chromedp's copy of the
+// DOM tree, so it can never act on an element of the page before a navigation
+// (which chromedp's node queries can, just after a page changes); and it is one
+// round trip.
 func query[T any](b *Browser, what, selector, fn string) T {
 	b.t.Helper()
+	ctx, cancel := context.WithTimeout(b.ctx, b.timeout)
+	defer cancel()
+	v, err := chromedp.Run(ctx, func(ctx context.Context, t *chromedp.Target) (T, error) {
+		return evalQuery[T](ctx, t, selector, fn, b.timeout)
+	})
+	if err != nil {
+		b.t.Fatalf("browser (%s): %s: %v", b.vp.Name, what, timeoutNote(err, b.timeout))
+	}
+	return v
+}
+
+// evalQuery is query as a step of a chromedp action.
+func evalQuery[T any](ctx context.Context, t *chromedp.Target, selector, fn string, timeout time.Duration) (T, error) {
+	var zero T
 	sel, _ := json.Marshal(selector)
-	expr := fmt.Sprintf(`new Promise((resolve, reject) => {
-	const deadline = Date.now() + %d;
+	expr := fmt.Sprintf(`new Promise(resolve => {
+	const sel = %s, fn = %s, deadline = Date.now() + %d;
 	const look = () => {
-		const el = document.querySelector(%s);
-		if (el) resolve((%s)(el));
-		else if (Date.now() > deadline) reject(new Error("no element matches " + %s));
+		let why = "no element matches " + sel;
+		const el = document.querySelector(sel);
+		if (el) {
+			const v = fn(el);
+			if (v === null || typeof v !== "object" || typeof v.retry !== "string") return resolve({value: v === undefined ? null : v});
+			why = sel + ": " + v.retry;
+		}
+		if (Date.now() > deadline) resolve({error: why});
 		else setTimeout(look, 20);
 	};
 	look();
-})`, max(b.timeout.Milliseconds()-500, 100), sel, fn, sel)
-	return Run(b, what, chromedp.Evaluate[T](expr, chromedp.EvalAwaitPromise))
+})`, sel, fn, max(timeout.Milliseconds()-500, 100))
+	raw, err := chromedp.Evaluate[[]byte](expr, chromedp.EvalAwaitPromise)(ctx, t)
+	if err != nil {
+		return zero, err
+	}
+	var res struct {
+		Value T      `json:"value"`
+		Error string `json:"error"`
+	}
+	if err := json.Unmarshal(raw, &res); err != nil {
+		return zero, fmt.Errorf("decode %s: %w", raw, err)
+	}
+	if res.Error != "" {
+		return zero, errors.New(res.Error)
+	}
+	return res.Value, nil
+}
+
+// timeoutNote says how long the timeout was when err is one.
+func timeoutNote(err error, d time.Duration) error {
+	if errors.Is(err, context.DeadlineExceeded) {
+		return fmt.Errorf("%w (timeout %s)", err, d)
+	}
+	return err
 }
 
 // SetHeaders replaces the extra headers sent with every request (nil: none).
@@ -559,7 +654,7 @@ func (b *Browser) onEvent(ev any) {
 	switch ev := ev.(type) {
 	case *network.EventResponseReceived:
 		if ev.Type == network.ResourceTypeDocument && ev.Response != nil && (b.mainFrame == "" || ev.FrameID == b.mainFrame) {
-			b.doc = document{url: ev.Response.URL, status: int(ev.Response.Status)}
+			b.status = int(ev.Response.Status)
 		}
 	case *cdplog.EventEntryAdded:
 		if e := ev.Entry; e != nil && e.Level == cdplog.EntryLevelError {

@@ -34,7 +34,9 @@ const LogLevelEnv = "SMARTSERVICE_TEST_LOG_LEVEL"
 
 // Time bounds of a test server's life.
 const (
-	readyTimeout    = 20 * time.Second // New, migrations and the job client's start
+	buildTimeout    = 30 * time.Second // app.New: open and migrate the database
+	demoTimeout     = 2 * time.Minute  // demo.Load hashes the demo accounts' passwords (slow under -race)
+	readyTimeout    = 30 * time.Second // from Serve to /readyz answering 200
 	shutdownTimeout = 5 * time.Second  // the server's own graceful-stop deadline
 	stopMargin      = 10 * time.Second // Cleanup waits that much longer for Serve to return
 	keptLogLines    = 300              // log lines kept for the failure report
@@ -92,13 +94,17 @@ func Start(t testing.TB, opts Options) *Server {
 	logger := slog.New(logs.handler())
 
 	ctx, cancel := context.WithCancel(context.Background())
-	startCtx, startCancel := context.WithTimeout(ctx, readyTimeout)
-	defer startCancel()
+	buildCtx, buildCancel := context.WithTimeout(ctx, buildTimeout)
+	defer buildCancel()
 
-	a, err := app.New(startCtx, cfg, logger, app.Options{Jobs: jobs.Options{
+	aopts := app.Options{Jobs: jobs.Options{
 		FetchPollInterval: 50 * time.Millisecond,
 		FetchCooldown:     10 * time.Millisecond,
-	}})
+	}, Argon2: testkit.CheapArgon2}
+	if opts.Demo {
+		aopts.Directory = demo.Directory()
+	}
+	a, err := app.New(buildCtx, cfg, logger, aopts)
 	if err != nil {
 		cancel()
 		ln.Close()
@@ -106,7 +112,10 @@ func Start(t testing.TB, opts Options) *Server {
 		t.Fatalf("testserver: build the app on %s: %v", dialect, err)
 	}
 	if opts.Demo {
-		if _, err := demo.Load(startCtx, a.DB, a.Users, a.Accounts); err != nil {
+		demoCtx, demoCancel := context.WithTimeout(ctx, demoTimeout)
+		_, err := demo.Load(demoCtx, a.DB, a.Users, a.Accounts)
+		demoCancel()
+		if err != nil {
 			cancel()
 			ln.Close()
 			a.Close()
@@ -130,7 +139,9 @@ func Start(t testing.TB, opts Options) *Server {
 		logs.close(t.Failed())
 	})
 
-	if err := waitReady(startCtx, base, served); err != nil {
+	readyCtx, readyCancel := context.WithTimeout(ctx, readyTimeout)
+	defer readyCancel()
+	if err := waitReady(readyCtx, base, served); err != nil {
 		t.Fatalf("testserver: %v", err) // Cleanup stops what was started
 	}
 	return &Server{URL: base, App: a}
@@ -155,7 +166,7 @@ func waitReady(ctx context.Context, base string, served <-chan error) error {
 		}
 		select {
 		case err := <-served:
-			return fmt.Errorf("Serve returned before the server was ready: %v (last /readyz: %s)", err, last)
+			return fmt.Errorf("the server stopped before it was ready: Serve returned %v (last /readyz: %s)", err, last)
 		case <-ctx.Done():
 			return fmt.Errorf("not ready within %s: last /readyz: %s", readyTimeout, last)
 		case <-time.After(20 * time.Millisecond):
