@@ -1,0 +1,323 @@
+package assets
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/base32"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"smartservice/internal/apperr"
+	"smartservice/internal/db"
+	"smartservice/internal/users"
+)
+
+// Asset is a device or service point with its QR code.
+type Asset struct {
+	ID int64
+	// Code is the opaque random QR code: 80 random bits, 16 characters of base32.
+	Code            string
+	Name            string
+	TypeID          int64
+	InventoryNumber string
+	Location        Location
+	Instructions    string
+	// OwnerID marks a personal device (a laptop): only its owner, staff and admins see it.
+	OwnerID       int64
+	Archived      bool
+	ScanCount     int64
+	LastScannedAt *time.Time
+	CreatedAt     time.Time
+	UpdatedAt     time.Time
+}
+
+// Location is where a device is.
+type Location struct {
+	Building, Floor, Room string
+}
+
+// String is the location as one line.
+func (l Location) String() string {
+	var parts []string
+	for _, p := range []string{l.Building, l.Floor, l.Room} {
+		if p != "" {
+			parts = append(parts, p)
+		}
+	}
+	return strings.Join(parts, ", ")
+}
+
+var codeEncoding = base32.StdEncoding.WithPadding(base32.NoPadding)
+
+// CodeLen is the length of an asset code.
+const CodeLen = 16
+
+// newCode returns a fresh random code (80 bits).
+func newCode() string {
+	b := make([]byte, 10)
+	if _, err := rand.Read(b); err != nil {
+		panic(fmt.Sprintf("assets: no randomness: %v", err))
+	}
+	return strings.ToLower(codeEncoding.EncodeToString(b))
+}
+
+// ValidCode reports whether s has the shape of a code, so malformed codes (10 KB
+// long, "../", Unicode) are answered without touching the database.
+func ValidCode(s string) bool {
+	if len(s) != CodeLen {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= 'a' && c <= 'z' || c >= '2' && c <= '7') {
+			return false
+		}
+	}
+	return true
+}
+
+// CanSee reports whether actor may see a: a personal device is visible to its
+// owner, to staff and to admins only.
+func CanSee(actor *users.User, a *Asset) bool {
+	if actor == nil {
+		return false
+	}
+	return a.OwnerID == 0 || a.OwnerID == actor.ID || actor.IsStaff()
+}
+
+// assetCols lists the columns scanAsset reads, each prefixed by p ("a." in joins).
+func assetCols(p string) string {
+	return p + "id, " + p + "code, " + p + "name, " + p + "type_id, COALESCE(" + p + "inventory_number, ''), " + p + "building, " +
+		p + "floor, " + p + "room, " + p + "instructions, COALESCE(" + p + "owner_id, 0), " + p + "archived, " + p + "scan_count, " +
+		p + "last_scanned_at, " + p + "created_at, " + p + "updated_at"
+}
+
+var assetColumns = assetCols("")
+
+func scanAsset(row interface{ Scan(...any) error }) (*Asset, error) {
+	a := &Asset{}
+	var last sql.NullTime
+	if err := row.Scan(&a.ID, &a.Code, &a.Name, &a.TypeID, &a.InventoryNumber, &a.Location.Building, &a.Location.Floor, &a.Location.Room,
+		&a.Instructions, &a.OwnerID, &a.Archived, &a.ScanCount, &last, &a.CreatedAt, &a.UpdatedAt); err != nil {
+		return nil, err
+	}
+	if last.Valid {
+		t := last.Time
+		a.LastScannedAt = &t
+	}
+	return a, nil
+}
+
+func getAsset(ctx context.Context, q querier, where string, arg any) (*Asset, error) {
+	a, err := scanAsset(q.QueryRowContext(ctx, "SELECT "+assetColumns+" FROM assets WHERE "+where, arg))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, notFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("assets: unable to read asset: %w", err)
+	}
+	return a, nil
+}
+
+// Asset returns the device with id if actor may see it; hidden and absent devices
+// get the same NotFound.
+func (s *Service) Asset(ctx context.Context, actor *users.User, id int64) (*Asset, error) {
+	if err := requireUser(actor); err != nil {
+		return nil, err
+	}
+	a, err := getAsset(ctx, s.db.R, "id = $1", id)
+	if err != nil {
+		return nil, err
+	}
+	if !CanSee(actor, a) {
+		return nil, notFound
+	}
+	return a, nil
+}
+
+// ErrReplaced means the code was re-issued: the label is outdated.
+var ErrReplaced = apperr.New(apperr.NotFound, "device.label_replaced")
+
+// Scan resolves a QR code for actor and counts the scan. Unknown, malformed and
+// hidden codes give the same NotFound; a re-issued code gives ErrReplaced (also a
+// NotFound, so it never leads to the device).
+func (s *Service) Scan(ctx context.Context, actor *users.User, code string) (*Asset, error) {
+	if err := requireUser(actor); err != nil {
+		return nil, err
+	}
+	if !ValidCode(code) {
+		return nil, notFound
+	}
+	now := s.now().UTC()
+	// The counter moves in the same statement that matches the code, so a scan
+	// racing a re-issue lands on the device the code named at that instant or on none.
+	a, err := scanAsset(s.db.W.QueryRowContext(ctx, "UPDATE assets SET scan_count = scan_count + 1, last_scanned_at = $1 WHERE code = $2 RETURNING "+assetColumns, now, code))
+	if errors.Is(err, sql.ErrNoRows) {
+		var one int
+		if err := s.db.R.QueryRowContext(ctx, "SELECT 1 FROM retired_codes WHERE code = $1", code).Scan(&one); err == nil {
+			return nil, ErrReplaced
+		}
+		return nil, notFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("assets: unable to record a scan: %w", err)
+	}
+	if !CanSee(actor, a) {
+		return nil, notFound
+	}
+	return a, nil
+}
+
+// AssetInput is a device as an admin creates or edits it.
+type AssetInput struct {
+	Name            string
+	TypeID          int64
+	InventoryNumber string
+	Location        Location
+	Instructions    string
+	OwnerID         int64
+	Archived        bool
+}
+
+const maxInstructions = 10000
+
+func (s *Service) validAsset(ctx context.Context, q querier, in *AssetInput) error {
+	var f apperr.Fields
+	in.Name = strings.TrimSpace(in.Name)
+	in.InventoryNumber = strings.TrimSpace(in.InventoryNumber)
+	in.Location.Building, in.Location.Floor, in.Location.Room = strings.TrimSpace(in.Location.Building), strings.TrimSpace(in.Location.Floor), strings.TrimSpace(in.Location.Room)
+	in.Instructions = strings.TrimSpace(in.Instructions)
+	if in.Name == "" {
+		f.Add("name", "validation.name_required")
+	}
+	for field, v := range map[string]string{"name": in.Name, "inventory_number": in.InventoryNumber, "building": in.Location.Building, "floor": in.Location.Floor, "room": in.Location.Room} {
+		if !utf8.ValidString(v) || utf8.RuneCountInString(v) > 200 || strings.ContainsAny(v, "\x00\r\n") {
+			f.Add(field, "validation.name_long", "Max", 200)
+		}
+	}
+	if !utf8.ValidString(in.Instructions) || utf8.RuneCountInString(in.Instructions) > maxInstructions {
+		f.Add("instructions", "validation.text_long", "Max", maxInstructions)
+	}
+	var one int
+	if err := q.QueryRowContext(ctx, "SELECT 1 FROM service_types WHERE id = $1", in.TypeID).Scan(&one); errors.Is(err, sql.ErrNoRows) {
+		f.Add("service_type_id", "catalogue.type_unknown")
+	} else if err != nil {
+		return err
+	}
+	if in.OwnerID != 0 {
+		if err := q.QueryRowContext(ctx, "SELECT 1 FROM users WHERE id = $1", in.OwnerID).Scan(&one); errors.Is(err, sql.ErrNoRows) {
+			f.Add("owner_id", "catalogue.owner_unknown")
+		} else if err != nil {
+			return err
+		}
+	}
+	return f.Err()
+}
+
+func nullable[T comparable](v T) any {
+	var zero T
+	if v == zero {
+		return nil
+	}
+	return v
+}
+
+func searchText(in AssetInput) string {
+	return strings.ToLower(strings.Join([]string{in.Name, in.InventoryNumber, in.Location.Building, in.Location.Floor, in.Location.Room}, " "))
+}
+
+var dupInventory = &apperr.Error{Code: apperr.Invalid, Key: "catalogue.inventory_taken",
+	Fields: []apperr.FieldError{{Field: "inventory_number", Key: "catalogue.inventory_taken"}}}
+
+// CreateAsset adds a device with a fresh code (admin).
+func (s *Service) CreateAsset(ctx context.Context, actor *users.User, in AssetInput) (*Asset, error) {
+	if err := requireAdmin(actor); err != nil {
+		return nil, err
+	}
+	var id int64
+	err := s.db.InTx(ctx, func(tx *sql.Tx) error {
+		var err error
+		id, err = s.insertAssetTx(ctx, tx, in)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return getAsset(ctx, s.db.R, "id = $1", id)
+}
+
+func (s *Service) insertAssetTx(ctx context.Context, tx *sql.Tx, in AssetInput) (int64, error) {
+	if err := s.validAsset(ctx, tx, &in); err != nil {
+		return 0, err
+	}
+	now := s.now().UTC()
+	var id int64
+	err := tx.QueryRowContext(ctx, "INSERT INTO assets (code, name, type_id, inventory_number, building, floor, room, instructions, owner_id, archived, search, created_at, updated_at) "+
+		"VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12) RETURNING id",
+		newCode(), in.Name, in.TypeID, nullable(in.InventoryNumber), in.Location.Building, in.Location.Floor, in.Location.Room, in.Instructions,
+		nullable(in.OwnerID), in.Archived, searchText(in), now).Scan(&id)
+	if db.IsUniqueViolation(err) {
+		return 0, dupInventory
+	}
+	if err != nil {
+		return 0, fmt.Errorf("assets: unable to create asset: %w", err)
+	}
+	return id, nil
+}
+
+// UpdateAsset changes a device (admin); its code stays.
+func (s *Service) UpdateAsset(ctx context.Context, actor *users.User, id int64, in AssetInput) (*Asset, error) {
+	if err := requireAdmin(actor); err != nil {
+		return nil, err
+	}
+	if err := s.validAsset(ctx, s.db.R, &in); err != nil {
+		return nil, err
+	}
+	res, err := s.db.W.ExecContext(ctx, "UPDATE assets SET name = $1, type_id = $2, inventory_number = $3, building = $4, floor = $5, room = $6, "+
+		"instructions = $7, owner_id = $8, archived = $9, search = $10, updated_at = $11 WHERE id = $12",
+		in.Name, in.TypeID, nullable(in.InventoryNumber), in.Location.Building, in.Location.Floor, in.Location.Room, in.Instructions,
+		nullable(in.OwnerID), in.Archived, searchText(in), s.now().UTC(), id)
+	if db.IsUniqueViolation(err) {
+		return nil, dupInventory
+	}
+	if err := affected(res, err); err != nil {
+		return nil, err
+	}
+	return getAsset(ctx, s.db.R, "id = $1", id)
+}
+
+// DeleteAsset removes a device nothing refers to (admin); otherwise archive it.
+func (s *Service) DeleteAsset(ctx context.Context, actor *users.User, id int64) error {
+	if err := requireAdmin(actor); err != nil {
+		return err
+	}
+	return deleted(s.db.W.ExecContext(ctx, "DELETE FROM assets WHERE id = $1", id))("catalogue.asset_in_use")
+}
+
+// ReissueCode gives a device a new code (admin): the old one then says "label
+// replaced" and leads nowhere.
+func (s *Service) ReissueCode(ctx context.Context, actor *users.User, id int64) (*Asset, error) {
+	if err := requireAdmin(actor); err != nil {
+		return nil, err
+	}
+	err := s.db.InTx(ctx, func(tx *sql.Tx) error {
+		a, err := getAsset(ctx, tx, "id = $1", id)
+		if err != nil {
+			return err
+		}
+		now := s.now().UTC()
+		if _, err := tx.ExecContext(ctx, "INSERT INTO retired_codes (code, asset_id, retired_at) VALUES ($1, $2, $3)", a.Code, id, now); err != nil {
+			return fmt.Errorf("assets: unable to retire code: %w", err)
+		}
+		_, err = tx.ExecContext(ctx, "UPDATE assets SET code = $1, updated_at = $2 WHERE id = $3", newCode(), now, id)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return getAsset(ctx, s.db.R, "id = $1", id)
+}

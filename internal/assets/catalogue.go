@@ -1,0 +1,192 @@
+// Package assets owns the catalogue (service classes, service types, the shared
+// vocabulary of problem types and what each type offers) and the devices behind
+// every QR code: their codes, scans, visibility and labels.
+package assets
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"smartservice/internal/apperr"
+	"smartservice/internal/db"
+	"smartservice/internal/users"
+)
+
+// Names is a name in the office's two languages; one may be empty.
+type Names struct {
+	EN, RU string
+}
+
+// Class is a broad area: IT equipment, kitchen and food…
+type Class struct {
+	ID int64
+	Names
+}
+
+// Type is a kind of device or place within a class: printer, coffee machine…
+type Type struct {
+	ID      int64
+	ClassID int64
+	Names
+	// Problems is what the type offers, in display order (filled by TypeWithProblems).
+	Problems []Offer
+}
+
+// Problem is one entry of the shared vocabulary: "leaking", "out of paper"…
+type Problem struct {
+	ID int64
+	Names
+}
+
+// Offer is a problem type as one service type offers it, with that type's self-help.
+type Offer struct {
+	Problem
+	SelfHelp Names
+}
+
+// Service is the catalogue and devices domain.
+type Service struct {
+	db  *db.DB
+	now func() time.Time
+}
+
+// NewService returns the assets service; now is the clock (nil: time.Now).
+func NewService(d *db.DB, now func() time.Time) *Service {
+	if now == nil {
+		now = time.Now
+	}
+	return &Service{db: d, now: now}
+}
+
+func requireAdmin(actor *users.User) error {
+	if actor == nil {
+		return apperr.New(apperr.Unauthenticated, "login.required")
+	}
+	if !actor.IsAdmin() {
+		return apperr.New(apperr.Forbidden, "error.forbidden")
+	}
+	return nil
+}
+
+func requireUser(actor *users.User) error {
+	if actor == nil {
+		return apperr.New(apperr.Unauthenticated, "login.required")
+	}
+	return nil
+}
+
+// validNames checks a two-language name into f under the fields name_en/name_ru.
+func validNames(f *apperr.Fields, n *Names, max int) {
+	n.EN, n.RU = strings.TrimSpace(n.EN), strings.TrimSpace(n.RU)
+	if n.EN == "" && n.RU == "" {
+		f.Add("name_en", "validation.name_required")
+	}
+	for field, v := range map[string]string{"name_en": n.EN, "name_ru": n.RU} {
+		if !utf8.ValidString(v) || utf8.RuneCountInString(v) > max || strings.ContainsAny(v, "\x00\r\n") {
+			f.Add(field, "validation.name_long", "Max", max)
+		}
+	}
+}
+
+var notFound = apperr.New(apperr.NotFound, "error.not_found")
+
+// Classes lists every class, by id.
+func (s *Service) Classes(ctx context.Context) ([]Class, error) {
+	rows, err := s.db.R.QueryContext(ctx, "SELECT id, name_en, name_ru FROM service_classes ORDER BY id")
+	if err != nil {
+		return nil, fmt.Errorf("assets: unable to list classes: %w", err)
+	}
+	defer rows.Close()
+	var out []Class
+	for rows.Next() {
+		var c Class
+		if err := rows.Scan(&c.ID, &c.EN, &c.RU); err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// Types lists the types, of one class when classID is not 0.
+func (s *Service) Types(ctx context.Context, classID int64) ([]Type, error) {
+	q := "SELECT id, class_id, name_en, name_ru FROM service_types"
+	var args []any
+	if classID != 0 {
+		q += " WHERE class_id = $1"
+		args = append(args, classID)
+	}
+	rows, err := s.db.R.QueryContext(ctx, q+" ORDER BY id", args...)
+	if err != nil {
+		return nil, fmt.Errorf("assets: unable to list types: %w", err)
+	}
+	defer rows.Close()
+	var out []Type
+	for rows.Next() {
+		var t Type
+		if err := rows.Scan(&t.ID, &t.ClassID, &t.EN, &t.RU); err != nil {
+			return nil, err
+		}
+		out = append(out, t)
+	}
+	return out, rows.Err()
+}
+
+// Problems lists the shared vocabulary.
+func (s *Service) Problems(ctx context.Context) ([]Problem, error) {
+	rows, err := s.db.R.QueryContext(ctx, "SELECT id, name_en, name_ru FROM problem_types ORDER BY id")
+	if err != nil {
+		return nil, fmt.Errorf("assets: unable to list problem types: %w", err)
+	}
+	defer rows.Close()
+	var out []Problem
+	for rows.Next() {
+		var p Problem
+		if err := rows.Scan(&p.ID, &p.EN, &p.RU); err != nil {
+			return nil, err
+		}
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}
+
+// TypeWithProblems returns a type with its offered problems in order.
+func (s *Service) TypeWithProblems(ctx context.Context, id int64) (*Type, error) {
+	return typeWithProblems(ctx, s.db.R, id)
+}
+
+func typeWithProblems(ctx context.Context, q querier, id int64) (*Type, error) {
+	t := &Type{}
+	err := q.QueryRowContext(ctx, "SELECT id, class_id, name_en, name_ru FROM service_types WHERE id = $1", id).Scan(&t.ID, &t.ClassID, &t.EN, &t.RU)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, notFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("assets: unable to read type: %w", err)
+	}
+	rows, err := q.QueryContext(ctx, "SELECT p.id, p.name_en, p.name_ru, tp.self_help_en, tp.self_help_ru FROM type_problems tp "+
+		"JOIN problem_types p ON p.id = tp.problem_type_id WHERE tp.type_id = $1 ORDER BY tp.position", id)
+	if err != nil {
+		return nil, fmt.Errorf("assets: unable to read offered problems: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var o Offer
+		if err := rows.Scan(&o.ID, &o.EN, &o.RU, &o.SelfHelp.EN, &o.SelfHelp.RU); err != nil {
+			return nil, err
+		}
+		t.Problems = append(t.Problems, o)
+	}
+	return t, rows.Err()
+}
+
+type querier interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
