@@ -16,6 +16,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
+	"smartservice/internal/api"
 	"smartservice/internal/config"
 	"smartservice/internal/db"
 	"smartservice/internal/directory"
@@ -38,6 +39,7 @@ type App struct {
 	Accounts *users.Service
 	Catalog  *i18n.Catalog
 	Web      *web.Server
+	API      *api.API // mounted by Web under /api/v1/
 	Metrics  *prometheus.Registry
 }
 
@@ -119,9 +121,10 @@ func build(cfg *config.Config, logger *slog.Logger, d *db.DB, opts Options) (*Ap
 		return nil, err
 	}
 	registerWorkers(workers, a, sender)
+	a.API = api.New(api.Deps{Config: cfg, Logger: logger, Catalog: cat, Accounts: a.Accounts, Users: a.Users})
 	a.Web, err = web.New(web.Deps{
 		Config: cfg, Logger: logger, Catalog: cat, DB: d, Users: a.Users, Accounts: a.Accounts, Jobs: a.Jobs,
-		Metrics: reg, Version: Version, Now: opts.Now,
+		Metrics: reg, Version: Version, Now: opts.Now, API: a.API,
 	})
 	if err != nil {
 		return nil, err

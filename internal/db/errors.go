@@ -2,6 +2,7 @@ package db
 
 import (
 	"errors"
+	"strings"
 
 	"github.com/jackc/pgx/v5/pgconn"
 	"modernc.org/sqlite"
@@ -30,7 +31,10 @@ func IsForeignKeyViolation(err error) bool {
 	}
 	var se *sqlite.Error
 	if errors.As(err, &se) {
-		return se.Code() == sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY
+		// SQLite enforces ON DELETE RESTRICT with a built-in trigger, whose failure
+		// carries the trigger's code and the foreign key's message.
+		return se.Code() == sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY ||
+			se.Code() == sqlite3.SQLITE_CONSTRAINT_TRIGGER && strings.Contains(se.Error(), "FOREIGN KEY constraint failed")
 	}
 	return false
 }

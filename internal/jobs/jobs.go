@@ -77,6 +77,10 @@ type Options struct {
 	// so several instances do not repeat them.
 	PeriodicJobs []*river.PeriodicJob
 
+	// InsertOnly marks a client that only inserts (tools and tests that build the
+	// domain without running workers): jobs of kinds it has no worker for are accepted.
+	InsertOnly bool
+
 	// Logger receives River's logs (failed jobs at error level). Nil discards
 	// them rather than letting River print to stdout.
 	Logger *slog.Logger
@@ -152,6 +156,7 @@ func New(d *db.DB, workers *river.Workers, opts Options) (*Client, error) {
 		Queues:               queues,
 		RescueStuckJobsAfter: opts.RescueStuckJobsAfter,
 		RetryPolicy:          opts.RetryPolicy,
+		SkipUnknownJobCheck:  opts.InsertOnly,
 		Workers:              workers,
 	})
 	if err != nil {

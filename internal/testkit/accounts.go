@@ -23,7 +23,7 @@ func Accounts(t testing.TB, d *db.DB) *users.Service {
 // AccountsWith is Accounts with a given directory.
 func AccountsWith(t testing.TB, d *db.DB, dir directory.Directory) *users.Service {
 	t.Helper()
-	j, err := jobs.New(d, jobs.NewWorkers(), jobs.Options{})
+	j, err := jobs.New(d, jobs.NewWorkers(), jobs.Options{InsertOnly: true})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -52,6 +52,9 @@ func (s *Service) CreateUser(ctx context.Context, in CreateInput) (*User, error)
 	if lang == "" {
 		lang = s.opts.DefaultLanguage
 	}
+	if lang != "ru" && lang != "en" {
+		f.Add("language", "validation.language_invalid")
+	}
 	if err := f.Err(); err != nil {
 		return nil, err
 	}

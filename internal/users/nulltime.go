@@ -8,7 +8,7 @@ import (
 
 // nullTime scans a nullable timestamp that may arrive as time.Time (PostgreSQL, and
 // SQLite columns declared TIMESTAMP) or as text (SQLite aggregates such as MAX(at),
-// which lose the column's declared type).
+// which lose the column's declared type; the driver wrote it as time.Time.String).
 type nullTime struct {
 	t     time.Time
 	valid bool
@@ -32,7 +32,8 @@ func (n *nullTime) Scan(v any) error {
 }
 
 func (n *nullTime) parse(s string) error {
-	for _, layout := range []string{"2006-01-02 15:04:05.999999999-07:00", time.RFC3339Nano, "2006-01-02 15:04:05.999999999"} {
+	// The first layout is time.Time.String's, which modernc.org/sqlite writes by default.
+	for _, layout := range []string{"2006-01-02 15:04:05.999999999 -0700 MST", "2006-01-02 15:04:05.999999999-07:00", time.RFC3339Nano, "2006-01-02 15:04:05.999999999"} {
 		if t, err := time.Parse(layout, s); err == nil {
 			n.t, n.valid = t, true
 			return nil

@@ -71,7 +71,7 @@ func CheckPassword(pw, email string) string {
 	if local, _, ok := strings.Cut(strings.ToLower(email), "@"); ok && (low == strings.ToLower(email) || low == local) {
 		return "validation.password_is_email"
 	}
-	if strings.Trim(low, low[:1]) == "" { // one character repeated
+	if first, _ := utf8.DecodeRuneInString(low); strings.Trim(low, string(first)) == "" { // one character repeated (Cyrillic too)
 		return "validation.password_common"
 	}
 	return ""

@@ -114,7 +114,10 @@ func (s *Service) SessionTTL(u *User) time.Duration {
 
 // User returns the account with id, for an actor allowed to see it: themselves or an admin.
 func (s *Service) User(ctx context.Context, actor *User, id int64) (*User, error) {
-	if actor == nil || (actor.ID != id && !actor.IsAdmin()) {
+	if actor == nil {
+		return nil, apperr.New(apperr.Unauthenticated, "login.required")
+	}
+	if actor.ID != id && !actor.IsAdmin() {
 		return nil, apperr.New(apperr.NotFound, "error.not_found")
 	}
 	u, err := getUser(ctx, s.db.R, "u.id = $1", id)

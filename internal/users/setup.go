@@ -2,9 +2,6 @@ package users
 
 import (
 	"context"
-	"crypto/subtle"
-	"database/sql"
-	"errors"
 	"fmt"
 
 	"smartservice/internal/apperr"
@@ -46,20 +43,24 @@ func (s *Service) SetupAdmin(ctx context.Context, secret string, in CreateInput)
 	if has {
 		return nil, apperr.New(apperr.NotFound, "error.not_found")
 	}
-	var stored string
-	err = s.db.R.QueryRowContext(ctx, "SELECT value FROM settings WHERE key = $1", setupSecretKey).Scan(&stored)
-	if errors.Is(err, sql.ErrNoRows) || subtle.ConstantTimeCompare([]byte(hashSecret(secret)), []byte(stored)) != 1 {
-		return nil, &apperr.Error{Code: apperr.Invalid, Key: "setup.secret_wrong", Fields: []apperr.FieldError{{Field: "secret", Key: "setup.secret_wrong"}}}
-	}
+	// Claim the secret by deleting it: of requests that race, only one can, so the
+	// secret makes one administrator. It goes back when the account cannot be made
+	// (a weak password, say), so the person can correct the form.
+	hash := hashSecret(secret)
+	res, err := s.db.W.ExecContext(ctx, "DELETE FROM settings WHERE key = $1 AND value = $2", setupSecretKey, hash)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("users: unable to check the setup secret: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		return nil, &apperr.Error{Code: apperr.Invalid, Key: "setup.secret_wrong", Fields: []apperr.FieldError{{Field: "secret", Key: "setup.secret_wrong"}}}
 	}
 	in.Roles = []Role{RoleEmployee, RoleAdmin}
 	u, err := s.CreateUser(ctx, in)
 	if err != nil {
-		return nil, err
-	}
-	if _, err := s.db.W.ExecContext(ctx, "DELETE FROM settings WHERE key = $1", setupSecretKey); err != nil {
+		// A new start may have replaced the secret meanwhile; that one stays.
+		if _, rerr := s.db.W.ExecContext(ctx, "INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING", setupSecretKey, hash); rerr != nil {
+			s.log.Error("unable to put the setup secret back", "err", rerr)
+		}
 		return nil, err
 	}
 	return u, nil

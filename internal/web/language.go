@@ -23,6 +23,14 @@ func (s *Server) setLanguage(w http.ResponseWriter, r *http.Request) {
 		s.errorPage(w, r, http.StatusBadRequest)
 		return
 	}
+	// A logged-in person's language is their account's setting, so the switch
+	// changes that too (the cookie alone would be overridden by it).
+	if u := s.currentUser(r); u != nil && s.Accounts != nil {
+		if err := s.Accounts.SetLanguage(r.Context(), u, lang); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+	}
 	http.SetCookie(w, &http.Cookie{
 		Name: langCookie, Value: lang, Path: "/", MaxAge: int((365 * 24 * time.Hour).Seconds()),
 		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: s.Config.BaseURL.Scheme == "https",

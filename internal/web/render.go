@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"embed"
+	"encoding/json"
 	"fmt"
 	"html/template"
 	"io/fs"
@@ -140,8 +141,17 @@ func (s *Server) errorPage(w http.ResponseWriter, r *http.Request, status int) {
 	s.errorPageKeys(w, r, status, errorKeys[status])
 }
 
-// errorPageKeys answers status with a page of the given title and body keys.
+// errorPageKeys answers status with a page of the given title and body keys; under
+// the API's prefix the answer is problem+json instead, because an API client cannot
+// read a page (the body limit and the cross-origin check run before the API).
 func (s *Server) errorPageKeys(w http.ResponseWriter, r *http.Request, status int, keys [2]string) {
+	if strings.HasPrefix(r.URL.Path, apiPrefix) {
+		loc := s.localizer(r)
+		w.Header().Set("Content-Type", "application/problem+json")
+		w.WriteHeader(status)
+		_ = json.NewEncoder(w).Encode(map[string]any{"type": "about:blank", "title": http.StatusText(status), "status": status, "detail": loc.T(keys[1])})
+		return
+	}
 	_, ok := errorKeys[status]
 	if !ok {
 		panic(fmt.Sprintf("web: no error page for status %d", status))

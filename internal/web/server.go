@@ -14,6 +14,7 @@ import (
 	"github.com/alexedwards/scs/v2"
 	"github.com/prometheus/client_golang/prometheus"
 
+	"smartservice/internal/assets"
 	"smartservice/internal/config"
 	"smartservice/internal/db"
 	"smartservice/internal/i18n"
@@ -34,13 +35,17 @@ type Deps struct {
 	Users   *users.Store
 	// Accounts is the accounts domain: logins, registration, profiles, admin.
 	Accounts *users.Service
-	Jobs     Readiness
+	// Assets is the catalogue and devices domain: the device page, lists, labels.
+	Assets *assets.Service
+	Jobs   Readiness
 	// Metrics is the registry /metrics exposes; the HTTP metrics are registered on it.
 	Metrics *prometheus.Registry
 	// Version is the build's version string.
 	Version string
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
+	// API, when set, serves /api/v1/ (internal/api); it names its own routes with SetRoute.
+	API http.Handler
 }
 
 // Server is the HTML face of Smart Service plus the operator endpoints.
@@ -104,7 +109,14 @@ func (s *Server) dispatch(w http.ResponseWriter, r *http.Request) {
 		} else {
 			s.withSession.ServeHTTP(w, r)
 		}
-		info(r.Context()).pattern = pattern
+		if ri := info(r.Context()); ri.pattern == "" { // a mounted handler may have named a finer route
+			ri.pattern = pattern
+			// The mux's redirect to a cleaned path reports that path as its pattern;
+			// a raw path must never become a metrics label.
+			if !strings.Contains(pattern, " ") && pattern != apiPrefix {
+				ri.pattern = "redirect"
+			}
+		}
 		return
 	}
 	probe := &probeWriter{header: http.Header{}}
@@ -122,6 +134,11 @@ func (s *Server) dispatch(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(probe.status)
 	}
 }
+
+// SetRoute records pattern as the route of the request being served, for its metrics
+// and log line. A handler mounted under one pattern (the API under /api/v1/) names its
+// own matched route with it; outside a request it does nothing.
+func SetRoute(ctx context.Context, pattern string) { info(ctx).pattern = pattern }
 
 // probeWriter captures what the mux's built-in 404/405/redirect handlers write.
 type probeWriter struct {
@@ -150,5 +167,9 @@ func ctxTimeout(ctx context.Context) (context.Context, context.CancelFunc) {
 // sessionless paths never read the session: static files and the operator
 // endpoints would otherwise cost a database read per request.
 func sessionless(path string) bool {
-	return strings.HasPrefix(path, "/static/") || path == "/healthz" || path == "/readyz" || path == "/metrics"
+	return strings.HasPrefix(path, "/static/") || strings.HasPrefix(path, apiPrefix) || path == "/healthz" || path == "/readyz" || path == "/metrics"
 }
+
+// apiPrefix is where the JSON API is mounted; it authenticates with bearer tokens,
+// never with the session, and answers errors as problem+json.
+const apiPrefix = "/api/v1/"

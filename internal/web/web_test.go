@@ -306,3 +306,27 @@ func TestLanguageSwitchComesBackWithTheQuery(t *testing.T) {
 		t.Fatal("after a post the switch should lead home, not to an address that answers POST only")
 	}
 }
+
+func TestAPIPathsGetProblemsNotPages(t *testing.T) {
+	h := newHarness(t)
+	r := httptest.NewRequest("POST", "/api/v1/auth/login", strings.NewReader(strings.Repeat("x", 5000)))
+	r.Header.Set("Content-Type", "application/json")
+	res, body := h.do(r)
+	if res.StatusCode != http.StatusRequestEntityTooLarge || res.Header.Get("Content-Type") != "application/problem+json" || !strings.Contains(body, `"status":413`) {
+		t.Fatalf("got %d %q %s", res.StatusCode, res.Header.Get("Content-Type"), body)
+	}
+}
+
+func TestCleanedPathRedirectIsNotALabel(t *testing.T) {
+	h := newHarness(t)
+	for _, p := range []string{"/static/../healthz", "//scan/../zz-random-path"} {
+		res, _ := h.do(httptest.NewRequest("GET", p, nil))
+		if res.StatusCode != http.StatusMovedPermanently && res.StatusCode != http.StatusTemporaryRedirect {
+			t.Fatalf("%s: got %d, want the mux's redirect", p, res.StatusCode)
+		}
+	}
+	_, body := h.do(httptest.NewRequest("GET", "/metrics", nil))
+	if strings.Contains(body, "zz-random-path") || !strings.Contains(body, `code="307",method="GET",route="GET /healthz"`) {
+		t.Fatal("a cleaned path became a metrics label")
+	}
+}

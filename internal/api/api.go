@@ -1,0 +1,150 @@
+// Package api serves Smart Service's JSON API under /api/v1 (design/API.md). Every
+// route is listed in routes.go; each action lives in its own file: it decodes the
+// JSON, calls the domain (which checks access and owns every rule) and answers JSON,
+// or an application/problem+json error (RFC 9457) with translated messages. The
+// OpenAPI document the server publishes (openapi.json) describes every route, and
+// the tests check real answers against it.
+package api
+
+import (
+	"log/slog"
+	"net/http"
+	"runtime/debug"
+	"slices"
+	"time"
+
+	"smartservice/internal/config"
+	"smartservice/internal/i18n"
+	"smartservice/internal/users"
+	"smartservice/internal/web"
+)
+
+// Deps are what the API needs, built once in the composition root (internal/app).
+type Deps struct {
+	// Config gives the office's time zone (times are answered in it) and the trusted
+	// proxies (login throttling counts the real client address).
+	Config *config.Config
+	// Logger receives internal errors and panics, with the request id; never the users'.
+	Logger *slog.Logger
+	// Catalog translates problem details and field messages.
+	Catalog *i18n.Catalog
+	// Accounts is the accounts domain: logins, tokens, profiles, departments, admin.
+	Accounts *users.Service
+	// Users reads the users module's tables where no access rule applies (the
+	// department list, which every logged-in person may read).
+	Users *users.Store
+}
+
+// API is the /api/v1 face of Smart Service: an http.Handler with its own routes.
+// Mounted in the web server, it names its matched route for metrics and logs.
+type API struct {
+	Deps
+	mux *http.ServeMux
+	// patterns lists the routes in the order routes.go registers them.
+	patterns []string
+	loc      *time.Location
+}
+
+// New builds the API's routes; deps.Accounts, deps.Users and deps.Catalog are required.
+func New(deps Deps) *API {
+	if deps.Logger == nil {
+		deps.Logger = slog.New(slog.DiscardHandler)
+	}
+	if deps.Config == nil {
+		deps.Config = config.Default()
+	}
+	a := &API{Deps: deps, mux: http.NewServeMux(), loc: deps.Config.Location}
+	if a.loc == nil {
+		a.loc = time.UTC
+	}
+	a.routes()
+	return a
+}
+
+// handle registers one route of routes.go.
+func (a *API) handle(pattern string, h http.HandlerFunc) {
+	a.mux.HandleFunc(pattern, h)
+	a.patterns = append(a.patterns, pattern)
+}
+
+// ServeHTTP routes the request. Unknown paths and wrong methods get a problem
+// document rather than the standard mux's plain text; a panic becomes a 500 problem.
+func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	tw := &trackWriter{ResponseWriter: w}
+	defer a.recoverPanic(tw, r)
+	_, pattern := a.mux.Handler(r)
+	if slices.Contains(a.patterns, pattern) {
+		web.SetRoute(r.Context(), pattern)
+		a.mux.ServeHTTP(tw, r)
+		return
+	}
+	// No route of ours: a 404, a 405, or the mux's redirect to a cleaned path.
+	probe := &probeWriter{header: http.Header{}}
+	a.mux.ServeHTTP(probe, r)
+	switch probe.status {
+	case http.StatusNotFound:
+		a.problem(tw, r, http.StatusNotFound, "error.not_found")
+	case http.StatusMethodNotAllowed:
+		tw.Header().Set("Allow", probe.header.Get("Allow"))
+		a.problem(tw, r, http.StatusMethodNotAllowed, "api.method_not_allowed")
+	default:
+		if loc := probe.header.Get("Location"); loc != "" {
+			tw.Header().Set("Location", loc)
+		}
+		tw.WriteHeader(probe.status)
+	}
+}
+
+// recoverPanic answers a panic with a 500 problem (when nothing was written yet);
+// the stack goes to the log only.
+func (a *API) recoverPanic(w *trackWriter, r *http.Request) {
+	p := recover()
+	if p == nil {
+		return
+	}
+	if p == http.ErrAbortHandler {
+		panic(p)
+	}
+	a.Logger.Error("panic serving an API request", "request_id", web.RequestID(r.Context()), "path", r.URL.Path, "panic", p, "stack", string(debug.Stack()))
+	if !w.wrote {
+		a.internal(w, r, nil)
+	}
+}
+
+// trackWriter remembers whether the answer has started.
+type trackWriter struct {
+	http.ResponseWriter
+	wrote bool
+}
+
+func (w *trackWriter) WriteHeader(code int) {
+	w.wrote = true
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *trackWriter) Write(b []byte) (int, error) {
+	w.wrote = true
+	return w.ResponseWriter.Write(b)
+}
+
+// Unwrap lets http.ResponseController reach the underlying writer.
+func (w *trackWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// probeWriter captures what the mux's built-in 404, 405 and redirect handlers write.
+type probeWriter struct {
+	header http.Header
+	status int
+}
+
+func (p *probeWriter) Header() http.Header { return p.header }
+func (p *probeWriter) Write(b []byte) (int, error) {
+	if p.status == 0 {
+		p.status = http.StatusOK
+	}
+	return len(b), nil
+}
+func (p *probeWriter) WriteHeader(code int) {
+	if p.status == 0 {
+		p.status = code
+	}
+}

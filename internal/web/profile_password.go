@@ -1,0 +1,30 @@
+package web
+
+import "net/http"
+
+// profilePassword changes the password. The domain moves the account's epoch, which
+// ends every session; this one is then renewed with the new epoch, so the person
+// stays logged in here and every other browser is logged out.
+func (s *Server) profilePassword(w http.ResponseWriter, r *http.Request) {
+	u := s.requireUser(w, r)
+	if u == nil || !s.parseForm(w, r) {
+		return
+	}
+	if _, err := s.Accounts.ChangePassword(r.Context(), u, r.PostForm.Get("current_password"), r.PostForm.Get("new_password")); err != nil {
+		f := newForm()
+		status, ok := fill(f, s.localizer(r), err)
+		if !ok {
+			s.serverError(w, r, err)
+			return
+		}
+		s.renderProfile(w, r, status, u, &profileData{PasswordForm: f})
+		return
+	}
+	// ChangePassword updated u.AuthEpoch in place.
+	if err := s.startSession(r, u); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	s.setNotice(r.Context(), "profile.password_changed")
+	http.Redirect(w, r, "/profile", http.StatusSeeOther)
+}
