@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
+	"unicode/utf8"
 
 	"smartservice/internal/apperr"
 	"smartservice/internal/directory"
@@ -135,7 +136,7 @@ func (s *Service) ConfirmEmail(ctx context.Context, token string) (*User, error)
 		if err := json.Unmarshal([]byte(empJSON), &emp); err != nil {
 			return fmt.Errorf("users: stored registration does not parse: %w", err)
 		}
-		u = &User{Email: email, FullName: emp.FullName, Position: emp.Position, EmployeeID: emp.EmployeeID, Language: lang, Available: true}
+		u = &User{Email: email, FullName: clip(emp.FullName, 200), Position: clip(emp.Position, 200), EmployeeID: clip(emp.EmployeeID, 100), Language: lang, Available: true}
 		if u.Roles, u.Departments, err = s.membershipsFromDirectory(ctx, tx, emp); err != nil {
 			return err
 		}
@@ -181,4 +182,13 @@ func (s *Service) membershipsFromDirectory(ctx context.Context, q querier, emp d
 		deps = append(deps, d)
 	}
 	return roles, deps, nil
+}
+
+// clip bounds text the directory sends: it is trusted as to who someone is, not as to
+// how much of it a page has to show.
+func clip(s string, max int) string {
+	if utf8.RuneCountInString(s) <= max {
+		return s
+	}
+	return string([]rune(s)[:max])
 }
