@@ -110,4 +110,3 @@ func TestLoginNextCorpusAndCookieReplay(t *testing.T) {
 		})
 	}
 }
-
