@@ -54,6 +54,11 @@ func commands() []command {
 
 // run is main without the process: it returns the exit code.
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
+	return runWithStdin(ctx, args, getenv, nil, stdout, stderr)
+}
+
+// runWithStdin is run with a given standard input (nil: the process's).
+func runWithStdin(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) int {
 	name := "serve"
 	if len(args) > 0 && args[0] != "" && args[0][0] != '-' {
 		name, args = args[0], args[1:]
@@ -87,7 +92,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		}
 		return 2
 	}
-	e := &env{args: append(pos, fs.Args()...), getenv: getenv, stdout: stdout, stderr: stderr}
+	e := &env{args: append(pos, fs.Args()...), getenv: getenv, stdout: stdout, stderr: stderr, in: stdin}
 	if err := do(ctx, e); err != nil {
 		fmt.Fprintf(stderr, "smartservice %s: %v\n", cmd.name, err)
 		var u usageError

@@ -173,3 +173,53 @@ func TestServeRefusesBusyAddress(t *testing.T) {
 		t.Fatalf("code %d: %s", code, errb.String())
 	}
 }
+
+// TestUserCommandsBesideARunningServer creates and lists accounts with the CLI on the
+// SQLite file a running server uses, then logs in through that server.
+func TestUserCommandsBesideARunningServer(t *testing.T) {
+	addr := freeAddr(t)
+	dbURL := "sqlite://" + filepath.Join(t.TempDir(), "shared.db")
+	env := map[string]string{"SMARTSERVICE_ADDR": addr, "SMARTSERVICE_DATABASE_URL": dbURL, "SMARTSERVICE_LOG_LEVEL": "error"}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan int, 1)
+	go func() {
+		var out, errb bytes.Buffer
+		done <- run(ctx, nil, func(k string) string { return env[k] }, &out, &errb)
+	}()
+	defer func() {
+		cancel()
+		if code := <-done; code != 0 {
+			t.Errorf("server exited %d", code)
+		}
+	}()
+	waitReady(t, addr, 60*time.Second)
+
+	var out, errb bytes.Buffer
+	e := func(k string) string { return env[k] }
+	code := runWithStdin(ctx, []string{"user", "create", "--email", "Ops@Office.example", "--name", "Ops", "--role", "admin", "--role", "employee", "--password-stdin"},
+		e, strings.NewReader("correct horse battery staple\n"), &out, &errb)
+	if code != 0 || !strings.Contains(out.String(), "ops@office.example") {
+		t.Fatalf("user create: %d %s %s", code, out.String(), errb.String())
+	}
+	out.Reset()
+	if code := run(ctx, []string{"user", "list"}, e, &out, &errb); code != 0 || !strings.Contains(out.String(), "ops@office.example") {
+		t.Fatalf("user list: %d %s", code, out.String())
+	}
+	code = runWithStdin(ctx, []string{"user", "create", "--email", "x@office.example", "--name", "X", "--role", "executor", "--department", "nope", "--password-stdin"},
+		e, strings.NewReader("correct horse battery staple\n"), &out, &errb)
+	if code == 0 || !strings.Contains(errb.String(), "department") {
+		t.Fatalf("an unknown department must be an error: %d %s", code, errb.String())
+	}
+	form := "email=ops%40office.example&password=correct+horse+battery+staple&next=%2F"
+	req, _ := http.NewRequest("POST", "http://"+addr+"/login", strings.NewReader(form))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Sec-Fetch-Site", "same-origin")
+	res, err := (&http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}).Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("the running server does not see the CLI's account: login answered %d", res.StatusCode)
+	}
+}
