@@ -34,7 +34,7 @@ cold_start() {
 cold_start sqlite "sqlite://$work/bench.db" 18080
 if [[ -n ${SMARTSERVICE_TEST_POSTGRES_URL:-} ]]; then
 	schema=bench_$$
-	psql -q "$SMARTSERVICE_TEST_POSTGRES_URL" -c "DROP SCHEMA IF EXISTS $schema CASCADE; CREATE SCHEMA $schema"
+	psql -q "$SMARTSERVICE_TEST_POSTGRES_URL" -c "SET client_min_messages = warning; DROP SCHEMA IF EXISTS $schema CASCADE; CREATE SCHEMA $schema" >/dev/null
 	sep='?'; [[ $SMARTSERVICE_TEST_POSTGRES_URL == *\?* ]] && sep='&'
 	cold_start postgres "${SMARTSERVICE_TEST_POSTGRES_URL}${sep}search_path=$schema" 18082
 fi
@@ -53,5 +53,5 @@ printf 'GET /healthz, wrk -t2 -c32 -d%ss: smartservice %s req/s, bare net/http %
 	"$secs" "$ours" "$bare" "$(awk -v a="$ours" -v b="$bare" 'BEGIN { printf "%.2f", a / b }')"
 printf 'RSS after load: %s kB\n' "$(awk '/VmRSS/ {print $2}' "/proc/${pids[0]}/status")"
 if [[ -n ${SMARTSERVICE_TEST_POSTGRES_URL:-} ]]; then
-	psql -q "$SMARTSERVICE_TEST_POSTGRES_URL" -c "DROP SCHEMA IF EXISTS $schema CASCADE" || true
+	psql -q "$SMARTSERVICE_TEST_POSTGRES_URL" -c "SET client_min_messages = warning; DROP SCHEMA IF EXISTS $schema CASCADE" >/dev/null || true
 fi
