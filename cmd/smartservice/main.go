@@ -48,6 +48,8 @@ func commands() []command {
 		{name: "migrate", summary: "apply migrations (up) or list them (status)", setup: migrateCommand},
 		{name: "user", summary: "create an account (create) or list them (list)", setup: userCommand},
 		{name: "token", summary: "create a personal API token for an account (create)", setup: tokenCommand},
+		{name: "catalogue", summary: "load the starter catalogue into an empty one (load-starter)", setup: catalogueCommand},
+		{name: "import", summary: "import devices from CSV (--file F [--dry-run])", setup: importCommand},
 		{name: "version", summary: "print the version", setup: versionCommand},
 	}
 }

@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"smartservice/internal/apperr"
 	"smartservice/internal/db"
@@ -187,21 +186,7 @@ const maxInstructions = 10000
 
 func (s *Service) validAsset(ctx context.Context, q querier, in *AssetInput) error {
 	var f apperr.Fields
-	in.Name = strings.TrimSpace(in.Name)
-	in.InventoryNumber = strings.TrimSpace(in.InventoryNumber)
-	in.Location.Building, in.Location.Floor, in.Location.Room = strings.TrimSpace(in.Location.Building), strings.TrimSpace(in.Location.Floor), strings.TrimSpace(in.Location.Room)
-	in.Instructions = strings.TrimSpace(in.Instructions)
-	if in.Name == "" {
-		f.Add("name", "validation.name_required")
-	}
-	for field, v := range map[string]string{"name": in.Name, "inventory_number": in.InventoryNumber, "building": in.Location.Building, "floor": in.Location.Floor, "room": in.Location.Room} {
-		if !utf8.ValidString(v) || utf8.RuneCountInString(v) > 200 || strings.ContainsAny(v, "\x00\r\n") {
-			f.Add(field, "validation.name_long", "Max", 200)
-		}
-	}
-	if !utf8.ValidString(in.Instructions) || utf8.RuneCountInString(in.Instructions) > maxInstructions {
-		f.Add("instructions", "validation.text_long", "Max", maxInstructions)
-	}
+	checkAssetFields(&f, in)
 	var one int
 	if err := q.QueryRowContext(ctx, "SELECT 1 FROM service_types WHERE id = $1", in.TypeID).Scan(&one); errors.Is(err, sql.ErrNoRows) {
 		f.Add("service_type_id", "catalogue.type_unknown")
@@ -216,6 +201,23 @@ func (s *Service) validAsset(ctx context.Context, q querier, in *AssetInput) err
 		}
 	}
 	return f.Err()
+}
+
+// checkAssetFields trims the texts of in and checks them, without the database.
+func checkAssetFields(f *apperr.Fields, in *AssetInput) {
+	in.Name = strings.TrimSpace(in.Name)
+	in.InventoryNumber = strings.TrimSpace(in.InventoryNumber)
+	in.Location.Building, in.Location.Floor, in.Location.Room = strings.TrimSpace(in.Location.Building), strings.TrimSpace(in.Location.Floor), strings.TrimSpace(in.Location.Room)
+	in.Instructions = strings.TrimSpace(in.Instructions)
+	if in.Name == "" {
+		f.Add("name", "validation.name_required")
+	}
+	lineField(f, "name", in.Name, 200)
+	lineField(f, "inventory_number", in.InventoryNumber, 200)
+	lineField(f, "building", in.Location.Building, 200)
+	lineField(f, "floor", in.Location.Floor, 200)
+	lineField(f, "room", in.Location.Room, 200)
+	textField(f, "instructions", in.Instructions, maxInstructions)
 }
 
 func nullable[T comparable](v T) any {
@@ -254,7 +256,11 @@ func (s *Service) insertAssetTx(ctx context.Context, tx *sql.Tx, in AssetInput) 
 	if err := s.validAsset(ctx, tx, &in); err != nil {
 		return 0, err
 	}
-	now := s.now().UTC()
+	return insertAssetRow(ctx, tx, in, s.now().UTC())
+}
+
+// insertAssetRow writes a validated device with a fresh code.
+func insertAssetRow(ctx context.Context, tx *sql.Tx, in AssetInput, now time.Time) (int64, error) {
 	var id int64
 	err := tx.QueryRowContext(ctx, "INSERT INTO assets (code, name, type_id, inventory_number, building, floor, room, instructions, owner_id, archived, search, created_at, updated_at) "+
 		"VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12) RETURNING id",
@@ -305,11 +311,17 @@ func (s *Service) ReissueCode(ctx context.Context, actor *users.User, id int64) 
 		return nil, err
 	}
 	err := s.db.InTx(ctx, func(tx *sql.Tx) error {
+		now := s.now().UTC()
+		// Lock the row before reading its code (SQLite has no SELECT … FOR UPDATE;
+		// its writer lock already serialises). Without the lock two re-issues at once
+		// on PostgreSQL both read the same code and the second fails to retire it again.
+		if err := affected(tx.ExecContext(ctx, "UPDATE assets SET updated_at = $1 WHERE id = $2", now, id)); err != nil {
+			return err
+		}
 		a, err := getAsset(ctx, tx, "id = $1", id)
 		if err != nil {
 			return err
 		}
-		now := s.now().UTC()
 		if _, err := tx.ExecContext(ctx, "INSERT INTO retired_codes (code, asset_id, retired_at) VALUES ($1, $2, $3)", a.Code, id, now); err != nil {
 			return fmt.Errorf("assets: unable to retire code: %w", err)
 		}

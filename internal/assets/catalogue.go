@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"smartservice/internal/apperr"
@@ -86,10 +87,29 @@ func validNames(f *apperr.Fields, n *Names, max int) {
 	if n.EN == "" && n.RU == "" {
 		f.Add("name_en", "validation.name_required")
 	}
-	for field, v := range map[string]string{"name_en": n.EN, "name_ru": n.RU} {
-		if !utf8.ValidString(v) || utf8.RuneCountInString(v) > max || strings.ContainsAny(v, "\x00\r\n") {
-			f.Add(field, "validation.name_long", "Max", max)
-		}
+	lineField(f, "name_en", n.EN, max)
+	lineField(f, "name_ru", n.RU, max)
+}
+
+// lineField checks a one-line text: valid UTF-8 without control characters (which
+// PostgreSQL refuses or which break a CSV export and a label), at most max characters.
+func lineField(f *apperr.Fields, field, v string, max int) {
+	switch {
+	case !utf8.ValidString(v) || strings.IndexFunc(v, unicode.IsControl) >= 0:
+		f.Add(field, "validation.text_invalid")
+	case utf8.RuneCountInString(v) > max:
+		f.Add(field, "validation.name_long", "Max", max)
+	}
+}
+
+// textField checks a multi-line text: valid UTF-8, no NUL (PostgreSQL refuses it),
+// at most max characters.
+func textField(f *apperr.Fields, field, v string, max int) {
+	switch {
+	case !utf8.ValidString(v) || strings.ContainsRune(v, 0):
+		f.Add(field, "validation.text_invalid")
+	case utf8.RuneCountInString(v) > max:
+		f.Add(field, "validation.text_long", "Max", max)
 	}
 }
 

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"unicode/utf8"
 
 	"smartservice/internal/apperr"
 	"smartservice/internal/db"
@@ -173,12 +172,10 @@ func (s *Service) SetOffers(ctx context.Context, actor *users.User, typeID int64
 			f.Add(field, "catalogue.offer_duplicate")
 		}
 		seen = append(seen, o.ProblemID)
-		for _, t := range []*string{&offers[i].SelfHelp.EN, &offers[i].SelfHelp.RU} {
-			*t = strings.TrimSpace(*t)
-			if !utf8.ValidString(*t) || utf8.RuneCountInString(*t) > maxSelfHelp {
-				f.Add(field, "validation.text_long", "Max", maxSelfHelp)
-			}
-		}
+		offers[i].SelfHelp.EN = strings.TrimSpace(o.SelfHelp.EN)
+		offers[i].SelfHelp.RU = strings.TrimSpace(o.SelfHelp.RU)
+		textField(&f, field+".self_help_en", offers[i].SelfHelp.EN, maxSelfHelp)
+		textField(&f, field+".self_help_ru", offers[i].SelfHelp.RU, maxSelfHelp)
 	}
 	if len(offers) > 50 {
 		f.Add("problem_types", "catalogue.offers_too_many")

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"unicode/utf8"
 
 	"smartservice/internal/apperr"
 	"smartservice/internal/users"
@@ -43,6 +44,12 @@ func (s *Service) List(ctx context.Context, actor *users.User, f Filter) (*Page,
 	}
 	if len(f.Q) > 200 || len(f.Building) > 200 || len(f.Floor) > 200 {
 		return nil, apperr.New(apperr.Invalid, "validation.search_long")
+	}
+	// PostgreSQL refuses invalid UTF-8 and NUL in a parameter: that is bad input, not an outage.
+	for _, v := range []string{f.Q, f.Building, f.Floor} {
+		if !utf8.ValidString(v) || strings.ContainsRune(v, 0) {
+			return nil, apperr.New(apperr.Invalid, "validation.text_invalid")
+		}
 	}
 	var where []string
 	var args []any

@@ -55,4 +55,3 @@ func (v *View) Offers(problemID int64) (Offer, bool) {
 	}
 	return Offer{}, false
 }
-

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 
+	"smartservice/internal/assets"
 	"smartservice/internal/db"
 	"smartservice/internal/users"
 )
@@ -22,6 +23,9 @@ type Summary struct {
 	Accounts    []*users.User
 	// Password is the password of every demo account.
 	Password string
+	// Catalogue counts the starter catalogue loaded; Devices are the demo office's devices.
+	Catalogue *assets.StarterSummary
+	Devices   []*assets.Asset
 }
 
 // departments of the demo office, by the codes the starter rules table uses.
@@ -34,8 +38,9 @@ var departments = []users.Department{
 }
 
 // Load fills an empty database with the demo office: the departments in one
-// transaction, then the accounts through the same domain function the CLI uses. It
-// is meant for a fresh database; if it fails half-way, start from an empty one.
+// transaction, then the accounts through the same domain function the CLI uses,
+// then (as the demo's administrator) the starter catalogue and the devices. It is
+// meant for a fresh database; if it fails half-way, start from an empty one.
 func Load(ctx context.Context, d *db.DB, u *users.Store, accounts *users.Service) (*Summary, error) {
 	existing, err := u.ListDepartments(ctx)
 	if err != nil {
@@ -67,5 +72,19 @@ func Load(ctx context.Context, d *db.DB, u *users.Store, accounts *users.Service
 		sum.Accounts = append(sum.Accounts, acct)
 	}
 	sum.Password = Password
+	// The catalogue and the devices, as the demo's administrator.
+	var admin *users.User
+	for _, a := range sum.Accounts {
+		if a.IsAdmin() {
+			admin = a
+			break
+		}
+	}
+	if admin == nil {
+		return nil, errors.New("demo: no administrator among the demo accounts")
+	}
+	if sum.Catalogue, sum.Devices, err = loadDevices(ctx, d, admin, sum.Accounts); err != nil {
+		return nil, fmt.Errorf("demo: %w", err)
+	}
 	return sum, nil
 }
