@@ -8,11 +8,14 @@ package api
 
 import (
 	"log/slog"
+	"maps"
 	"net/http"
 	"runtime/debug"
 	"slices"
+	"strings"
 	"time"
 
+	"smartservice/internal/assets"
 	"smartservice/internal/config"
 	"smartservice/internal/i18n"
 	"smartservice/internal/users"
@@ -33,6 +36,9 @@ type Deps struct {
 	// Users reads the users module's tables where no access rule applies (the
 	// department list, which every logged-in person may read).
 	Users *users.Store
+	// Assets is the catalogue and devices domain (service classes, types, problem
+	// types, devices and their QR codes).
+	Assets *assets.Service
 }
 
 // API is the /api/v1 face of Smart Service: an http.Handler with its own routes.
@@ -42,7 +48,10 @@ type API struct {
 	mux *http.ServeMux
 	// patterns lists the routes in the order routes.go registers them.
 	patterns []string
-	loc      *time.Location
+	// shared lists the mux patterns that serve several routes of patterns (see
+	// handleShared): the mux cannot hold those routes side by side.
+	shared []string
+	loc    *time.Location
 }
 
 // New builds the API's routes; deps.Accounts, deps.Users and deps.Catalog are required.
@@ -67,13 +76,37 @@ func (a *API) handle(pattern string, h http.HandlerFunc) {
 	a.patterns = append(a.patterns, pattern)
 }
 
+// handleShared registers routes that the standard mux would refuse side by side,
+// such as GET /api/v1/assets/{id}/qr.svg next to GET /api/v1/assets/by-code/{code}
+// (each matches a path the other matches too): one mux pattern whose wildcard name
+// picks the route by its literal value, the key of handlers; any other value is a
+// 404. The routes (the pattern with the wildcard replaced by each key) are listed in
+// patterns, for the routes↔openapi test and the metrics.
+func (a *API) handleShared(muxPattern, name string, handlers map[string]http.HandlerFunc) {
+	route := func(seg string) string { return strings.Replace(muxPattern, "{"+name+"}", seg, 1) }
+	a.mux.HandleFunc(muxPattern, func(w http.ResponseWriter, r *http.Request) {
+		seg := r.PathValue(name)
+		h, ok := handlers[seg]
+		if !ok {
+			a.problem(w, r, http.StatusNotFound, "error.not_found")
+			return
+		}
+		web.SetRoute(r.Context(), route(seg))
+		h(w, r)
+	})
+	a.shared = append(a.shared, muxPattern)
+	for _, seg := range slices.Sorted(maps.Keys(handlers)) {
+		a.patterns = append(a.patterns, route(seg))
+	}
+}
+
 // ServeHTTP routes the request. Unknown paths and wrong methods get a problem
 // document rather than the standard mux's plain text; a panic becomes a 500 problem.
 func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	tw := &trackWriter{ResponseWriter: w}
 	defer a.recoverPanic(tw, r)
 	_, pattern := a.mux.Handler(r)
-	if slices.Contains(a.patterns, pattern) {
+	if slices.Contains(a.patterns, pattern) || slices.Contains(a.shared, pattern) {
 		web.SetRoute(r.Context(), pattern)
 		a.mux.ServeHTTP(tw, r)
 		return

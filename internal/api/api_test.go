@@ -21,6 +21,7 @@ import (
 	"github.com/riverqueue/river"
 
 	"smartservice/internal/api"
+	"smartservice/internal/assets"
 	"smartservice/internal/config"
 	"smartservice/internal/db"
 	"smartservice/internal/directory"
@@ -72,8 +73,10 @@ type env struct {
 	t   *testing.T
 	d   *db.DB
 	acc *users.Service
-	h   http.Handler
-	cfg *config.Config
+	// assets is the catalogue and devices domain the API serves.
+	assets *assets.Service
+	h      http.Handler
+	cfg    *config.Config
 	// maxBody, when set, caps request bodies as the web server does.
 	maxBody int64
 }
@@ -92,8 +95,9 @@ func newEnvWith(t *testing.T, d *db.DB, dir directory.Directory) *env {
 	}
 	acc := accounts(t, d, dir)
 	logger := slog.New(slog.NewTextHandler(testLog{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	h := api.New(api.Deps{Config: cfg, Logger: logger, Catalog: cat, Accounts: acc, Users: users.NewStore(d, nil)})
-	return &env{t: t, d: d, acc: acc, h: h, cfg: cfg}
+	svc := assets.NewService(d, nil)
+	h := api.New(api.Deps{Config: cfg, Logger: logger, Catalog: cat, Accounts: acc, Users: users.NewStore(d, nil), Assets: svc})
+	return &env{t: t, d: d, acc: acc, h: h, cfg: cfg, assets: svc}
 }
 
 // accounts is testkit.AccountsWith with the job kinds that registration and the

@@ -1,5 +1,7 @@
 package api
 
+import "net/http"
+
 // routes lists every route of the API, in one place. Routes wrapped in authed need
 // "Authorization: Bearer <token>"; the domain checks what the caller may do.
 func (a *API) routes() {
@@ -20,6 +22,37 @@ func (a *API) routes() {
 	a.handle("GET /api/v1/departments/{id}", a.authed(a.department))
 	a.handle("PATCH /api/v1/departments/{id}", a.authed(a.updateDepartment))
 	a.handle("DELETE /api/v1/departments/{id}", a.authed(a.deleteDepartment))
+
+	a.handle("GET /api/v1/service-classes", a.authed(a.listClasses))
+	a.handle("POST /api/v1/service-classes", a.authed(a.createClass))
+	a.handle("GET /api/v1/service-classes/{id}", a.authed(a.class))
+	a.handle("PATCH /api/v1/service-classes/{id}", a.authed(a.updateClass))
+	a.handle("DELETE /api/v1/service-classes/{id}", a.authed(a.deleteClass))
+
+	a.handle("GET /api/v1/service-types", a.authed(a.listTypes))
+	a.handle("POST /api/v1/service-types", a.authed(a.createType))
+	a.handle("GET /api/v1/service-types/{id}", a.authed(a.serviceType))
+	a.handle("PATCH /api/v1/service-types/{id}", a.authed(a.updateType))
+	a.handle("DELETE /api/v1/service-types/{id}", a.authed(a.deleteType))
+	a.handle("PUT /api/v1/service-types/{id}/problem-types", a.authed(a.setOffers))
+
+	a.handle("GET /api/v1/problem-types", a.authed(a.listProblems))
+	a.handle("POST /api/v1/problem-types", a.authed(a.createProblem))
+	a.handle("GET /api/v1/problem-types/{id}", a.authed(a.problemType))
+	a.handle("PATCH /api/v1/problem-types/{id}", a.authed(a.updateProblem))
+	a.handle("DELETE /api/v1/problem-types/{id}", a.authed(a.deleteProblem))
+
+	a.handle("GET /api/v1/assets", a.authed(a.listAssets))
+	a.handle("POST /api/v1/assets", a.authed(a.createAsset))
+	a.handle("GET /api/v1/assets/by-code/{code}", a.authed(a.assetByCode))
+	a.handle("GET /api/v1/assets/{id}", a.authed(a.asset))
+	a.handle("PATCH /api/v1/assets/{id}", a.authed(a.updateAsset))
+	a.handle("DELETE /api/v1/assets/{id}", a.authed(a.deleteAsset))
+	// GET /api/v1/assets/{id}/qr.svg and …/qr.png would overlap by-code/{code}.
+	a.handleShared("GET /api/v1/assets/{id}/{file}", "file", map[string]http.HandlerFunc{
+		"qr.svg": a.authed(a.assetQRSVG),
+		"qr.png": a.authed(a.assetQRPNG),
+	})
 
 	a.handle("GET /api/v1/users", a.authed(a.listUsers))
 	a.handle("PATCH /api/v1/users/{id}", a.authed(a.updateUser))

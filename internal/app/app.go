@@ -17,6 +17,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"smartservice/internal/api"
+	"smartservice/internal/assets"
 	"smartservice/internal/config"
 	"smartservice/internal/db"
 	"smartservice/internal/directory"
@@ -37,10 +38,12 @@ type App struct {
 	Jobs     *jobs.Client
 	Users    *users.Store
 	Accounts *users.Service
-	Catalog  *i18n.Catalog
-	Web      *web.Server
-	API      *api.API // mounted by Web under /api/v1/
-	Metrics  *prometheus.Registry
+	// Assets is the catalogue and devices domain.
+	Assets  *assets.Service
+	Catalog *i18n.Catalog
+	Web     *web.Server
+	API     *api.API // mounted by Web under /api/v1/
+	Metrics *prometheus.Registry
 }
 
 // Options adjust New for tests and tools.
@@ -121,9 +124,10 @@ func build(cfg *config.Config, logger *slog.Logger, d *db.DB, opts Options) (*Ap
 		return nil, err
 	}
 	registerWorkers(workers, a, sender)
-	a.API = api.New(api.Deps{Config: cfg, Logger: logger, Catalog: cat, Accounts: a.Accounts, Users: a.Users})
+	a.Assets = assets.NewService(d, opts.Now)
+	a.API = api.New(api.Deps{Config: cfg, Logger: logger, Catalog: cat, Accounts: a.Accounts, Users: a.Users, Assets: a.Assets})
 	a.Web, err = web.New(web.Deps{
-		Config: cfg, Logger: logger, Catalog: cat, DB: d, Users: a.Users, Accounts: a.Accounts, Jobs: a.Jobs,
+		Config: cfg, Logger: logger, Catalog: cat, DB: d, Users: a.Users, Accounts: a.Accounts, Assets: a.Assets, Jobs: a.Jobs,
 		Metrics: reg, Version: Version, Now: opts.Now, API: a.API,
 	})
 	if err != nil {

@@ -1,12 +1,120 @@
 package web
 
-import "net/http"
+import (
+	"errors"
+	"html/template"
+	"net/http"
+	"strconv"
+
+	"smartservice/internal/apperr"
+	"smartservice/internal/assets"
+)
+
+// devicePageData is the page behind every QR code: the device, where it is, its
+// instructions and the problems it offers, plus the admin's extras.
+type devicePageData struct {
+	Code, Name, Location string
+	Inventory            string
+	TypeName, ClassName  string
+	// Instructions are the device's plain text, escaped, with http(s) links made clickable.
+	Instructions template.HTML
+	Problems     []deviceProblem
+	Archived     bool
+	Personal     bool
+	// Admin holds what only administrators see; nil for everyone else.
+	Admin *deviceAdmin
+}
+
+// deviceProblem is one big button: a problem type the device's type offers.
+type deviceProblem struct {
+	Name, Href string
+}
+
+// deviceAdmin is the administrator's part of the device page.
+type deviceAdmin struct {
+	ID        int64
+	ShortCode string
+	Scans     int64
+	LastScan  string
+}
 
 // device is the page behind every QR code. Visitors log in first and come back
-// here; the catalogue issue fills in the device itself.
+// here. A scan is counted unless the visitor came from the list (?from=list). An
+// unknown, malformed or hidden code gets one and the same 404 page; a re-issued
+// one says the label was replaced.
 func (s *Server) device(w http.ResponseWriter, r *http.Request) {
-	if s.requireUser(w, r) == nil {
+	u := s.requireUser(w, r)
+	if u == nil {
 		return
 	}
-	s.errorPage(w, r, http.StatusNotFound)
+	code := r.PathValue("code")
+	var v *assets.View
+	var err error
+	if r.URL.Query().Get("from") == "list" {
+		v, err = s.Assets.LookupByCode(r.Context(), u, code)
+	} else {
+		v, err = s.Assets.ViewByCode(r.Context(), u, code)
+	}
+	if err != nil {
+		s.deviceFail(w, r, err)
+		return
+	}
+	loc := s.localizer(r)
+	a := v.Asset
+	d := &devicePageData{Code: a.Code, Name: a.Name, Location: a.Location.String(), Inventory: a.InventoryNumber,
+		TypeName: loc.Name(v.Type.EN, v.Type.RU), ClassName: loc.Name(v.Class.EN, v.Class.RU),
+		Instructions: linkify(a.Instructions), Archived: a.Archived, Personal: a.OwnerID != 0}
+	if !a.Archived {
+		for _, o := range v.Type.Problems {
+			d.Problems = append(d.Problems, deviceProblem{Name: loc.Name(o.EN, o.RU),
+				Href: "/a/" + a.Code + "/report?problem=" + strconv.FormatInt(o.ID, 10)})
+		}
+	}
+	if u.IsAdmin() {
+		d.Admin = &deviceAdmin{ID: a.ID, ShortCode: assets.ShortCode(a.Code), Scans: a.ScanCount, LastScan: s.stamp(a.LastScannedAt)}
+	}
+	s.render(w, r, http.StatusOK, "device", "device.page_title", d)
+}
+
+// deviceFail answers a code that leads to no device this user may see.
+func (s *Server) deviceFail(w http.ResponseWriter, r *http.Request, err error) {
+	switch {
+	case errors.Is(err, assets.ErrReplaced):
+		s.render(w, r, http.StatusNotFound, "device_replaced", "device.page_replaced_title", nil)
+	case apperr.CodeOf(err) == apperr.NotFound:
+		s.render(w, r, http.StatusNotFound, "device_missing", "device.page_missing_title", nil)
+	default:
+		s.fail(w, r, err)
+	}
+}
+
+// deviceReportData is the step after a problem's button: its self-help first.
+type deviceReportData struct {
+	Code, Name, Location string
+	Problem              string
+	SelfHelp             template.HTML
+}
+
+// deviceReport shows the chosen problem with the type's self-help text. Filing the
+// ticket itself comes with the tickets module; until then the page says so.
+func (s *Server) deviceReport(w http.ResponseWriter, r *http.Request) {
+	u := s.requireUser(w, r)
+	if u == nil {
+		return
+	}
+	v, err := s.Assets.LookupByCode(r.Context(), u, r.PathValue("code"))
+	if err != nil {
+		s.deviceFail(w, r, err)
+		return
+	}
+	id, err := strconv.ParseInt(r.URL.Query().Get("problem"), 10, 64)
+	o, offered := v.Offers(id)
+	if err != nil || !offered || v.Asset.Archived {
+		s.errorPage(w, r, http.StatusNotFound)
+		return
+	}
+	loc := s.localizer(r)
+	d := &deviceReportData{Code: v.Asset.Code, Name: v.Asset.Name, Location: v.Asset.Location.String(),
+		Problem: loc.Name(o.EN, o.RU), SelfHelp: linkify(loc.Name(o.SelfHelp.EN, o.SelfHelp.RU))}
+	s.render(w, r, http.StatusOK, "device_report", "device.page_report_title", d)
 }

@@ -34,7 +34,35 @@ func (s *Server) routes() {
 	m.HandleFunc("GET /setup", s.setupPage)
 	m.HandleFunc("POST /setup", s.setup)
 
+	// Catalogue and devices: the page behind every QR code, the list of devices with
+	// its admin forms, QR images and label sheets, and the catalogue's admin pages.
 	m.HandleFunc("GET /a/{code}", s.device)
+	m.HandleFunc("GET /a/{code}/report", s.deviceReport)
+	m.HandleFunc("GET /assets", s.assetsList)
+	m.HandleFunc("GET /assets/new", s.assetNew)
+	m.HandleFunc("POST /assets", s.assetCreate)
+	m.HandleFunc("GET /assets/labels.pdf", s.assetLabels)
+	m.HandleFunc("GET /assets/{id}", s.assetShow)
+	m.HandleFunc("POST /assets/{id}", s.assetUpdate)
+	m.HandleFunc("GET /assets/{id}/edit", s.assetEdit)
+	m.HandleFunc("POST /assets/{id}/archive", s.assetArchive)
+	m.HandleFunc("POST /assets/{id}/delete", s.assetDelete)
+	m.HandleFunc("POST /assets/{id}/reissue", s.assetReissue)
+	m.HandleFunc("GET /assets/{id}/qr.png", s.assetQRPNG)
+	m.HandleFunc("GET /assets/{id}/qr.svg", s.assetQRSVG)
+	m.HandleFunc("GET /assets/{id}/label.pdf", s.assetLabel)
+	m.HandleFunc("GET /catalogue", s.cataloguePage)
+	for _, kind := range []string{kindClass, kindType, kindProblem} {
+		m.HandleFunc("POST /catalogue/"+kind, s.catalogueCreate(kind))
+		m.HandleFunc("POST /catalogue/"+kind+"/{id}", s.catalogueUpdate(kind))
+		m.HandleFunc("POST /catalogue/"+kind+"/{id}/delete", s.catalogueDelete(kind))
+	}
+	m.HandleFunc("GET /catalogue/types/{id}", s.catalogueType)
+	m.HandleFunc("POST /catalogue/types/{id}/offers", s.catalogueOffers("add"))
+	m.HandleFunc("POST /catalogue/types/{id}/offers/{problem}", s.catalogueOffers("save"))
+	m.HandleFunc("POST /catalogue/types/{id}/offers/{problem}/move", s.catalogueOffers("move"))
+	m.HandleFunc("POST /catalogue/types/{id}/offers/{problem}/remove", s.catalogueOffers("remove"))
+
 	m.Handle("GET /static/{file}", http.HandlerFunc(s.serveStatic))
 
 	if s.API != nil {

@@ -1,0 +1,42 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+)
+
+// assetNew shows the empty form that adds a device (admins).
+func (s *Server) assetNew(w http.ResponseWriter, r *http.Request) {
+	u := s.requireUser(w, r)
+	if u == nil {
+		return
+	}
+	f := newForm()
+	f.Values["service_type_id"] = r.URL.Query().Get("type")
+	s.renderAssetForm(w, r, u, http.StatusOK, &assetFormData{Form: f, Action: "/assets"})
+}
+
+// assetCreate adds a device and opens its edit page, where its QR code and label are.
+func (s *Server) assetCreate(w http.ResponseWriter, r *http.Request) {
+	u := s.requireUser(w, r)
+	if u == nil || !s.parseForm(w, r) {
+		return
+	}
+	in, f := assetInput(r)
+	owner, err := s.ownerID(r.Context(), u, f.Get("owner_email"))
+	if err == nil {
+		in.OwnerID = owner
+		created, cerr := s.Assets.CreateAsset(r.Context(), u, in)
+		if cerr == nil {
+			s.setNotice(r.Context(), "assets.created")
+			http.Redirect(w, r, "/assets/"+strconv.FormatInt(created.ID, 10)+"/edit", http.StatusSeeOther)
+			return
+		}
+		err = cerr
+	}
+	if !shownOnForm(err) {
+		s.fail(w, r, err)
+		return
+	}
+	s.renderAssetForm(w, r, u, fillAsset(f, s, r, err), &assetFormData{Form: f, Action: "/assets"})
+}

@@ -1,0 +1,45 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+)
+
+// assetReissue gives a device a new code once the admin confirms it: the old
+// label then says "replaced" and leads nowhere, so a new label must be printed.
+func (s *Server) assetReissue(w http.ResponseWriter, r *http.Request) {
+	u := s.requireUser(w, r)
+	if u == nil {
+		return
+	}
+	id, ok := pathID(r)
+	if !ok {
+		s.errorPage(w, r, http.StatusNotFound)
+		return
+	}
+	if !s.parseForm(w, r) {
+		return
+	}
+	if r.PostForm.Get("confirm") != "yes" {
+		a, err := s.Assets.AdminAsset(r.Context(), u, id)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		d, err := s.editData(r, u, a, nil)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		d.Reissue = newForm()
+		d.Reissue.Errors["confirm"] = s.localizer(r).T("assets.reissue_confirm_needed")
+		s.renderAssetForm(w, r, u, http.StatusUnprocessableEntity, d)
+		return
+	}
+	if _, err := s.Assets.ReissueCode(r.Context(), u, id); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.setNotice(r.Context(), "assets.reissued")
+	http.Redirect(w, r, "/assets/"+strconv.FormatInt(id, 10)+"/edit", http.StatusSeeOther)
+}

@@ -1,0 +1,100 @@
+#!/usr/bin/env bash
+# Measures the device page (GET /a/{code}, the page behind every QR code) of a
+# running demo office, logged in as an employee, against a bare net/http server
+# serving the same bytes, with wrk over loopback; prints both rates, their ratio
+# and the page's size. SQLite always; PostgreSQL too when SMARTSERVICE_TEST_POSTGRES_URL
+# is set. Needs wrk and curl. Everything runs on 127.0.0.1 and stops by itself.
+#   bash scripts/bench-device.sh [seconds-per-wrk-run] [connections]
+set -euo pipefail
+cd "$(dirname -- "${BASH_SOURCE[0]}")/.."
+secs=${1:-5}
+conns=${2:-16}
+command -v wrk >/dev/null || { echo "wrk is not installed: apt-get install wrk" >&2; exit 1; }
+work=$(mktemp -d)
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
+trap cleanup EXIT
+
+go build -o "$work/smartservice" ./cmd/smartservice
+go build -o "$work/bare" ./scripts/bench/barepage
+password=demo-office-2026
+admin=elena.morozova@demo.office
+employee=anna.petrova@demo.office
+
+# wait_ready PORT: poll /readyz for at most 60 s.
+wait_ready() {
+	for _ in $(seq 600); do
+		curl -fsS -o /dev/null "http://127.0.0.1:$1/readyz" 2>/dev/null && return 0
+		sleep 0.1
+	done
+	echo "the server on port $1 did not get ready" >&2
+	return 1
+}
+
+# login BASE EMAIL JAR
+login() {
+	curl -fsS -o /dev/null -c "$3" -b "$3" --data-urlencode "email=$2" --data-urlencode "password=$password" "$1/login"
+}
+
+# a_device BASE JAR: prints the code of a device of the demo office, making one
+# through the admin pages when the demo has none yet.
+a_device() {
+	local base=$1 jar=$2 code class type problem
+	code=$(curl -fsS -b "$jar" "$base/assets" | grep -o '/a/[a-z2-7]\{16\}' | head -1 | cut -c4- || true)
+	if [[ -z $code ]]; then
+		curl -fsS -o /dev/null -b "$jar" --data-urlencode "name_en=IT equipment" --data-urlencode "name_ru=ИТ-оборудование" "$base/catalogue/classes"
+		class=$(curl -fsS -b "$jar" "$base/catalogue" | grep -o 'action="/catalogue/classes/[0-9]*"' | head -1 | grep -o '[0-9]*')
+		curl -fsS -o /dev/null -b "$jar" --data-urlencode "name_en=Printer" --data-urlencode "name_ru=Принтер" -d "service_class_id=$class" "$base/catalogue/types"
+		type=$(curl -fsS -b "$jar" "$base/catalogue" | grep -o 'href="/catalogue/types/[0-9]*"' | head -1 | grep -o '[0-9]*')
+		for p in "Out of paper|Закончилась бумага" "Paper jam|Замялась бумага" "Does not print|Не печатает"; do
+			curl -fsS -o /dev/null -b "$jar" --data-urlencode "name_en=${p%%|*}" --data-urlencode "name_ru=${p#*|}" "$base/catalogue/problems"
+			problem=$(curl -fsS -b "$jar" "$base/catalogue/types/$type" | grep -o '<option value="[0-9]*"' | head -1 | grep -o '[0-9]*')
+			curl -fsS -o /dev/null -b "$jar" -d "problem_id=$problem" --data-urlencode "self_help_ru=Бумага — в шкафу под принтером." "$base/catalogue/types/$type/offers"
+		done
+		curl -fsS -o /dev/null -b "$jar" --data-urlencode "name=Принтер HP LaserJet M428" -d "service_type_id=$type" \
+			--data-urlencode "building=Корпус А" --data-urlencode "floor=3 этаж" --data-urlencode "room=301" \
+			--data-urlencode "instructions=Инструкция: https://wiki.office.example/printers/hp" "$base/assets"
+		code=$(curl -fsS -b "$jar" "$base/assets" | grep -o '/a/[a-z2-7]\{16\}' | head -1 | cut -c4-)
+	fi
+	echo "$code"
+}
+
+rps() { wrk -t2 -c"$conns" -d"${secs}s" "$@" | awk '/Requests\/sec/ {print $2}'; }
+
+# measure NAME DATABASE_URL PORT
+measure() {
+	local name=$1 url=$2 port=$3 base="http://127.0.0.1:$3" code cookie status ours bare
+	SMARTSERVICE_DATABASE_URL=$url SMARTSERVICE_ADDR=127.0.0.1:$port SMARTSERVICE_BASE_URL=$base SMARTSERVICE_LOG_LEVEL=warn \
+		"$work/smartservice" --demo >"$work/$name.log" 2>&1 &
+	pids+=($!)
+	wait_ready "$port"
+	login "$base" "$admin" "$work/$name-admin.jar"
+	code=$(a_device "$base" "$work/$name-admin.jar")
+	[[ -n $code ]] || { echo "$name: no device to measure" >&2; return 1; }
+	login "$base" "$employee" "$work/$name-emp.jar"
+	# curl marks HttpOnly cookies with a "#HttpOnly_" prefix; other "#" lines are comments.
+	cookie=$(awk '(/^#HttpOnly_/ || !/^#/) && NF >= 7 {printf "%s%s=%s", sep, $6, $7; sep="; "}' "$work/$name-emp.jar")
+	# The page as wrk will get it: with this header alone, it must be the device page.
+	status=$(curl -sS -H "Cookie: $cookie" -H 'Accept-Language: ru' -o "$work/$name-page.html" -w '%{http_code}' "$base/a/$code")
+	[[ $status == 200 ]] || { echo "$name: the device page answered $status with the session cookie" >&2; return 1; }
+	grep -q 'class="problem"' "$work/$name-page.html" || { echo "$name: the device page has no problem buttons" >&2; return 1; }
+	"$work/bare" -addr "127.0.0.1:$((port + 1))" -page "$work/$name-page.html" &
+	pids+=($!)
+	until curl -fsS -o /dev/null "http://127.0.0.1:$((port + 1))/" 2>/dev/null; do sleep 0.05; done
+
+	wrk -t2 -c"$conns" -d2s -H "Cookie: $cookie" -H 'Accept-Language: ru' "$base/a/$code" >/dev/null # warm-up
+	ours=$(rps -H "Cookie: $cookie" -H 'Accept-Language: ru' "$base/a/$code")
+	bare=$(rps "http://127.0.0.1:$((port + 1))/a/$code")
+	printf '%s: GET /a/{code} logged in, wrk -t2 -c%s -d%ss: smartservice %s req/s, bare net/http %s req/s, ratio %s; page %s bytes\n' \
+		"$name" "$conns" "$secs" "$ours" "$bare" "$(awk -v a="$ours" -v b="$bare" 'BEGIN { printf "%.3f", a / b }')" \
+		"$(stat -c %s "$work/$name-page.html")"
+}
+
+measure sqlite "sqlite://$work/bench.db" 18090
+if [[ -n ${SMARTSERVICE_TEST_POSTGRES_URL:-} ]]; then
+	schema=bench_device_$$
+	PGOPTIONS=--client-min-messages=warning psql -q "$SMARTSERVICE_TEST_POSTGRES_URL" -c "DROP SCHEMA IF EXISTS $schema CASCADE; CREATE SCHEMA $schema"
+	sep='?'; [[ $SMARTSERVICE_TEST_POSTGRES_URL == *\?* ]] && sep='&'
+	measure postgres "${SMARTSERVICE_TEST_POSTGRES_URL}${sep}search_path=$schema" 18092 || true
+	PGOPTIONS=--client-min-messages=warning psql -q "$SMARTSERVICE_TEST_POSTGRES_URL" -c "DROP SCHEMA IF EXISTS $schema CASCADE" || true
+fi
