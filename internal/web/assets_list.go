@@ -34,6 +34,8 @@ type assetsListData struct {
 	Next, First string
 	// FilterLabels prints the labels of every device the filter matches.
 	FilterLabels string
+	// FilterExport downloads the devices the filter matches as CSV.
+	FilterExport string
 }
 
 // assetRow is one device of the list.
@@ -91,9 +93,10 @@ func (s *Server) assetsList(w http.ResponseWriter, r *http.Request) {
 			d.First += "?" + keep.Encode()
 		}
 	}
-	d.FilterLabels = "/assets/labels.pdf"
+	d.FilterLabels, d.FilterExport = "/assets/labels.pdf", "/assets/export.csv"
 	if len(keep) > 0 {
 		d.FilterLabels += "?" + keep.Encode()
+		d.FilterExport += "?" + keep.Encode()
 	}
 	s.render(w, r, status, "assets", "assets.list_title", d)
 }

@@ -12,7 +12,9 @@ import (
 // vocabulary of problem types, each row with its edit form, and a form per kind
 // that adds one.
 type cataloguePageData struct {
-	Notice   string
+	Notice string
+	// Empty offers the starter catalogue: nothing is in the catalogue yet.
+	Empty    bool
 	Sections []catalogueSection
 	// failed is a refused post's form: the create form of failedKind when
 	// failedID is 0, else that row's.
@@ -119,5 +121,6 @@ func (s *Server) renderCatalogue(w http.ResponseWriter, r *http.Request, u *user
 	}
 	types.NewClasses = classOptions(types.New.Get("service_class_id"))
 	d.Sections = []catalogueSection{classes, types, problems}
+	d.Empty = len(cat.Classes) == 0 && len(cat.Types) == 0 && len(cat.Problems) == 0
 	s.render(w, r, status, "catalogue", "assets.catalogue.title", d)
 }

@@ -36,6 +36,12 @@ func (s *Server) routes() {
 
 	// Catalogue and devices: the page behind every QR code, the list of devices with
 	// its admin forms, QR images and label sheets, and the catalogue's admin pages.
+	// Import, export and the starter catalogue.
+	m.HandleFunc("POST /catalogue/starter", s.catalogueStarter)
+	m.HandleFunc("GET /assets/export.csv", s.assetsExport)
+	m.HandleFunc("GET /assets/import", s.assetsImportPage)
+	m.HandleFunc("POST /assets/import", s.assetsImport)
+
 	m.HandleFunc("GET /a/{code}", s.device)
 	m.HandleFunc("GET /a/{code}/report", s.deviceReport)
 	m.HandleFunc("GET /assets", s.assetsList)

@@ -1,0 +1,18 @@
+package web
+
+import "net/http"
+
+// catalogueStarter loads the starter catalogue (OFFICE-CATALOGUE.md) in one step on a
+// fresh installation; the domain refuses when the catalogue is not empty.
+func (s *Server) catalogueStarter(w http.ResponseWriter, r *http.Request) {
+	u := s.requireUser(w, r)
+	if u == nil {
+		return
+	}
+	if _, err := s.Assets.LoadStarter(r.Context(), u); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.setNotice(r.Context(), "transfer.starter_loaded")
+	http.Redirect(w, r, "/catalogue", http.StatusSeeOther)
+}
