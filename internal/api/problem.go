@@ -29,29 +29,8 @@ type fieldProblem struct {
 	Message string `json:"message"`
 }
 
-// statusOf maps a domain error code to the HTTP status: the same table as the pages'.
-func statusOf(code apperr.Code) int {
-	switch code {
-	case apperr.Invalid:
-		return http.StatusUnprocessableEntity
-	case apperr.NotFound:
-		return http.StatusNotFound
-	case apperr.Forbidden:
-		return http.StatusForbidden
-	case apperr.Unauthenticated:
-		return http.StatusUnauthorized
-	case apperr.Conflict:
-		return http.StatusConflict
-	case apperr.Throttled:
-		return http.StatusTooManyRequests
-	case apperr.Unavailable:
-		return http.StatusServiceUnavailable
-	case apperr.TooLarge:
-		return http.StatusRequestEntityTooLarge
-	default:
-		return http.StatusInternalServerError
-	}
-}
+// statusOf is the shared table of apperr, in this package's words.
+func statusOf(code apperr.Code) int { return code.HTTPStatus() }
 
 // fail answers a domain error: its status, its translated message and fields. An
 // internal error (or any error that is not an *apperr.Error) is logged and answered

@@ -92,6 +92,31 @@ func (c Code) String() string {
 	}
 }
 
+// HTTPStatus is the one table from codes to HTTP statuses, shared by the pages and
+// the API so the two faces cannot disagree.
+func (c Code) HTTPStatus() int {
+	switch c {
+	case Invalid:
+		return 422
+	case NotFound:
+		return 404
+	case Forbidden:
+		return 403
+	case Unauthenticated:
+		return 401
+	case Conflict:
+		return 409
+	case Throttled:
+		return 429
+	case Unavailable:
+		return 503
+	case TooLarge:
+		return 413
+	default:
+		return 500
+	}
+}
+
 // New returns an error of code with a message key and its arguments.
 func New(code Code, key string, args ...any) *Error { return &Error{Code: code, Key: key, Args: args} }
 

@@ -24,29 +24,8 @@ func (f *form) Get(name string) string { return f.Values[name] }
 // Err returns the translated message of a field, "" when it is fine.
 func (f *form) Err(name string) string { return f.Errors[name] }
 
-// statusOf maps a domain error code to the HTTP status, for pages and the API alike.
-func statusOf(code apperr.Code) int {
-	switch code {
-	case apperr.Invalid:
-		return http.StatusUnprocessableEntity
-	case apperr.NotFound:
-		return http.StatusNotFound
-	case apperr.Forbidden:
-		return http.StatusForbidden
-	case apperr.Unauthenticated:
-		return http.StatusUnauthorized
-	case apperr.Conflict:
-		return http.StatusConflict
-	case apperr.Throttled:
-		return http.StatusTooManyRequests
-	case apperr.Unavailable:
-		return http.StatusServiceUnavailable
-	case apperr.TooLarge:
-		return http.StatusRequestEntityTooLarge
-	default:
-		return http.StatusInternalServerError
-	}
-}
+// statusOf is the shared table of apperr, in this package's words.
+func statusOf(code apperr.Code) int { return code.HTTPStatus() }
 
 // fill puts a domain error into f, translated, and returns the status to answer
 // with; ok is false when err is not one a form can show (an internal error).
