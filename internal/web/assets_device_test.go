@@ -69,7 +69,7 @@ func TestDevicePageHidesWhatIsNotYours(t *testing.T) {
 		for _, who := range []string{"owner@example.com", "staff@example.com", "admin@example.com"} {
 			res, body := e.client().login(who).get(laptop)
 			wantStatus(t, who+" opens the laptop", res, body, http.StatusOK)
-			wantContains(t, who, body, "Olga&#39;s laptop", e.T("device.page_personal"))
+			wantContains(t, who, body, "Olga&#39;s laptop", e.T("device.page_personal"), "<title>Olga&#39;s laptop · ")
 		}
 		colleague := e.client().login("emp@example.com")
 		res, hidden := colleague.get(laptop)

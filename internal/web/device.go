@@ -10,6 +10,9 @@ import (
 	"smartservice/internal/assets"
 )
 
+// PageTitle names the tab after the device.
+func (d *devicePageData) PageTitle() string { return d.Name }
+
 // devicePageData is the page behind every QR code: the device, where it is, its
 // instructions and the problems it offers, plus the admin's extras.
 type devicePageData struct {

@@ -79,7 +79,11 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 	if r.Method == http.MethodGet {
 		back = r.URL.RequestURI()
 	}
-	p := Page{Localizer: loc, User: user, Title: loc.T(titleKey), Path: back, Office: s.Config.OfficeName, RequestID: RequestID(r.Context()), Data: data}
+	title := loc.T(titleKey)
+	if t, ok := data.(titled); ok && t.PageTitle() != "" {
+		title = t.PageTitle()
+	}
+	p := Page{Localizer: loc, User: user, Title: title, Path: back, Office: s.Config.OfficeName, RequestID: RequestID(r.Context()), Data: data}
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, "layout.html", p); err != nil {
 		s.Logger.Error("template failed", "page", name, "request_id", p.RequestID, "err", err)
@@ -100,6 +104,10 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 	w.WriteHeader(status)
 	_, _ = w.Write(buf.Bytes())
 }
+
+// titled is page data that names its page itself (a device page shows the device's
+// name in the browser tab, not the word "Device").
+type titled interface{ PageTitle() string }
 
 // langCookie holds the language picked with the switch.
 const langCookie = "lang"
