@@ -153,8 +153,11 @@ func (s *Service) Scan(ctx context.Context, actor *users.User, code string) (*As
 	}
 	now := s.now().UTC()
 	// The counter moves in the same statement that matches the code, so a scan
-	// racing a re-issue lands on the device the code named at that instant or on none.
-	a, err := scanAsset(s.db.W.QueryRowContext(ctx, "UPDATE assets SET scan_count = scan_count + 1, last_scanned_at = $1 WHERE code = $2 RETURNING "+assetColumns, now, code))
+	// racing a re-issue lands on the device the code named at that instant or on
+	// none; the visibility rule (CanSee) is in the statement too, so a colleague's
+	// look at someone's laptop is neither shown nor counted.
+	a, err := scanAsset(s.db.W.QueryRowContext(ctx, "UPDATE assets SET scan_count = scan_count + 1, last_scanned_at = $1 "+
+		"WHERE code = $2 AND (owner_id IS NULL OR owner_id = $3 OR $4) RETURNING "+assetColumns, now, code, actor.ID, actor.IsStaff()))
 	if errors.Is(err, sql.ErrNoRows) {
 		var one int
 		if err := s.db.R.QueryRowContext(ctx, "SELECT 1 FROM retired_codes WHERE code = $1", code).Scan(&one); err == nil {

@@ -148,6 +148,10 @@ func testPersonalDevices(t *testing.T, e *assetsEnv) {
 			t.Fatalf("hidden device: %v; absent: %v", err, absent)
 		}
 	}
+	// The colleague's look is not counted either: three visible scans above, no more.
+	if a, err := e.svc.Asset(e.ctx, e.admin, laptop.ID); err != nil || a.ScanCount != 3 {
+		t.Fatalf("scan count after three visible scans and one hidden: %v %v", a, err)
+	}
 	if assets.CanSee(e.colleague, laptop) || assets.CanSee(nil, shared) || !assets.CanSee(e.colleague, shared) {
 		t.Fatal("CanSee")
 	}
