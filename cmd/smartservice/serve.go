@@ -73,6 +73,11 @@ func printDemo(e *env, cfg *config.Config, sum *demo.Summary) {
 		}
 		fmt.Fprintf(&b, "  %-30s %-18s %s\n", u.Email, strings.Join(roles, ","), strings.Join(deps, ","))
 	}
-	b.WriteString("\nIn the demo directory but not registered yet (try registration): dmitry.orlov@demo.office\n\n")
+	b.WriteString("\nIn the demo directory but not registered yet (try registration): dmitry.orlov@demo.office\n")
+	if len(sum.Devices) > 0 {
+		fmt.Fprintf(&b, "A device page, as its QR code opens it: %s/a/%s (%d devices in all: %s/assets)\n",
+			cfg.BaseURL, sum.Devices[0].Code, len(sum.Devices), cfg.BaseURL)
+	}
+	b.WriteString("\n")
 	fmt.Fprint(e.stdout, b.String())
 }
