@@ -18,6 +18,7 @@ import (
 	"smartservice/internal/assets"
 	"smartservice/internal/config"
 	"smartservice/internal/i18n"
+	"smartservice/internal/tickets"
 	"smartservice/internal/users"
 	"smartservice/internal/web"
 )
@@ -39,6 +40,8 @@ type Deps struct {
 	// Assets is the catalogue and devices domain (service classes, types, problem
 	// types, devices and their QR codes).
 	Assets *assets.Service
+	// Rules is the routing rules table and the "where would this go?" answer.
+	Rules *tickets.Rules
 }
 
 // API is the /api/v1 face of Smart Service: an http.Handler with its own routes.

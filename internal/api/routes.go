@@ -54,6 +54,12 @@ func (a *API) routes() {
 		"qr.png": a.authed(a.assetQRPNG),
 	})
 
+	a.handle("GET /api/v1/routing-rules", a.authed(a.listRules))
+	a.handle("POST /api/v1/routing-rules", a.authed(a.createRule))
+	a.handle("GET /api/v1/routing-rules/resolve", a.authed(a.resolveRule))
+	a.handle("PUT /api/v1/routing-rules/{id}", a.authed(a.updateRule))
+	a.handle("DELETE /api/v1/routing-rules/{id}", a.authed(a.deleteRule))
+
 	a.handle("GET /api/v1/users", a.authed(a.listUsers))
 	a.handle("PATCH /api/v1/users/{id}", a.authed(a.updateUser))
 }

@@ -23,6 +23,7 @@ import (
 	"smartservice/internal/directory"
 	"smartservice/internal/i18n"
 	"smartservice/internal/jobs"
+	"smartservice/internal/tickets"
 	"smartservice/internal/users"
 	"smartservice/internal/web"
 )
@@ -125,9 +126,10 @@ func build(cfg *config.Config, logger *slog.Logger, d *db.DB, opts Options) (*Ap
 	}
 	registerWorkers(workers, a, sender)
 	a.Assets = assets.NewService(d, opts.Now)
-	a.API = api.New(api.Deps{Config: cfg, Logger: logger, Catalog: cat, Accounts: a.Accounts, Users: a.Users, Assets: a.Assets})
+	rules := tickets.NewRules(d, opts.Now)
+	a.API = api.New(api.Deps{Config: cfg, Logger: logger, Catalog: cat, Accounts: a.Accounts, Users: a.Users, Assets: a.Assets, Rules: rules})
 	a.Web, err = web.New(web.Deps{
-		Config: cfg, Logger: logger, Catalog: cat, DB: d, Users: a.Users, Accounts: a.Accounts, Assets: a.Assets, Jobs: a.Jobs,
+		Config: cfg, Logger: logger, Catalog: cat, DB: d, Users: a.Users, Accounts: a.Accounts, Assets: a.Assets, Rules: rules, Jobs: a.Jobs,
 		Metrics: reg, Version: Version, Now: opts.Now, API: a.API,
 	})
 	if err != nil {

@@ -405,9 +405,10 @@ func resolve(ctx context.Context, q querier, classID, typeID, problemID int64) (
 	return Route{DepartmentID: deptID, RuleID: ruleID, Default: ruleID == 0}, nil
 }
 
-// ResolveFor answers "where would this go?" for a device and a problem type (admin).
+// ResolveFor answers "where would this go?" for a device and a problem type: staff
+// (executor, head, admin) may ask, as API.md says; staff see every device anyway.
 func (s *Rules) ResolveFor(ctx context.Context, actor *users.User, assetID, problemID int64) (Route, error) {
-	if err := requireAdmin(actor); err != nil {
+	if err := requireStaff(actor); err != nil {
 		return Route{}, err
 	}
 	var typeID, classID int64

@@ -179,6 +179,9 @@ func testPrecedence(t *testing.T, e *env) {
 	if got, err := e.rules.ResolveFor(e.ctx, e.admin, dev.ID, e.problem(t, "not cold")); err != nil || got.DepartmentID != e.dept["facilities"] {
 		t.Errorf("ResolveFor: %+v %v", got, err)
 	}
+	if got, err := e.rules.ResolveFor(e.ctx, e.exec, dev.ID, e.problem(t, "not cold")); err != nil || got.DepartmentID != e.dept["facilities"] {
+		t.Errorf("ResolveFor by an executor: %+v %v", got, err)
+	}
 	if _, err := e.rules.ResolveFor(e.ctx, e.emp, dev.ID, e.problem(t, "not cold")); apperr.CodeOf(err) != apperr.Forbidden {
 		t.Errorf("ResolveFor by employee: %v", err)
 	}

@@ -69,6 +69,14 @@ func (s *Server) routes() {
 	m.HandleFunc("POST /catalogue/types/{id}/offers/{problem}/move", s.catalogueOffers("move"))
 	m.HandleFunc("POST /catalogue/types/{id}/offers/{problem}/remove", s.catalogueOffers("remove"))
 
+	// The routing rules table: read by staff, edited by admins.
+	m.HandleFunc("GET /rules", s.rulesPage)
+	m.HandleFunc("POST /rules", s.rulesCreate)
+	m.HandleFunc("POST /rules/default", s.rulesDefault)
+	m.HandleFunc("POST /rules/starter", s.rulesStarter)
+	m.HandleFunc("POST /rules/{id}", s.rulesUpdate)
+	m.HandleFunc("POST /rules/{id}/delete", s.rulesDelete)
+
 	m.Handle("GET /static/{file}", http.HandlerFunc(s.serveStatic))
 
 	if s.API != nil {

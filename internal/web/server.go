@@ -18,6 +18,7 @@ import (
 	"smartservice/internal/config"
 	"smartservice/internal/db"
 	"smartservice/internal/i18n"
+	"smartservice/internal/tickets"
 	"smartservice/internal/users"
 )
 
@@ -37,7 +38,9 @@ type Deps struct {
 	Accounts *users.Service
 	// Assets is the catalogue and devices domain: the device page, lists, labels.
 	Assets *assets.Service
-	Jobs   Readiness
+	// Rules is the routing rules table.
+	Rules *tickets.Rules
+	Jobs  Readiness
 	// Metrics is the registry /metrics exposes; the HTTP metrics are registered on it.
 	Metrics *prometheus.Registry
 	// Version is the build's version string.
