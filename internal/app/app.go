@@ -40,7 +40,9 @@ type App struct {
 	Users    *users.Store
 	Accounts *users.Service
 	// Assets is the catalogue and devices domain.
-	Assets  *assets.Service
+	Assets *assets.Service
+	// Tickets files and works tickets.
+	Tickets *tickets.Service
 	Catalog *i18n.Catalog
 	Web     *web.Server
 	API     *api.API // mounted by Web under /api/v1/
@@ -127,9 +129,10 @@ func build(cfg *config.Config, logger *slog.Logger, d *db.DB, opts Options) (*Ap
 	registerWorkers(workers, a, sender)
 	a.Assets = assets.NewService(d, opts.Now)
 	rules := tickets.NewRules(d, opts.Now)
+	a.Tickets = tickets.NewService(d, rules, a.Assets, opts.Now)
 	a.API = api.New(api.Deps{Config: cfg, Logger: logger, Catalog: cat, Accounts: a.Accounts, Users: a.Users, Assets: a.Assets, Rules: rules})
 	a.Web, err = web.New(web.Deps{
-		Config: cfg, Logger: logger, Catalog: cat, DB: d, Users: a.Users, Accounts: a.Accounts, Assets: a.Assets, Rules: rules, Jobs: a.Jobs,
+		Config: cfg, Logger: logger, Catalog: cat, DB: d, Users: a.Users, Accounts: a.Accounts, Assets: a.Assets, Rules: rules, Tickets: a.Tickets, Jobs: a.Jobs,
 		Metrics: reg, Version: Version, Now: opts.Now, API: a.API,
 	})
 	if err != nil {

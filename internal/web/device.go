@@ -8,6 +8,7 @@ import (
 
 	"smartservice/internal/apperr"
 	"smartservice/internal/assets"
+	"smartservice/internal/users"
 )
 
 // PageTitle names the tab after the device.
@@ -26,6 +27,15 @@ type devicePageData struct {
 	Personal     bool
 	// Admin holds what only administrators see; nil for everyone else.
 	Admin *deviceAdmin
+	// History is the device's recent tickets, for staff responsible for them.
+	History []deviceTicket
+}
+
+// deviceTicket is one line of the device's recent history.
+type deviceTicket struct {
+	ID            int64
+	Problem, When string
+	Status        string
 }
 
 // deviceProblem is one big button: a problem type the device's type offers.
@@ -72,6 +82,10 @@ func (s *Server) device(w http.ResponseWriter, r *http.Request) {
 			d.Problems = append(d.Problems, deviceProblem{Name: loc.Name(o.EN, o.RU),
 				Href: "/a/" + a.Code + "/report?problem=" + strconv.FormatInt(o.ID, 10)})
 		}
+	}
+	if err := s.deviceHistory(r, u, v, d); err != nil {
+		s.serverError(w, r, err)
+		return
 	}
 	if u.IsAdmin() {
 		d.Admin = &deviceAdmin{ID: a.ID, ShortCode: assets.ShortCode(a.Code), Scans: a.ScanCount, LastScan: s.stamp(a.LastScannedAt)}
@@ -120,4 +134,25 @@ func (s *Server) deviceReport(w http.ResponseWriter, r *http.Request) {
 	d := &deviceReportData{Code: v.Asset.Code, Name: v.Asset.Name, Location: v.Asset.Location.String(),
 		Problem: loc.Name(o.EN, o.RU), SelfHelp: linkify(loc.Name(o.SelfHelp.EN, o.SelfHelp.RU))}
 	s.render(w, r, http.StatusOK, "device_report", "device.page_report_title", d)
+}
+
+// deviceHistory fills the recent tickets the domain lets this person see as staff.
+func (s *Server) deviceHistory(r *http.Request, u *users.User, v *assets.View, d *devicePageData) error {
+	if s.Tickets == nil {
+		return nil
+	}
+	list, err := s.Tickets.History(r.Context(), u, v.Asset.ID, 10)
+	if err != nil {
+		return err
+	}
+	loc := s.localizer(r)
+	names := map[int64]string{}
+	for _, o := range v.Type.Problems {
+		names[o.ID] = loc.Name(o.EN, o.RU)
+	}
+	for _, t := range list {
+		d.History = append(d.History, deviceTicket{ID: t.ID, Problem: names[t.ProblemID], When: s.stamp(&t.CreatedAt),
+			Status: loc.T("device.history_status_" + string(t.Status))})
+	}
+	return nil
 }

@@ -40,7 +40,9 @@ type Deps struct {
 	Assets *assets.Service
 	// Rules is the routing rules table.
 	Rules *tickets.Rules
-	Jobs  Readiness
+	// Tickets files and works tickets (the device page shows staff the history).
+	Tickets *tickets.Service
+	Jobs    Readiness
 	// Metrics is the registry /metrics exposes; the HTTP metrics are registered on it.
 	Metrics *prometheus.Registry
 	// Version is the build's version string.
