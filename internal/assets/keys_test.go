@@ -1,41 +1,12 @@
 package assets_test
 
 import (
-	"os"
-	"path/filepath"
-	"regexp"
-	"strings"
 	"testing"
 
-	"smartservice/internal/i18n"
+	"smartservice/internal/testkit"
 )
 
-// TestEveryMessageKeyIsTranslated finds the message keys the package's code names
-// and checks that both catalogues have them: a missing one would show users a key.
+// TestEveryMessageKeyIsTranslated: a key the domain names but a catalogue lacks would show users the key.
 func TestEveryMessageKeyIsTranslated(t *testing.T) {
-	cat, err := i18n.New("en", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	files, _ := filepath.Glob("*.go")
-	key := regexp.MustCompile(`"((?:catalogue|device|validation|error|login)\.[a-z_]+)"`)
-	found := 0
-	for _, f := range files {
-		if strings.HasSuffix(f, "_test.go") {
-			continue
-		}
-		src, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, m := range key.FindAllStringSubmatch(string(src), -1) {
-			found++
-			if !cat.Has(m[1]) {
-				t.Errorf("%s: key %s is missing from a catalogue", f, m[1])
-			}
-		}
-	}
-	if found < 20 {
-		t.Fatalf("found only %d keys: is the pattern still right?", found)
-	}
+	testkit.CheckMessageKeys(t, []string{"catalogue", "device", "validation", "error", "login"}, 20)
 }

@@ -224,7 +224,7 @@ func (s *Service) File(ctx context.Context, actor *users.User, in FileInput) (*T
 	if err != nil {
 		return nil, err
 	}
-	return s.load(ctx, s.db.W, id)
+	return s.load(ctx, s.db.R, id)
 }
 
 func addEvent(ctx context.Context, tx *sql.Tx, ticketID, actorID int64, kind, detail string, at time.Time) error {
@@ -278,7 +278,7 @@ func (s *Service) load(ctx context.Context, q rowQuerier, id int64) (*Ticket, er
 
 func (s *Service) isFollower(ctx context.Context, ticketID, userID int64) (bool, error) {
 	var n int
-	err := s.db.W.QueryRowContext(ctx, "SELECT COUNT(*) FROM ticket_followers WHERE ticket_id = $1 AND user_id = $2", ticketID, userID).Scan(&n)
+	err := s.db.R.QueryRowContext(ctx, "SELECT COUNT(*) FROM ticket_followers WHERE ticket_id = $1 AND user_id = $2", ticketID, userID).Scan(&n)
 	if err != nil {
 		return false, fmt.Errorf("tickets: unable to read followers: %w", err)
 	}
@@ -302,7 +302,7 @@ func (s *Service) visible(ctx context.Context, actor *users.User, id int64) (*Ti
 	if err := requireLogin(actor); err != nil {
 		return nil, err
 	}
-	t, err := s.load(ctx, s.db.W, id)
+	t, err := s.load(ctx, s.db.R, id)
 	if err != nil {
 		return nil, err
 	}
@@ -329,7 +329,7 @@ func (s *Service) Events(ctx context.Context, actor *users.User, id int64) ([]Ev
 	if _, err := s.visible(ctx, actor, id); err != nil {
 		return nil, err
 	}
-	rows, err := s.db.W.QueryContext(ctx, "SELECT id, ticket_id, COALESCE(actor_id, 0), kind, detail, created_at FROM ticket_events WHERE ticket_id = $1 ORDER BY id", id)
+	rows, err := s.db.R.QueryContext(ctx, "SELECT id, ticket_id, COALESCE(actor_id, 0), kind, detail, created_at FROM ticket_events WHERE ticket_id = $1 ORDER BY id", id)
 	if err != nil {
 		return nil, fmt.Errorf("tickets: unable to list events: %w", err)
 	}
@@ -354,7 +354,7 @@ func (s *Service) OpenDuplicate(ctx context.Context, actor *users.User, assetID,
 	if _, err := s.assets.ViewByID(ctx, actor, assetID); err != nil {
 		return nil, err
 	}
-	t, err := scanTicket(s.db.W.QueryRowContext(ctx, ticketSelect+` WHERE asset_id = $1 AND problem_type_id = $2
+	t, err := scanTicket(s.db.R.QueryRowContext(ctx, ticketSelect+` WHERE asset_id = $1 AND problem_type_id = $2
 		AND status IN ('new', 'assigned', 'in_progress') ORDER BY id LIMIT 1`, assetID, problemID))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
@@ -370,7 +370,7 @@ func (s *Service) OpenDuplicate(ctx context.Context, actor *users.User, assetID,
 func (s *Service) Follow(ctx context.Context, actor *users.User, id int64) error {
 	t, err := s.visible(ctx, actor, id)
 	if apperr.CodeOf(err) == apperr.NotFound && actor != nil {
-		t, err = s.load(ctx, s.db.W, id)
+		t, err = s.load(ctx, s.db.R, id)
 		if err == nil {
 			if _, verr := s.assets.ViewByID(ctx, actor, t.AssetID); verr != nil || !t.Status.Open() {
 				return notFound
