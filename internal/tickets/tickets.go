@@ -397,3 +397,6 @@ func (s *Service) Unfollow(ctx context.Context, actor *users.User, id int64) err
 	}
 	return nil
 }
+
+// Number is how people name the ticket: on pages, in messages and in the API.
+func (t *Ticket) Number() string { return "T-" + strconv.FormatInt(t.ID, 10) }

@@ -1,4 +1,9 @@
 -- +goose Up
+-- What the journal's text filter searches: the ticket's comment and its device's
+-- name, code, inventory number and location, lower-cased by the application (SQLite's
+-- lower() knows only ASCII, and the office writes Cyrillic).
+ALTER TABLE tickets ADD COLUMN search TEXT NOT NULL DEFAULT '';
+
 -- A ticket's photo (internal/tickets): at most one, already decoded, re-encoded and
 -- downscaled by the server, kept in the database so that every instance serves it.
 CREATE TABLE ticket_photos (
@@ -26,3 +31,4 @@ CREATE INDEX ticket_idempotency_created ON ticket_idempotency (created_at);
 -- +goose Down
 DROP TABLE ticket_idempotency;
 DROP TABLE ticket_photos;
+ALTER TABLE tickets DROP COLUMN search;
