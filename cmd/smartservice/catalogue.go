@@ -9,8 +9,10 @@ import (
 	"strings"
 
 	"smartservice/internal/app"
+	"smartservice/internal/apperr"
 	"smartservice/internal/assets"
 	"smartservice/internal/config"
+	"smartservice/internal/tickets"
 	"smartservice/internal/users"
 )
 
@@ -31,6 +33,17 @@ func catalogueCommand(fs *flag.FlagSet) func(ctx context.Context, e *env) error 
 			}
 			fmt.Fprintf(e.stdout, "loaded the starter catalogue: %d classes, %d service types, %d problem types, %d offered problems\n",
 				sum.Classes, sum.Types, sum.Problems, sum.Offers)
+			// The starter rules come with it, unless the rules table is already filled.
+			rs, err := tickets.NewRules(a.DB, nil).LoadStarterRules(ctx, consoleAdmin())
+			switch {
+			case apperr.CodeOf(err) == apperr.Conflict:
+				fmt.Fprintln(e.stdout, "the routing rules table already has rules: starter rules not loaded")
+			case err != nil:
+				return explain(a, err)
+			default:
+				fmt.Fprintf(e.stdout, "loaded %d starter routing rules (%d skipped: their departments or catalogue entries do not exist; add those rows on /rules)\n",
+					rs.Created, len(rs.Skipped))
+			}
 			return nil
 		})
 	}

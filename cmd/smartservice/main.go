@@ -50,6 +50,7 @@ func commands() []command {
 		{name: "token", summary: "create a personal API token for an account (create)", setup: tokenCommand},
 		{name: "catalogue", summary: "load the starter catalogue into an empty one (load-starter)", setup: catalogueCommand},
 		{name: "import", summary: "import devices from CSV (--file F [--dry-run])", setup: importCommand},
+		{name: "demo", summary: "load the demo office and generate ticket history (--tickets N [--days D])", setup: demoCommand},
 		{name: "version", summary: "print the version", setup: versionCommand},
 	}
 }

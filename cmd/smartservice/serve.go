@@ -42,7 +42,12 @@ func serveCommand(fs *flag.FlagSet) func(ctx context.Context, e *env) error {
 				a.Close()
 				return err
 			default:
-				printDemo(e, cfg, sum)
+				hist, err := demo.History(ctx, a.DB, demo.HistoryOptions{Location: cfg.Location, Seed: 1})
+				if err != nil {
+					a.Close()
+					return err
+				}
+				printDemo(e, cfg, sum, hist)
 			}
 		}
 		ln, err := net.Listen("tcp", cfg.Addr)
@@ -54,7 +59,7 @@ func serveCommand(fs *flag.FlagSet) func(ctx context.Context, e *env) error {
 	}
 }
 
-func printDemo(e *env, cfg *config.Config, sum *demo.Summary) {
+func printDemo(e *env, cfg *config.Config, sum *demo.Summary, hist *demo.HistorySummary) {
 	var b strings.Builder
 	fmt.Fprintf(&b, "\nDemo office loaded. Open %s\n", cfg.BaseURL)
 	fmt.Fprintf(&b, "Departments:")
@@ -78,6 +83,7 @@ func printDemo(e *env, cfg *config.Config, sum *demo.Summary) {
 		fmt.Fprintf(&b, "A device page, as its QR code opens it: %s/a/%s (%d devices in all: %s/assets)\n",
 			cfg.BaseURL, sum.Devices[0].Code, len(sum.Devices), cfg.BaseURL)
 	}
+	fmt.Fprintf(&b, "Ticket history: %d tickets over the last 90 days, %d still open: %s/tickets\n", hist.Tickets, hist.Open, cfg.BaseURL)
 	b.WriteString("\n")
 	fmt.Fprint(e.stdout, b.String())
 }

@@ -42,6 +42,9 @@ type Deps struct {
 	Assets *assets.Service
 	// Rules is the routing rules table and the "where would this go?" answer.
 	Rules *tickets.Rules
+	// Tickets files tickets and moves them through their life; it scopes what each
+	// caller sees and may do.
+	Tickets *tickets.Service
 }
 
 // API is the /api/v1 face of Smart Service: an http.Handler with its own routes.

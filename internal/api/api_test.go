@@ -29,6 +29,7 @@ import (
 	"smartservice/internal/jobs"
 	"smartservice/internal/mail"
 	"smartservice/internal/testkit"
+	"smartservice/internal/tickets"
 	"smartservice/internal/users"
 )
 
@@ -96,7 +97,9 @@ func newEnvWith(t *testing.T, d *db.DB, dir directory.Directory) *env {
 	acc := accounts(t, d, dir)
 	logger := slog.New(slog.NewTextHandler(testLog{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	svc := assets.NewService(d, nil)
-	h := api.New(api.Deps{Config: cfg, Logger: logger, Catalog: cat, Accounts: acc, Users: users.NewStore(d, nil), Assets: svc})
+	rules := tickets.NewRules(d, nil)
+	h := api.New(api.Deps{Config: cfg, Logger: logger, Catalog: cat, Accounts: acc, Users: users.NewStore(d, nil), Assets: svc,
+		Rules: rules, Tickets: tickets.NewService(d, rules, svc, nil)})
 	return &env{t: t, d: d, acc: acc, h: h, cfg: cfg, assets: svc}
 }
 

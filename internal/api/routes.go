@@ -60,6 +60,22 @@ func (a *API) routes() {
 	a.handle("PUT /api/v1/routing-rules/{id}", a.authed(a.updateRule))
 	a.handle("DELETE /api/v1/routing-rules/{id}", a.authed(a.deleteRule))
 
+	a.handle("GET /api/v1/tickets", a.authed(a.listTickets))
+	a.handle("POST /api/v1/tickets", a.authed(a.createTicket))
+	a.handle("GET /api/v1/tickets/counts", a.authed(a.countTickets))
+	a.handle("GET /api/v1/tickets/{id}", a.authed(a.ticket))
+	a.handle("GET /api/v1/tickets/{id}/events", a.authed(a.ticketEvents))
+	a.handle("GET /api/v1/tickets/{id}/photo", a.authed(a.ticketPhoto))
+	a.handle("POST /api/v1/tickets/{id}/take", a.authed(a.takeTicket))
+	a.handle("POST /api/v1/tickets/{id}/start", a.authed(a.startTicket))
+	a.handle("POST /api/v1/tickets/{id}/complete", a.authed(a.completeTicket))
+	a.handle("POST /api/v1/tickets/{id}/cancel", a.authed(a.cancelTicket))
+	a.handle("POST /api/v1/tickets/{id}/reassign", a.authed(a.reassignTicket))
+	a.handle("POST /api/v1/tickets/{id}/reopen", a.authed(a.reopenTicket))
+	a.handle("POST /api/v1/tickets/{id}/follow", a.authed(a.followTicket))
+	a.handle("DELETE /api/v1/tickets/{id}/follow", a.authed(a.unfollowTicket))
+	a.handle("POST /api/v1/tickets/{id}/comments", a.authed(a.commentTicket))
+
 	a.handle("GET /api/v1/users", a.authed(a.listUsers))
 	a.handle("PATCH /api/v1/users/{id}", a.authed(a.updateUser))
 }

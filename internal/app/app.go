@@ -130,7 +130,7 @@ func build(cfg *config.Config, logger *slog.Logger, d *db.DB, opts Options) (*Ap
 	a.Assets = assets.NewService(d, opts.Now)
 	rules := tickets.NewRules(d, opts.Now)
 	a.Tickets = tickets.NewService(d, rules, a.Assets, opts.Now)
-	a.API = api.New(api.Deps{Config: cfg, Logger: logger, Catalog: cat, Accounts: a.Accounts, Users: a.Users, Assets: a.Assets, Rules: rules})
+	a.API = api.New(api.Deps{Config: cfg, Logger: logger, Catalog: cat, Accounts: a.Accounts, Users: a.Users, Assets: a.Assets, Rules: rules, Tickets: a.Tickets})
 	a.Web, err = web.New(web.Deps{
 		Config: cfg, Logger: logger, Catalog: cat, DB: d, Users: a.Users, Accounts: a.Accounts, Assets: a.Assets, Rules: rules, Tickets: a.Tickets, Jobs: a.Jobs,
 		Metrics: reg, Version: Version, Now: opts.Now, API: a.API,

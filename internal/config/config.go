@@ -36,6 +36,9 @@ type Config struct {
 	LogLevel slog.Level
 	// MaxBodyBytes caps the size of a request body; larger bodies get 413.
 	MaxBodyBytes int64
+	// MaxUploadBytes caps the body of the filing form, which carries a photo
+	// (tickets.MaxPhotoBytes plus the form); every other route keeps MaxBodyBytes.
+	MaxUploadBytes int64
 	// ShutdownTimeout bounds how long requests in flight and running jobs may take on stop.
 	ShutdownTimeout time.Duration
 	// DBConnectTimeout bounds how long the start waits for the database.
@@ -136,6 +139,14 @@ func Options() []Option {
 				return errors.New("want a number of bytes between 1024 and 1073741824")
 			}
 			c.MaxBodyBytes = n
+			return nil
+		}},
+		{Flag: "max-upload-bytes", Env: "SMARTSERVICE_MAX_UPLOAD_BYTES", Default: "11534336", Help: "largest accepted body of the ticket form with its photo, in bytes (larger: 413)", apply: func(c *Config, v string) error {
+			n, err := strconv.ParseInt(v, 10, 64)
+			if err != nil || n < 1024 || n > 1<<30 {
+				return errors.New("want a number of bytes between 1024 and 1073741824")
+			}
+			c.MaxUploadBytes = n
 			return nil
 		}},
 		{Flag: "shutdown-timeout", Env: "SMARTSERVICE_SHUTDOWN_TIMEOUT", Default: "20s", Help: "how long a stop waits for requests and jobs in flight", apply: durationIn(func(c *Config) *time.Duration { return &c.ShutdownTimeout }, time.Second, 10*time.Minute)},

@@ -39,6 +39,7 @@ func TestInvalidValuesNameTheOption(t *testing.T) {
 		"SMARTSERVICE_LOG_FORMAT":       "xml",
 		"SMARTSERVICE_LOG_LEVEL":        "loud",
 		"SMARTSERVICE_MAX_BODY_BYTES":   "-1",
+		"SMARTSERVICE_MAX_UPLOAD_BYTES": "11MB",
 		"SMARTSERVICE_SHUTDOWN_TIMEOUT": "forever",
 	}
 	for name, value := range cases {
@@ -47,6 +48,19 @@ func TestInvalidValuesNameTheOption(t *testing.T) {
 		if !errors.As(err, &cerr) || cerr.Option.Env != name || !strings.Contains(err.Error(), name) {
 			t.Errorf("%s=%q: got %v, want an error naming the option", name, value, err)
 		}
+	}
+}
+
+func TestUploadLimit(t *testing.T) {
+	if c := Default(); c.MaxUploadBytes != 11<<20 || c.MaxBodyBytes != 1<<20 {
+		t.Fatalf("defaults: upload %d, body %d", c.MaxUploadBytes, c.MaxBodyBytes)
+	}
+	c, err := Load(nil, env(map[string]string{"SMARTSERVICE_MAX_UPLOAD_BYTES": "20971520"}))
+	if err != nil || c.MaxUploadBytes != 20<<20 {
+		t.Fatalf("got %v %v", c, err)
+	}
+	if _, err := Load(nil, env(map[string]string{"SMARTSERVICE_MAX_UPLOAD_BYTES": "100"})); err == nil {
+		t.Fatal("100 bytes accepted")
 	}
 }
 

@@ -11,6 +11,7 @@ import (
 
 	"smartservice/internal/assets"
 	"smartservice/internal/db"
+	"smartservice/internal/tickets"
 	"smartservice/internal/users"
 )
 
@@ -26,6 +27,8 @@ type Summary struct {
 	// Catalogue counts the starter catalogue loaded; Devices are the demo office's devices.
 	Catalogue *assets.StarterSummary
 	Devices   []*assets.Asset
+	// Rules is what the starter routing rules loaded.
+	Rules *tickets.StarterRulesSummary
 }
 
 // departments of the demo office, by the codes the starter rules table uses.
@@ -85,6 +88,11 @@ func Load(ctx context.Context, d *db.DB, u *users.Store, accounts *users.Service
 	}
 	if sum.Catalogue, sum.Devices, err = loadDevices(ctx, d, admin, sum.Accounts); err != nil {
 		return nil, fmt.Errorf("demo: %w", err)
+	}
+	// The starter rules table comes with the starter catalogue, through the same
+	// domain call the rules page's button makes.
+	if sum.Rules, err = tickets.NewRules(d, nil).LoadStarterRules(ctx, admin); err != nil {
+		return nil, fmt.Errorf("demo: routing rules: %w", err)
 	}
 	return sum, nil
 }

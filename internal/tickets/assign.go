@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+
+	"smartservice/internal/db"
 )
 
 // pickExecutor chooses who gets a new ticket of department deptID: among the
@@ -12,7 +14,22 @@ import (
 // (assigned or in progress); on a tie the one assigned least recently (never
 // assigned first), then the lowest id. 0 means nobody: the ticket waits in the
 // department's queue.
-func pickExecutor(ctx context.Context, tx *sql.Tx, deptID int64) (int64, error) {
+//
+// Two filings at the same moment must not both count the same loads and pick the
+// same executor. On PostgreSQL the department's row is locked first (FOR UPDATE,
+// held until the filing commits), so filings into one department pick one after
+// the other, each seeing the tickets the previous one assigned (READ COMMITTED takes
+// a fresh snapshot per statement); filings into different departments do not wait
+// for each other. SQLite needs no lock: every write transaction runs on the single
+// writer connection and starts with BEGIN IMMEDIATE, so filings are already
+// serialised. TestConcurrentFilingsSpreadOverExecutors checks both.
+func pickExecutor(ctx context.Context, tx *sql.Tx, dialect db.Dialect, deptID int64) (int64, error) {
+	if dialect == db.Postgres {
+		var locked int64
+		if err := tx.QueryRowContext(ctx, "SELECT id FROM departments WHERE id = $1 FOR UPDATE", deptID).Scan(&locked); err != nil {
+			return 0, fmt.Errorf("tickets: unable to lock department %d: %w", deptID, err)
+		}
+	}
 	const query = `SELECT u.id FROM users u
 	JOIN user_departments ud ON ud.user_id = u.id AND ud.department_id = $1
 	JOIN user_roles r ON r.user_id = u.id AND r.role = 'executor'

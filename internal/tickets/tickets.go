@@ -56,6 +56,8 @@ const (
 	EventReassigned = "reassigned"
 	EventReopened   = "reopened"
 	EventComment    = "comment"
+	// EventFollowed is "me too": someone who was not following the ticket started to.
+	EventFollowed = "followed"
 )
 
 // MaxText is the longest comment, resolution or cancel reason, in characters.
@@ -114,11 +116,17 @@ func NewService(d *db.DB, rules *Rules, as *assets.Service, now func() time.Time
 	return &Service{db: d, rules: rules, assets: as, now: now}
 }
 
-// FileInput is a report: the device, the problem and an optional comment (no photo).
+// FileInput is a report: the device, the problem, an optional comment and photo.
 type FileInput struct {
 	AssetID   int64
 	ProblemID int64
 	Comment   string
+	// Photo is the raw upload, optional: checked, decoded, downscaled and re-encoded
+	// as JPEG before it is stored (photo.go).
+	Photo []byte
+	// IdempotencyKey is optional: the same key from the same user within 24 hours
+	// returns the ticket the first filing created (idempotency.go).
+	IdempotencyKey string
 }
 
 var errTransition = apperr.New(apperr.Conflict, "ticket.transition")
@@ -154,7 +162,8 @@ func requiredText(field, s string) (string, error) {
 
 // File files a ticket for actor: routes it, assigns it to the least-loaded available
 // executor of the department (or leaves it in the department's queue), and makes the
-// reporter a follower — ticket and events in one transaction.
+// reporter a follower. The ticket, its events, its photo and its idempotency key are
+// written in one transaction: a failure anywhere leaves none of them.
 func (s *Service) File(ctx context.Context, actor *users.User, in FileInput) (*Ticket, error) {
 	if err := requireLogin(actor); err != nil {
 		return nil, err
@@ -162,8 +171,22 @@ func (s *Service) File(ctx context.Context, actor *users.User, in FileInput) (*T
 	comment := strings.TrimSpace(in.Comment)
 	var f apperr.Fields
 	checkText(&f, "comment", comment)
+	checkIdempotencyKey(&f, in.IdempotencyKey)
 	if err := f.Err(); err != nil {
 		return nil, err
+	}
+	var hash string
+	if in.IdempotencyKey != "" {
+		// A repeat is answered before anything else is checked: the device may have
+		// been archived since the first, successful, attempt.
+		hash = requestHash(in.AssetID, in.ProblemID, comment, in.Photo)
+		id, err := s.replay(ctx, s.db.R, actor.ID, in.IdempotencyKey, hash, s.now().UTC())
+		if err != nil {
+			return nil, err
+		}
+		if id != 0 {
+			return s.load(ctx, s.db.R, id)
+		}
 	}
 	v, err := s.assets.ViewByID(ctx, actor, in.AssetID)
 	if err != nil {
@@ -174,8 +197,29 @@ func (s *Service) File(ctx context.Context, actor *users.User, in FileInput) (*T
 	}
 	if _, ok := v.Offers(in.ProblemID); !ok {
 		f.Add("problem_type_id", "ticket.problem_not_offered")
-		return nil, f.Err()
 	}
+	var upload *photoUpload
+	if len(in.Photo) > 0 {
+		if upload, err = inspectPhoto(in.Photo); err != nil {
+			if apperr.CodeOf(err) != apperr.Invalid {
+				return nil, err
+			}
+			f = append(f, apperr.As(err).Fields...)
+		}
+	}
+	if err := f.Err(); err != nil {
+		return nil, err
+	}
+	var photo *Photo
+	if upload != nil {
+		// Decoded before the transaction: on SQLite the writer is one connection,
+		// and nobody else should wait while a photo is scaled.
+		if photo, err = upload.prepare(ctx); err != nil {
+			return nil, err
+		}
+	}
+	a := v.Asset
+	search := SearchText(comment, a.Name, a.Code, a.InventoryNumber, a.Location.String())
 	now := s.now().UTC()
 	var id int64
 	err = s.db.InTx(ctx, func(tx *sql.Tx) error {
@@ -192,7 +236,7 @@ func (s *Service) File(ctx context.Context, actor *users.User, in FileInput) (*T
 		}
 		var assignee int64
 		if route.DepartmentID != 0 {
-			if assignee, err = pickExecutor(ctx, tx, route.DepartmentID); err != nil {
+			if assignee, err = pickExecutor(ctx, tx, s.db.Dialect, route.DepartmentID); err != nil {
 				return err
 			}
 		}
@@ -201,9 +245,9 @@ func (s *Service) File(ctx context.Context, actor *users.User, in FileInput) (*T
 			status, assignedAt = StatusAssigned, now
 		}
 		err = tx.QueryRowContext(ctx, `INSERT INTO tickets (asset_id, problem_type_id, comment, reporter_id, department_id, rule_id, routed_by,
-			assignee_id, status, created_at, assigned_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`,
-			v.Asset.ID, in.ProblemID, comment, actor.ID, nullID(route.DepartmentID), nullID(route.RuleID), routedBy,
-			nullID(assignee), string(status), now, assignedAt).Scan(&id)
+			assignee_id, status, created_at, assigned_at, search) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id`,
+			a.ID, in.ProblemID, comment, actor.ID, nullID(route.DepartmentID), nullID(route.RuleID), routedBy,
+			nullID(assignee), string(status), now, assignedAt, search).Scan(&id)
 		if err != nil {
 			return fmt.Errorf("tickets: unable to file: %w", err)
 		}
@@ -217,10 +261,32 @@ func (s *Service) File(ctx context.Context, actor *users.User, in FileInput) (*T
 			return err
 		}
 		if assignee != 0 {
-			return addEvent(ctx, tx, id, 0, EventAssigned, strconv.FormatInt(assignee, 10), now)
+			if err := addEvent(ctx, tx, id, 0, EventAssigned, strconv.FormatInt(assignee, 10), now); err != nil {
+				return err
+			}
+		}
+		if photo != nil {
+			if err := insertPhoto(ctx, tx, id, photo, now); err != nil {
+				return err
+			}
+		}
+		if in.IdempotencyKey != "" {
+			return rememberKey(ctx, tx, actor.ID, in.IdempotencyKey, hash, id, now)
 		}
 		return nil
 	})
+	if errors.Is(err, errKeyTaken) {
+		// A twin with the same key committed first; ours was rolled back. Answer
+		// with the twin's ticket (or Conflict if the twin asked for something else).
+		twin, rerr := s.replay(ctx, s.db.R, actor.ID, in.IdempotencyKey, hash, now)
+		if rerr != nil {
+			return nil, rerr
+		}
+		if twin == 0 {
+			return nil, fmt.Errorf("tickets: idempotency key %q collided but cannot be read back", in.IdempotencyKey)
+		}
+		return s.load(ctx, s.db.R, twin)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -366,7 +432,8 @@ func (s *Service) OpenDuplicate(ctx context.Context, actor *users.User, assetID,
 }
 
 // Follow makes actor a follower of ticket id ("me too"). Besides those who may see
-// the ticket, anyone who may see its device may follow it while it is open.
+// the ticket, anyone who may see its device may follow it while it is open. A new
+// follower is an event in the history ("X: me too"); following again changes nothing.
 func (s *Service) Follow(ctx context.Context, actor *users.User, id int64) error {
 	t, err := s.visible(ctx, actor, id)
 	if apperr.CodeOf(err) == apperr.NotFound && actor != nil {
@@ -380,11 +447,22 @@ func (s *Service) Follow(ctx context.Context, actor *users.User, id int64) error
 	if err != nil {
 		return err
 	}
-	const insert = "INSERT INTO ticket_followers (ticket_id, user_id) VALUES ($1, $2) ON CONFLICT (ticket_id, user_id) DO NOTHING"
-	if _, err := s.db.W.ExecContext(ctx, insert, t.ID, actor.ID); err != nil {
-		return fmt.Errorf("tickets: unable to follow: %w", err)
-	}
-	return nil
+	now := s.now().UTC()
+	return s.db.InTx(ctx, func(tx *sql.Tx) error {
+		const insert = "INSERT INTO ticket_followers (ticket_id, user_id) VALUES ($1, $2) ON CONFLICT (ticket_id, user_id) DO NOTHING"
+		res, err := tx.ExecContext(ctx, insert, t.ID, actor.ID)
+		if err != nil {
+			return fmt.Errorf("tickets: unable to follow: %w", err)
+		}
+		n, err := res.RowsAffected()
+		if err != nil {
+			return fmt.Errorf("tickets: unable to follow: %w", err)
+		}
+		if n == 0 {
+			return nil
+		}
+		return addEvent(ctx, tx, t.ID, actor.ID, EventFollowed, "", now)
+	})
 }
 
 // Unfollow stops actor following ticket id; not following is no error.

@@ -8,7 +8,8 @@ package tickets
 //
 // Permissions: who may not see a ticket gets NotFound (so an executor of another
 // department gets NotFound, as for an absent ticket); who may see it but not do the
-// action gets Forbidden.
+// action gets Forbidden. Who may do what is decided by the may* functions of
+// allowed.go, which Actions uses too, so the buttons and the rules cannot drift.
 
 import (
 	"context"
@@ -67,8 +68,6 @@ func (s *Service) change(ctx context.Context, actor *users.User, t *Ticket, from
 	return s.load(ctx, s.db.W, t.ID)
 }
 
-var openStatuses = []Status{StatusNew, StatusAssigned, StatusInProgress}
-
 // Take assigns a queued (new) ticket to actor, an executor of its department. When
 // two executors take it at once exactly one wins; the other gets Conflict.
 func (s *Service) Take(ctx context.Context, actor *users.User, id int64) (*Ticket, error) {
@@ -76,11 +75,11 @@ func (s *Service) Take(ctx context.Context, actor *users.User, id int64) (*Ticke
 	if err != nil {
 		return nil, err
 	}
-	if t.DepartmentID == 0 || !actor.Has(users.RoleExecutor) || !actor.InDepartment(t.DepartmentID) {
-		return nil, forbidden
+	if err := mayTake(actor, t); err != nil {
+		return nil, err
 	}
 	now := s.now().UTC()
-	return s.change(ctx, actor, t, []Status{StatusNew}, "status = 'assigned', assignee_id = $2, assigned_at = $3",
+	return s.change(ctx, actor, t, takeFrom, "status = 'assigned', assignee_id = $2, assigned_at = $3",
 		[]any{actor.ID, now}, EventTaken, strconv.FormatInt(actor.ID, 10))
 }
 
@@ -90,13 +89,10 @@ func (s *Service) Start(ctx context.Context, actor *users.User, id int64) (*Tick
 	if err != nil {
 		return nil, err
 	}
-	if t.AssigneeID != actor.ID {
-		if !t.Status.Open() {
-			return nil, errTransition
-		}
-		return nil, forbidden
+	if err := mayStart(actor, t); err != nil {
+		return nil, err
 	}
-	return s.change(ctx, actor, t, []Status{StatusAssigned}, "status = 'in_progress', started_at = $2",
+	return s.change(ctx, actor, t, startFrom, "status = 'in_progress', started_at = $2",
 		[]any{s.now().UTC()}, EventStarted, "")
 }
 
@@ -107,17 +103,14 @@ func (s *Service) Complete(ctx context.Context, actor *users.User, id int64, res
 	if err != nil {
 		return nil, err
 	}
-	if !(t.AssigneeID != 0 && t.AssigneeID == actor.ID) && !headOf(actor, t) {
-		if !t.Status.Open() {
-			return nil, errTransition
-		}
-		return nil, forbidden
+	if err := mayComplete(actor, t); err != nil {
+		return nil, err
 	}
 	resolution, err = requiredText("resolution", resolution)
 	if err != nil {
 		return nil, err
 	}
-	return s.change(ctx, actor, t, []Status{StatusAssigned, StatusInProgress}, "status = 'done', done_at = $2, resolution = $3",
+	return s.change(ctx, actor, t, completeFrom, "status = 'done', done_at = $2, resolution = $3",
 		[]any{s.now().UTC(), resolution}, EventDone, resolution)
 }
 
@@ -129,19 +122,9 @@ func (s *Service) Cancel(ctx context.Context, actor *users.User, id int64, reaso
 	if err != nil {
 		return nil, err
 	}
-	from := openStatuses
-	switch {
-	case actor.IsAdmin() || staffOf(actor, t):
-	case t.ReporterID == actor.ID:
-		if t.Status == StatusInProgress {
-			return nil, apperr.New(apperr.Conflict, "ticket.cancel_started")
-		}
-		from = []Status{StatusNew, StatusAssigned}
-	default:
-		if !t.Status.Open() {
-			return nil, errTransition
-		}
-		return nil, forbidden
+	from, err := mayCancel(actor, t)
+	if err != nil {
+		return nil, err
 	}
 	reason, err = requiredText("reason", reason)
 	if err != nil {
@@ -159,11 +142,8 @@ func (s *Service) Reassign(ctx context.Context, actor *users.User, id, assigneeI
 	if err != nil {
 		return nil, err
 	}
-	if !actor.IsAdmin() && !headOf(actor, t) {
-		return nil, forbidden
-	}
-	if !t.Status.Open() || t.DepartmentID == 0 {
-		return nil, errTransition
+	if err := mayReassign(actor, t); err != nil {
+		return nil, err
 	}
 	ok, err := isExecutorOf(ctx, s.db.W, assigneeID, t.DepartmentID)
 	if err != nil {
@@ -177,7 +157,7 @@ func (s *Service) Reassign(ctx context.Context, actor *users.User, id, assigneeI
 	if assigneeID == t.AssigneeID {
 		return nil, errTransition
 	}
-	return s.change(ctx, actor, t, openStatuses, "status = 'assigned', assignee_id = $2, assigned_at = $3, started_at = NULL",
+	return s.change(ctx, actor, t, OpenStatuses, "status = 'assigned', assignee_id = $2, assigned_at = $3, started_at = NULL",
 		[]any{assigneeID, s.now().UTC()}, EventReassigned, strconv.FormatInt(assigneeID, 10))
 }
 
@@ -188,17 +168,11 @@ func (s *Service) Reopen(ctx context.Context, actor *users.User, id int64) (*Tic
 	if err != nil {
 		return nil, err
 	}
-	if t.ReporterID != actor.ID {
-		return nil, forbidden
-	}
-	if t.Status != StatusDone || t.DoneAt == nil || t.AssigneeID == 0 {
-		return nil, errTransition
-	}
 	now := s.now().UTC()
-	if now.Sub(*t.DoneAt) > ReopenWindow {
-		return nil, apperr.New(apperr.Conflict, "ticket.reopen_expired")
+	if err := mayReopen(actor, t, now); err != nil {
+		return nil, err
 	}
-	return s.change(ctx, actor, t, []Status{StatusDone}, `status = 'assigned', assigned_at = $2, started_at = NULL, done_at = NULL,
+	return s.change(ctx, actor, t, reopenFrom, `status = 'assigned', assigned_at = $2, started_at = NULL, done_at = NULL,
 		resolution = '', reopened_count = reopened_count + 1`, []any{now}, EventReopened, "")
 }
 

@@ -132,7 +132,7 @@ func TestDeviceReportShowsSelfHelp(t *testing.T) {
 	wantStatus(t, "report", res, body, http.StatusOK)
 	wantContains(t, "report", body, "Out of paper", "Paper is in the cupboard under the printer, see "+
 		`<a href="https://wiki.example/paper" rel="noopener nofollow">https://wiki.example/paper</a>.`,
-		e.T("device.page_filing_soon"), `href="/a/`+e.pr.Code+`"`)
+		e.T("filing.try_this"), `action="/a/`+e.pr.Code+`/report" enctype="multipart/form-data"`, `href="/a/`+e.pr.Code+`"`)
 	if e.asset(e.pr.ID).ScanCount != 0 {
 		t.Error("the problem page counted a scan")
 	}

@@ -1,9 +1,14 @@
 package web
 
-import "net/http"
+import (
+	"net/http"
+
+	"smartservice/internal/apperr"
+)
 
 // catalogueStarter loads the starter catalogue (OFFICE-CATALOGUE.md) in one step on a
-// fresh installation; the domain refuses when the catalogue is not empty.
+// fresh installation, and with it the starter routing rules when the rules table is
+// still empty; the domain refuses when the catalogue is not empty.
 func (s *Server) catalogueStarter(w http.ResponseWriter, r *http.Request) {
 	u := s.requireUser(w, r)
 	if u == nil {
@@ -12,6 +17,13 @@ func (s *Server) catalogueStarter(w http.ResponseWriter, r *http.Request) {
 	if _, err := s.Assets.LoadStarter(r.Context(), u); err != nil {
 		s.fail(w, r, err)
 		return
+	}
+	if s.Rules != nil {
+		// A table an admin has already filled stays as it is.
+		if _, err := s.Rules.LoadStarterRules(r.Context(), u); err != nil && apperr.CodeOf(err) != apperr.Conflict {
+			s.serverError(w, r, err)
+			return
+		}
 	}
 	s.setNotice(r.Context(), "transfer.starter_loaded")
 	http.Redirect(w, r, "/catalogue", http.StatusSeeOther)

@@ -8,6 +8,7 @@ import (
 
 	"smartservice/internal/apperr"
 	"smartservice/internal/assets"
+	"smartservice/internal/i18n"
 	"smartservice/internal/users"
 )
 
@@ -29,6 +30,9 @@ type devicePageData struct {
 	Admin *deviceAdmin
 	// History is the device's recent tickets, for staff responsible for them.
 	History []deviceTicket
+	// Reported lists the open tickets on the device, for everyone who sees it: "me
+	// too" instead of a second ticket.
+	Reported []openTicketLine
 }
 
 // deviceTicket is one line of the device's recent history.
@@ -83,6 +87,10 @@ func (s *Server) device(w http.ResponseWriter, r *http.Request) {
 				Href: "/a/" + a.Code + "/report?problem=" + strconv.FormatInt(o.ID, 10)})
 		}
 	}
+	if err := s.deviceReported(r, u, v, d); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
 	if err := s.deviceHistory(r, u, v, d); err != nil {
 		s.serverError(w, r, err)
 		return
@@ -105,35 +113,29 @@ func (s *Server) deviceFail(w http.ResponseWriter, r *http.Request, err error) {
 	}
 }
 
-// deviceReportData is the step after a problem's button: its self-help first.
-type deviceReportData struct {
-	Code, Name, Location string
-	Problem              string
-	SelfHelp             template.HTML
-}
-
-// deviceReport shows the chosen problem with the type's self-help text. Filing the
-// ticket itself comes with the tickets module; until then the page says so.
-func (s *Server) deviceReport(w http.ResponseWriter, r *http.Request) {
-	u := s.requireUser(w, r)
-	if u == nil {
-		return
+// deviceReported fills the open tickets on the device ("already reported").
+func (s *Server) deviceReported(r *http.Request, u *users.User, v *assets.View, d *devicePageData) error {
+	if s.Tickets == nil {
+		return nil
 	}
-	v, err := s.Assets.LookupByCode(r.Context(), u, r.PathValue("code"))
+	open, err := s.Tickets.OpenOnAsset(r.Context(), u, v.Asset.ID)
 	if err != nil {
-		s.deviceFail(w, r, err)
-		return
-	}
-	id, err := strconv.ParseInt(r.URL.Query().Get("problem"), 10, 64)
-	o, offered := v.Offers(id)
-	if err != nil || !offered || v.Asset.Archived {
-		s.errorPage(w, r, http.StatusNotFound)
-		return
+		return err
 	}
 	loc := s.localizer(r)
-	d := &deviceReportData{Code: v.Asset.Code, Name: v.Asset.Name, Location: v.Asset.Location.String(),
-		Problem: loc.Name(o.EN, o.RU), SelfHelp: linkify(loc.Name(o.SelfHelp.EN, o.SelfHelp.RU))}
-	s.render(w, r, http.StatusOK, "device_report", "device.page_report_title", d)
+	for _, o := range open {
+		d.Reported = append(d.Reported, s.openTicketLine(loc, o))
+	}
+	return nil
+}
+
+// problemNames are the names of the problems the device's type offers, by id.
+func problemNames(loc *i18n.Localizer, v *assets.View) map[int64]string {
+	names := map[int64]string{}
+	for _, o := range v.Type.Problems {
+		names[o.ID] = loc.Name(o.EN, o.RU)
+	}
+	return names
 }
 
 // deviceHistory fills the recent tickets the domain lets this person see as staff.
@@ -146,10 +148,7 @@ func (s *Server) deviceHistory(r *http.Request, u *users.User, v *assets.View, d
 		return err
 	}
 	loc := s.localizer(r)
-	names := map[int64]string{}
-	for _, o := range v.Type.Problems {
-		names[o.ID] = loc.Name(o.EN, o.RU)
-	}
+	names := problemNames(loc, v)
 	for _, t := range list {
 		d.History = append(d.History, deviceTicket{ID: t.ID, Problem: names[t.ProblemID], When: s.stamp(&t.CreatedAt),
 			Status: loc.T("device.history_status_" + string(t.Status))})

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"net/http"
 	"runtime/debug"
+	"strings"
 	"time"
 
 	"smartservice/internal/users"
@@ -137,17 +138,46 @@ func securityHeaders(next http.Handler) http.Handler {
 }
 
 // limitBody refuses bodies over the configured size: at once when the length is
-// declared, else when a handler reads past the limit (see tooLarge).
+// declared, else when a handler reads past the limit (see tooLarge). The filing
+// form carries a photo and gets its own, larger, limit; its refusal says that the
+// photo is too big, since nothing else in that form can be.
 func (s *Server) limitBody(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.ContentLength > s.Config.MaxBodyBytes {
+		limit := s.Config.MaxBodyBytes
+		upload := isUploadRoute(r)
+		if upload && s.Config.MaxUploadBytes > limit {
+			limit = s.Config.MaxUploadBytes
+		}
+		if r.ContentLength > limit {
 			w.Header().Set("Connection", "close")
-			s.errorPage(w, r, http.StatusRequestEntityTooLarge)
+			if upload && !strings.HasPrefix(r.URL.Path, apiPrefix) {
+				s.errorPageKeys(w, r, http.StatusRequestEntityTooLarge, photoTooBigKeys)
+			} else {
+				s.errorPage(w, r, http.StatusRequestEntityTooLarge)
+			}
 			return
 		}
-		r.Body = http.MaxBytesReader(w, r.Body, s.Config.MaxBodyBytes)
+		r.Body = http.MaxBytesReader(w, r.Body, limit)
 		next.ServeHTTP(w, r)
 	})
+}
+
+// isUploadRoute reports whether r files a ticket with a possible photo: the filing
+// form (POST /a/{code}/report) or the API's POST /api/v1/tickets. No other route's
+// body may be that large.
+func isUploadRoute(r *http.Request) bool {
+	if r.Method != http.MethodPost {
+		return false
+	}
+	if r.URL.Path == apiPrefix+"tickets" {
+		return true
+	}
+	code, ok := strings.CutPrefix(r.URL.Path, "/a/")
+	if !ok {
+		return false
+	}
+	code, ok = strings.CutSuffix(code, "/report")
+	return ok && code != "" && !strings.Contains(code, "/")
 }
 
 // tooLarge reports whether err comes from reading past the body limit.

@@ -43,7 +43,12 @@ func (s *Server) routes() {
 	m.HandleFunc("POST /assets/import", s.assetsImport)
 
 	m.HandleFunc("GET /a/{code}", s.device)
-	m.HandleFunc("GET /a/{code}/report", s.deviceReport)
+	// Filing: the form behind a problem's button (its POST may carry a photo and has
+	// its own body limit, see limitBody), the confirmation, the photo.
+	m.HandleFunc("GET /a/{code}/report", s.filingForm)
+	m.HandleFunc("POST /a/{code}/report", s.filingPost)
+	m.HandleFunc("GET /tickets/{id}/filed", s.ticketFiled)
+	m.HandleFunc("GET /tickets/{id}/photo", s.ticketPhoto)
 	m.HandleFunc("GET /assets", s.assetsList)
 	m.HandleFunc("GET /assets/new", s.assetNew)
 	m.HandleFunc("POST /assets", s.assetCreate)
@@ -76,6 +81,20 @@ func (s *Server) routes() {
 	m.HandleFunc("POST /rules/starter", s.rulesStarter)
 	m.HandleFunc("POST /rules/{id}", s.rulesUpdate)
 	m.HandleFunc("POST /rules/{id}/delete", s.rulesDelete)
+
+	// Tickets: the journal with its CSV export, a ticket's page and its changes.
+	m.HandleFunc("GET /tickets", s.ticketsList)
+	m.HandleFunc("GET /tickets/export.csv", s.ticketsExport)
+	m.HandleFunc("GET /tickets/{id}", s.ticketShow)
+	m.HandleFunc("POST /tickets/{id}/take", s.ticketTake)
+	m.HandleFunc("POST /tickets/{id}/start", s.ticketStart)
+	m.HandleFunc("POST /tickets/{id}/complete", s.ticketComplete)
+	m.HandleFunc("POST /tickets/{id}/cancel", s.ticketCancel)
+	m.HandleFunc("POST /tickets/{id}/reassign", s.ticketReassign)
+	m.HandleFunc("POST /tickets/{id}/reopen", s.ticketReopen)
+	m.HandleFunc("POST /tickets/{id}/comment", s.ticketComment)
+	m.HandleFunc("POST /tickets/{id}/follow", s.ticketFollow)
+	m.HandleFunc("POST /tickets/{id}/unfollow", s.ticketUnfollow)
 
 	m.Handle("GET /static/{file}", http.HandlerFunc(s.serveStatic))
 

@@ -1,0 +1,42 @@
+package api
+
+import (
+	"net/http"
+
+	"smartservice/internal/tickets"
+)
+
+// commentInput is the body of POST /api/v1/tickets/{id}/comments.
+type commentInput struct {
+	Text text `json:"text"`
+}
+
+// commentTicket answers POST /api/v1/tickets/{id}/comments {"text"} with 201 and
+// the comment as an event of the history; anyone who sees the ticket may comment.
+func (a *API) commentTicket(w http.ResponseWriter, r *http.Request, c *caller) {
+	id, ok := a.ticketID(w, r)
+	if !ok {
+		return
+	}
+	var in commentInput
+	if !a.decode(w, r, &in) {
+		return
+	}
+	if err := a.Tickets.Comment(r.Context(), c.user, id, string(in.Text)); err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	// Comment does not return the event: it is the caller's latest comment.
+	entries, err := a.Tickets.EventRows(r.Context(), c.user, id)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	for i := len(entries) - 1; i >= 0; i-- {
+		if e := entries[i]; e.Kind == tickets.EventComment && e.ActorID == c.user.ID {
+			a.writeJSON(w, http.StatusCreated, a.eventView(e))
+			return
+		}
+	}
+	a.internal(w, r, nil)
+}

@@ -1,0 +1,408 @@
+package tickets
+
+// The journal: every ticket a person may see, filtered, newest first, in pages.
+//
+// Scoping is part of the WHERE clause, so a page never holds a ticket its reader
+// may not open and the counts never count one: heads and admins see every ticket;
+// an executor their departments' tickets plus those they reported, follow or are
+// assigned; anyone else those they reported, follow or are assigned (the same rule
+// as visible, which a test checks ticket by ticket).
+//
+// Pages are keyset pages on the id (newest first), so a ticket filed between two
+// pages neither repeats nor pushes one out; the cursor is the last id, opaque to
+// callers.
+
+import (
+	"context"
+	"encoding/base64"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"smartservice/internal/apperr"
+	"smartservice/internal/users"
+)
+
+// Journal page sizes.
+const (
+	DefaultLimit = 50
+	MaxLimit     = 200
+	// MaxQuery is the longest text filter, in characters.
+	MaxQuery = 200
+)
+
+// Statuses lists every status in the order of a ticket's life.
+var Statuses = []Status{StatusNew, StatusAssigned, StatusInProgress, StatusDone, StatusCancelled}
+
+// OpenStatuses lists the statuses of tickets that still need work.
+var OpenStatuses = []Status{StatusNew, StatusAssigned, StatusInProgress}
+
+// Filter narrows the journal; the zero value is every ticket the reader may see.
+type Filter struct {
+	// Statuses: any of these; empty is every status.
+	Statuses []Status
+	// The ids narrow to one class, type (of the device), problem type, department,
+	// assignee, device or reporter; 0 does not narrow.
+	ClassID, TypeID, ProblemID, DepartmentID, AssigneeID, AssetID, ReporterID int64
+	// CreatedFrom and CreatedTo bound the filing time: zero is unbounded; CreatedTo
+	// is exclusive.
+	CreatedFrom, CreatedTo time.Time
+	// Q is text matched against the ticket's comment and its device's name, code,
+	// inventory number and location.
+	Q string
+	// Cursor is Page.NextCursor of the previous page; "" is the first page.
+	Cursor string
+	// Limit is the page size: 0 is DefaultLimit, at most MaxLimit.
+	Limit int
+}
+
+// Page is one page of the journal.
+type Page struct {
+	Items []Row
+	// NextCursor continues after the last item; "" on the last page.
+	NextCursor string
+}
+
+// SearchText is the lower-cased text stored in tickets.search and matched by
+// Filter.Q. It lower-cases in Go because SQLite's lower() knows only ASCII.
+func SearchText(parts ...string) string {
+	var keep []string
+	for _, p := range parts {
+		if p = strings.TrimSpace(p); p != "" {
+			keep = append(keep, p)
+		}
+	}
+	return strings.ToLower(strings.Join(keep, " "))
+}
+
+// encodeCursor and decodeCursor make the keyset position opaque: callers pass it
+// back, they do not build it.
+func encodeCursor(id int64) string {
+	return base64.RawURLEncoding.EncodeToString([]byte(strconv.FormatInt(id, 10)))
+}
+
+func decodeCursor(c string) (int64, bool) {
+	b, err := base64.RawURLEncoding.DecodeString(c)
+	if err != nil {
+		return 0, false
+	}
+	id, err := strconv.ParseInt(string(b), 10, 64)
+	if err != nil || id <= 0 || encodeCursor(id) != c {
+		return 0, false
+	}
+	return id, true
+}
+
+// where collects a WHERE clause and its parameters; values only ever travel as
+// parameters.
+type where struct {
+	conds []string
+	args  []any
+}
+
+func (w *where) arg(v any) string {
+	w.args = append(w.args, v)
+	return "$" + strconv.Itoa(len(w.args))
+}
+
+func (w *where) add(cond string) { w.conds = append(w.conds, cond) }
+
+func (w *where) sql() string {
+	if len(w.conds) == 0 {
+		return ""
+	}
+	return " WHERE " + strings.Join(w.conds, " AND ")
+}
+
+func (w *where) ids(ids []int64) string {
+	ph := make([]string, len(ids))
+	for i, id := range ids {
+		ph[i] = w.arg(id)
+	}
+	return strings.Join(ph, ", ")
+}
+
+// scope restricts w to the tickets actor may see (see the file comment).
+func (w *where) scope(actor *users.User) {
+	if actor.IsAdmin() || actor.Has(users.RoleHead) {
+		return
+	}
+	me := w.arg(actor.ID)
+	var or []string
+	if actor.Has(users.RoleExecutor) && len(actor.Departments) > 0 {
+		or = append(or, "t.department_id IN ("+w.ids(actor.DepartmentIDs())+")")
+	}
+	or = append(or, "t.reporter_id = "+me, "t.assignee_id = "+me,
+		"t.id IN (SELECT fl.ticket_id FROM ticket_followers fl WHERE fl.user_id = "+me+")")
+	w.add("(" + strings.Join(or, " OR ") + ")")
+}
+
+// filter validates f and adds its conditions, all but the status and the cursor.
+func (w *where) filter(f *Filter, fields *apperr.Fields) {
+	for _, c := range []struct {
+		field string
+		id    int64
+		cond  string
+	}{
+		{"class_id", f.ClassID, "t.asset_id IN (SELECT fa.id FROM assets fa JOIN service_types ft ON ft.id = fa.type_id WHERE ft.class_id = %s)"},
+		{"type_id", f.TypeID, "t.asset_id IN (SELECT fa.id FROM assets fa WHERE fa.type_id = %s)"},
+		{"problem_id", f.ProblemID, "t.problem_type_id = %s"},
+		{"department_id", f.DepartmentID, "t.department_id = %s"},
+		{"assignee_id", f.AssigneeID, "t.assignee_id = %s"},
+		{"asset_id", f.AssetID, "t.asset_id = %s"},
+		{"reporter_id", f.ReporterID, "t.reporter_id = %s"},
+	} {
+		switch {
+		case c.id < 0:
+			fields.Add(c.field, "ticket.list_id_invalid")
+		case c.id > 0:
+			w.add(fmt.Sprintf(c.cond, w.arg(c.id)))
+		}
+	}
+	if !f.CreatedFrom.IsZero() && !f.CreatedTo.IsZero() && !f.CreatedFrom.Before(f.CreatedTo) {
+		fields.Add("created_to", "ticket.list_period_invalid")
+	}
+	if !f.CreatedFrom.IsZero() {
+		w.add("t.created_at >= " + w.arg(f.CreatedFrom.UTC()))
+	}
+	if !f.CreatedTo.IsZero() {
+		w.add("t.created_at < " + w.arg(f.CreatedTo.UTC()))
+	}
+	q := strings.TrimSpace(f.Q)
+	switch {
+	case !utf8.ValidString(q) || strings.ContainsRune(q, 0):
+		fields.Add("q", "ticket.list_q_invalid")
+	case utf8.RuneCountInString(q) > MaxQuery:
+		fields.Add("q", "ticket.list_q_too_long", "Max", MaxQuery)
+	case q != "":
+		w.add("t.search LIKE " + w.arg("%"+escapeLike(SearchText(q))+"%") + " ESCAPE '\\'")
+	}
+}
+
+// statuses validates and adds the status condition.
+func (w *where) statuses(ss []Status, fields *apperr.Fields) {
+	if len(ss) == 0 {
+		return
+	}
+	seen := map[Status]bool{}
+	var ph []string
+	for _, st := range ss {
+		if !in(st, Statuses) {
+			fields.Add("status", "ticket.list_status_invalid")
+			return
+		}
+		if !seen[st] {
+			seen[st] = true
+			ph = append(ph, w.arg(string(st)))
+		}
+	}
+	if len(ph) < len(Statuses) {
+		w.add("t.status IN (" + strings.Join(ph, ", ") + ")")
+	}
+}
+
+// escapeLike makes s match literally inside a LIKE pattern with ESCAPE '\'.
+func escapeLike(s string) string {
+	return strings.NewReplacer("\\", "\\\\", "%", "\\%", "_", "\\_").Replace(s)
+}
+
+// List returns one page of the tickets actor may see that match f, newest first.
+// An invalid filter, limit or cursor is an Invalid error naming the field.
+func (s *Service) List(ctx context.Context, actor *users.User, f Filter) (*Page, error) {
+	if err := requireLogin(actor); err != nil {
+		return nil, err
+	}
+	var fields apperr.Fields
+	limit := f.Limit
+	switch {
+	case limit == 0:
+		limit = DefaultLimit
+	case limit < 0 || limit > MaxLimit:
+		fields.Add("limit", "ticket.list_limit_invalid", "Max", MaxLimit)
+	}
+	var w where
+	w.scope(actor)
+	w.filter(&f, &fields)
+	w.statuses(f.Statuses, &fields)
+	if f.Cursor != "" {
+		if after, ok := decodeCursor(f.Cursor); ok {
+			w.add("t.id < " + w.arg(after))
+		} else {
+			fields.Add("cursor", "ticket.list_cursor_invalid")
+		}
+	}
+	if err := fields.Err(); err != nil {
+		return nil, err
+	}
+	return s.page(ctx, &w, limit)
+}
+
+// page reads up to limit rows of w, newest first, and the cursor after them.
+func (s *Service) page(ctx context.Context, w *where, limit int) (*Page, error) {
+	pageSQL := "SELECT t.id FROM tickets t" + w.sql() + " ORDER BY t.id DESC LIMIT " + w.arg(limit+1)
+	items, err := s.queryRows(ctx, pageSQL, "t.id DESC", w.args)
+	if err != nil {
+		return nil, err
+	}
+	p := &Page{Items: items}
+	if len(items) > limit {
+		p.Items = items[:limit]
+		p.NextCursor = encodeCursor(p.Items[limit-1].ID)
+	}
+	return p, nil
+}
+
+// Counts returns how many tickets actor may see match f in each status (every
+// status is present, zero included); f's Statuses, Cursor and Limit are ignored, so
+// the journal can show one tab per status.
+func (s *Service) Counts(ctx context.Context, actor *users.User, f Filter) (map[Status]int, error) {
+	if err := requireLogin(actor); err != nil {
+		return nil, err
+	}
+	var fields apperr.Fields
+	var w where
+	w.scope(actor)
+	w.filter(&f, &fields)
+	if err := fields.Err(); err != nil {
+		return nil, err
+	}
+	rows, err := s.db.R.QueryContext(ctx, "SELECT t.status, COUNT(*) FROM tickets t"+w.sql()+" GROUP BY t.status", w.args...)
+	if err != nil {
+		return nil, fmt.Errorf("tickets: unable to count: %w", err)
+	}
+	defer rows.Close()
+	out := make(map[Status]int, len(Statuses))
+	for _, st := range Statuses {
+		out[st] = 0
+	}
+	for rows.Next() {
+		var st string
+		var n int
+		if err := rows.Scan(&st, &n); err != nil {
+			return nil, fmt.Errorf("tickets: unable to count: %w", err)
+		}
+		out[Status(st)] = n
+	}
+	return out, rows.Err()
+}
+
+// Desk is what a person's home page lists, each list oldest first (the longest
+// waiting on top) and at most DeskLimit long; a list the person's roles do not
+// call for is nil.
+type Desk struct {
+	// Mine: open tickets the person reported or follows.
+	Mine []Row
+	// Queue (executors): new tickets waiting in their departments' queues.
+	Queue []Row
+	// Working (executors): tickets assigned to them, not yet done.
+	Working []Row
+	// Departments (heads): open tickets of their departments.
+	Departments []Row
+	// Unrouted (admins): new tickets no department took.
+	Unrouted []Row
+}
+
+// DeskLimit bounds each list of a Desk; the journal holds the rest.
+const DeskLimit = 50
+
+// Desk returns actor's home page lists.
+func (s *Service) Desk(ctx context.Context, actor *users.User) (*Desk, error) {
+	if err := requireLogin(actor); err != nil {
+		return nil, err
+	}
+	d := &Desk{}
+	oldest := func(build func(w *where)) ([]Row, error) {
+		var w where
+		build(&w)
+		pageSQL := "SELECT t.id FROM tickets t" + w.sql() + " ORDER BY t.id LIMIT " + w.arg(DeskLimit)
+		rows, err := s.queryRows(ctx, pageSQL, "t.id", w.args)
+		if rows == nil && err == nil {
+			rows = []Row{}
+		}
+		return rows, err
+	}
+	var err error
+	open := "t.status IN ('new', 'assigned', 'in_progress')"
+	if d.Mine, err = oldest(func(w *where) {
+		me := w.arg(actor.ID)
+		w.add(open)
+		w.add("(t.reporter_id = " + me + " OR t.id IN (SELECT fl.ticket_id FROM ticket_followers fl WHERE fl.user_id = " + me + "))")
+	}); err != nil {
+		return nil, err
+	}
+	deps := actor.DepartmentIDs()
+	if actor.Has(users.RoleExecutor) {
+		if len(deps) > 0 {
+			if d.Queue, err = oldest(func(w *where) {
+				w.add("t.status = 'new'")
+				w.add("t.department_id IN (" + w.ids(deps) + ")")
+			}); err != nil {
+				return nil, err
+			}
+		} else {
+			d.Queue = []Row{}
+		}
+		if d.Working, err = oldest(func(w *where) {
+			w.add("t.status IN ('assigned', 'in_progress')")
+			w.add("t.assignee_id = " + w.arg(actor.ID))
+		}); err != nil {
+			return nil, err
+		}
+	}
+	if actor.Has(users.RoleHead) {
+		if len(deps) > 0 {
+			if d.Departments, err = oldest(func(w *where) {
+				w.add(open)
+				w.add("t.department_id IN (" + w.ids(deps) + ")")
+			}); err != nil {
+				return nil, err
+			}
+		} else {
+			d.Departments = []Row{}
+		}
+	}
+	if actor.IsAdmin() {
+		if d.Unrouted, err = oldest(func(w *where) {
+			w.add("t.status = 'new'")
+			w.add("t.department_id IS NULL")
+		}); err != nil {
+			return nil, err
+		}
+	}
+	return d, nil
+}
+
+// Assignees lists the executors the journal's "executor" filter offers actor, by
+// name: every active executor for heads and admins, those of their departments
+// for executors, nobody for anyone else (they see only their own tickets).
+func (s *Service) Assignees(ctx context.Context, actor *users.User) ([]Person, error) {
+	if err := requireLogin(actor); err != nil {
+		return nil, err
+	}
+	var w where
+	w.add("u.active = " + w.arg(true))
+	switch {
+	case actor.IsAdmin() || actor.Has(users.RoleHead):
+	case actor.Has(users.RoleExecutor) && len(actor.Departments) > 0:
+		w.add("u.id IN (SELECT ud.user_id FROM user_departments ud WHERE ud.department_id IN (" + w.ids(actor.DepartmentIDs()) + "))")
+	default:
+		return nil, nil
+	}
+	rows, err := s.db.R.QueryContext(ctx, `SELECT u.id, u.full_name, u.email FROM users u
+	JOIN user_roles r ON r.user_id = u.id AND r.role = 'executor'`+w.sql()+" ORDER BY u.full_name, u.id", w.args...)
+	if err != nil {
+		return nil, fmt.Errorf("tickets: unable to list executors: %w", err)
+	}
+	defer rows.Close()
+	var out []Person
+	for rows.Next() {
+		var p Person
+		if err := rows.Scan(&p.ID, &p.Name, &p.Email); err != nil {
+			return nil, fmt.Errorf("tickets: unable to read an executor: %w", err)
+		}
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}
