@@ -16,11 +16,13 @@ import (
 	"smartservice/internal/testkit/browser"
 )
 
-// TestBrowserFilingAtPhoneWidth is filing as people do it, in Chromium at 360×740:
-// scan, log in, pick the problem, read the self-help, attach a photo from the
-// "camera", send, and read the confirmation. Then a colleague scanning the same
-// printer sees it already reported, with "me too". Screenshots of every page at
-// phone and desktop width are logged.
+// TestBrowserFilingAtPhoneWidth is the whole loop as people do it, in Chromium at
+// 360×740: scan, log in, pick the problem, read the self-help, attach a photo from
+// the "camera", send, and read the confirmation. A colleague scanning the same
+// printer sees it already reported and says "me too". The executor of the routed
+// department finds it on his home page, sees the photo, starts and completes it;
+// the reporter and the colleague see it done. Screenshots of every page at phone
+// and desktop width are logged.
 func TestBrowserFilingAtPhoneWidth(t *testing.T) {
 	t.Parallel()
 	o := newFilingOffice(t, db.SQLite)
@@ -124,6 +126,43 @@ func TestBrowserFilingAtPhoneWidth(t *testing.T) {
 	if evs, err := o.srv.App.Tickets.Events(context.Background(), o.emp2, id); err != nil || evs[len(evs)-1].Kind != "followed" || evs[len(evs)-1].ActorID != o.emp2.ID {
 		t.Fatalf("me too is not in the history: %+v %v", evs, err)
 	}
+	// The executor of the routed department: the ticket is on his home page (it was
+	// assigned to him at filing), with the photo; he starts and completes it.
+	ivan := browser.New(t, browser.Phone, browser.AcceptLanguage("en"))
+	ivan.Navigate(o.srv.URL + "/login?next=/")
+	browserLogin(t, ivan, "ivan@office.example")
+	link := fmt.Sprintf(`section[aria-labelledby="working-title"] a[href="/tickets/%d"]`, id)
+	if got := ivan.Text(link); !strings.Contains(got, "T-"+m[1]) {
+		t.Fatalf("the executor's home lists %q", got)
+	}
+	if st := ivan.ClickAndWait(link); st != http.StatusOK {
+		t.Fatalf("open the ticket: %d", st)
+	}
+	ivan.WaitVisible(".ticket-photo img")
+	ivan.Do("wait for the photo to load", chromedp.Poll[chromedp.Void](`document.querySelector(".ticket-photo img").complete`))
+	if w := browser.Eval[float64](ivan, `document.querySelector(".ticket-photo img").naturalWidth`); w != 1200 {
+		t.Errorf("the executor sees a photo %.0f px wide, want 1200", w)
+	}
+	for _, action := range []string{"start", "complete"} {
+		if action == "complete" {
+			ivan.SetValue("#resolution", "Filled tray 2")
+		}
+		if st := ivan.ClickAndWait(fmt.Sprintf(`.ticket-main form[action="/tickets/%d/%s"] button[type=submit]`, id, action)); st != http.StatusOK {
+			t.Fatalf("%s: %d", action, st)
+		}
+	}
+	check(ivan, "filing-loop-executor-done-phone")
+	// The reporter sees it done, with the resolution; so does the colleague who said "me too".
+	for _, b := range []*browser.Browser{emp, emp2} {
+		b.Navigate(fmt.Sprintf("%s/tickets/%d", o.srv.URL, id))
+		if got, want := b.Text(".ticket-meta .tstatus"), o.en.T("journal.status_done"); got != want {
+			t.Errorf("the reporter's view of the status %q, want %q", got, want)
+		}
+		if got := b.Text(".timeline"); !strings.Contains(got, "Filled tray 2") {
+			t.Errorf("the history lacks the resolution: %q", got)
+		}
+	}
+	check(emp, "filing-loop-reporter-done-phone")
 	// In Russian, whose words are longer, the form still fits the screen.
 	emp2.Navigate(fmt.Sprintf("%s/report?problem=%d", scan, o.jam.ID))
 	if st := emp2.ClickAndWait(`form.langs button[value="ru"]`); st != http.StatusOK {
