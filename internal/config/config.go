@@ -141,7 +141,7 @@ func Options() []Option {
 			c.MaxBodyBytes = n
 			return nil
 		}},
-		{Flag: "max-upload-bytes", Env: "SMARTSERVICE_MAX_UPLOAD_BYTES", Default: "11534336", Help: "largest accepted body of the ticket form with its photo, in bytes (larger: 413)", apply: func(c *Config, v string) error {
+		{Flag: "max-upload-bytes", Env: "SMARTSERVICE_MAX_UPLOAD_BYTES", Default: "11534336", Help: "largest accepted body of a ticket filing with its photo (the form and POST /api/v1/tickets), in bytes (larger: 413)", apply: func(c *Config, v string) error {
 			n, err := strconv.ParseInt(v, 10, 64)
 			if err != nil || n < 1024 || n > 1<<30 {
 				return errors.New("want a number of bytes between 1024 and 1073741824")

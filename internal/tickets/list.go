@@ -135,7 +135,10 @@ func (w *where) scope(actor *users.User) {
 		or = append(or, "t.department_id IN ("+w.ids(actor.DepartmentIDs())+")")
 	}
 	or = append(or, "t.reporter_id = "+me, "t.assignee_id = "+me,
-		"t.id IN (SELECT fl.ticket_id FROM ticket_followers fl WHERE fl.user_id = "+me+")")
+		// EXISTS, not IN: the journal reads newest first and stops after a page, so a
+		// primary-key probe per candidate row beats building the whole set of the
+		// person's followed tickets (measured on a million tickets: 500 ms to a few).
+		"EXISTS (SELECT 1 FROM ticket_followers fl WHERE fl.ticket_id = t.id AND fl.user_id = "+me+")")
 	w.add("(" + strings.Join(or, " OR ") + ")")
 }
 
