@@ -79,6 +79,8 @@ func (s *Server) routes() {
 	m.HandleFunc("POST /rules", s.rulesCreate)
 	m.HandleFunc("POST /rules/default", s.rulesDefault)
 	m.HandleFunc("POST /rules/starter", s.rulesStarter)
+	m.HandleFunc("GET /rules/export.csv", s.rulesExport)
+	m.HandleFunc("POST /rules/import", s.rulesImport)
 	m.HandleFunc("POST /rules/{id}", s.rulesUpdate)
 	m.HandleFunc("POST /rules/{id}/delete", s.rulesDelete)
 

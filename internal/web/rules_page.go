@@ -25,6 +25,10 @@ type rulesData struct {
 	Where       *ruleForm
 	// WhereAnswer is the answer to "where would this go?", "" before a question.
 	WhereAnswer string
+	// Import is the CSV import form (admins); ImportLines the refused file's
+	// lines, translated.
+	Import      *form
+	ImportLines []string
 	// failedID is the row whose refused edit is in failed (0: the add form).
 	failedID int64
 	failed   *form
@@ -68,6 +72,9 @@ func (s *Server) rulesPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	d := &rulesData{Notice: s.popNotice(r)}
+	if s.sessions.Exists(r.Context(), sessRulesImported) {
+		d.Notice = s.localizer(r).T("rulescsv.imported", "N", s.sessions.PopInt(r.Context(), sessRulesImported))
+	}
 	if q := r.URL.Query(); q.Has("device") || q.Has("problem_type_id") {
 		s.answerWhere(r, u, d)
 	}
@@ -155,6 +162,9 @@ func (s *Server) renderRules(w http.ResponseWriter, r *http.Request, u *users.Us
 	}
 	loc := s.localizer(r)
 	d.Admin = u.IsAdmin()
+	if d.Admin && d.Import == nil {
+		d.Import = newForm()
+	}
 	var build func(f *form) *ruleForm
 	if d.Admin {
 		cat, err := s.Assets.AdminCatalogue(ctx, u)
