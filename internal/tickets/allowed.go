@@ -9,7 +9,6 @@ package tickets
 
 import (
 	"context"
-	"fmt"
 	"time"
 
 	"smartservice/internal/apperr"
@@ -166,21 +165,8 @@ func (s *Service) Executors(ctx context.Context, actor *users.User, id int64) ([
 	if err := mayReassign(actor, t); err != nil {
 		return nil, err
 	}
-	rows, err := s.db.R.QueryContext(ctx, `SELECT u.id, u.full_name, u.email FROM users u
+	return s.people(ctx, `SELECT u.id, u.full_name, u.email FROM users u
 	JOIN user_departments ud ON ud.user_id = u.id AND ud.department_id = $1
 	JOIN user_roles r ON r.user_id = u.id AND r.role = 'executor'
 	WHERE u.active = $2 ORDER BY u.full_name, u.id`, t.DepartmentID, true)
-	if err != nil {
-		return nil, fmt.Errorf("tickets: unable to list executors: %w", err)
-	}
-	defer rows.Close()
-	var out []Person
-	for rows.Next() {
-		var p Person
-		if err := rows.Scan(&p.ID, &p.Name, &p.Email); err != nil {
-			return nil, fmt.Errorf("tickets: unable to read an executor: %w", err)
-		}
-		out = append(out, p)
-	}
-	return out, rows.Err()
 }

@@ -393,8 +393,14 @@ func (s *Service) Assignees(ctx context.Context, actor *users.User) ([]Person, e
 	default:
 		return nil, nil
 	}
-	rows, err := s.db.R.QueryContext(ctx, `SELECT u.id, u.full_name, u.email FROM users u
+	return s.people(ctx, `SELECT u.id, u.full_name, u.email FROM users u
 	JOIN user_roles r ON r.user_id = u.id AND r.role = 'executor'`+w.sql()+" ORDER BY u.full_name, u.id", w.args...)
+}
+
+// people runs a query of (id, full_name, email) rows: the executor lists of the
+// reassign form and of the journal's filter.
+func (s *Service) people(ctx context.Context, query string, args ...any) ([]Person, error) {
+	rows, err := s.db.R.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("tickets: unable to list executors: %w", err)
 	}
