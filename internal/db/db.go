@@ -96,7 +96,8 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 	// busy_timeout comes first so the pragmas after it wait instead of failing.
 	// synchronous(FULL): an acknowledged ticket survives a power cut, not only a crash.
 	base := "file:" + (&url.URL{Path: path}).EscapedPath() +
-		"?_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)"
+		"?_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)" +
+		sqliteTimeOptions
 	w, err := sql.Open("sqlite", base+"&_txlock=immediate")
 	if err != nil {
 		return nil, fmt.Errorf("db: open sqlite %s: %w", path, err)

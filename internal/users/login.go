@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"smartservice/internal/apperr"
+	"smartservice/internal/db"
 	"smartservice/internal/directory"
 )
 
@@ -89,12 +90,12 @@ func (s *Service) checkThrottle(ctx context.Context, email, addr string, acctBef
 	since := s.now().UTC().Add(-t.Window)
 	var n int
 	var last *time.Time
-	var lastS nullTime
+	var lastS db.NullTime
 	if err := s.db.R.QueryRowContext(ctx, "SELECT COUNT(*), MAX(at) FROM login_failures WHERE scope = 'account' AND key = $1 AND at > $2 AND id < $3",
 		email, since, acctBefore).Scan(&n, &lastS); err != nil {
 		return fmt.Errorf("users: unable to check throttling: %w", err)
 	}
-	last = lastS.ptr()
+	last = lastS.Ptr()
 	if n >= t.AccountLimit && last != nil && s.now().Before(last.Add(t.AccountPause)) {
 		s.log.Warn("login throttled for the account", "email", email, "failures", n)
 		return apperr.New(apperr.Throttled, "login.throttled")

@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"smartservice/internal/apperr"
+	"smartservice/internal/db"
 )
 
 // TokenPrefix starts every API token, so a leaked one is easy to recognise in a scan.
@@ -81,7 +82,7 @@ func (s *Service) AuthenticateToken(ctx context.Context, plain string) (*User, e
 	var id, userID, epoch int64
 	var kind string
 	var exp time.Time
-	var revoked, lastUsed nullTime
+	var revoked, lastUsed sql.NullTime
 	err := s.db.R.QueryRowContext(ctx, "SELECT id, user_id, kind, auth_epoch, expires_at, revoked_at, last_used_at FROM api_tokens WHERE token_hash = $1",
 		hashSecret(plain)).Scan(&id, &userID, &kind, &epoch, &exp, &revoked, &lastUsed)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -91,7 +92,7 @@ func (s *Service) AuthenticateToken(ctx context.Context, plain string) (*User, e
 		return nil, fmt.Errorf("users: unable to read a token: %w", err)
 	}
 	now := s.now().UTC()
-	if revoked.valid || !now.Before(exp) {
+	if revoked.Valid || !now.Before(exp) {
 		return nil, dead
 	}
 	u, err := getUser(ctx, s.db.R, "u.id = $1", userID)
@@ -105,7 +106,7 @@ func (s *Service) AuthenticateToken(ctx context.Context, plain string) (*User, e
 		return nil, dead
 	}
 	// Record use at most once a minute: a write per API call would make every read a write.
-	if !lastUsed.valid || now.Sub(lastUsed.t) > time.Minute {
+	if !lastUsed.Valid || now.Sub(lastUsed.Time) > time.Minute {
 		if _, err := s.db.W.ExecContext(ctx, "UPDATE api_tokens SET last_used_at = $1 WHERE id = $2", now, id); err != nil {
 			s.log.Warn("unable to record token use", "err", err)
 		}
@@ -127,11 +128,11 @@ func (s *Service) ListTokens(ctx context.Context, actor *User) ([]Token, error) 
 	var out []Token
 	for rows.Next() {
 		var t Token
-		var used, revoked nullTime
+		var used, revoked db.NullTime
 		if err := rows.Scan(&t.ID, &t.Name, &t.Kind, &t.CreatedAt, &t.ExpiresAt, &used, &revoked); err != nil {
 			return nil, fmt.Errorf("users: unable to list tokens: %w", err)
 		}
-		t.LastUsedAt, t.RevokedAt = used.ptr(), revoked.ptr()
+		t.LastUsedAt, t.RevokedAt = used.Ptr(), revoked.Ptr()
 		out = append(out, t)
 	}
 	return out, rows.Err()
