@@ -27,3 +27,13 @@ func (d *DB) MigrateUpTo(ctx context.Context, version int64) error {
 	_, err = p.UpTo(ctx, version)
 	return err
 }
+
+// MigrateDownTo rolls our migrations back to version.
+func (d *DB) MigrateDownTo(ctx context.Context, version int64) error {
+	p, err := d.provider(nil)
+	if err != nil {
+		return err
+	}
+	_, err = p.DownTo(ctx, version)
+	return err
+}

@@ -105,6 +105,22 @@ func TestMigration00008RewritesStoredTimes(t *testing.T) {
 		}
 		all = append(all, stored{text.String, want.Time})
 	}
+	// Down again: the text of an older binary, which reads it back as the same instant.
+	if err := d.MigrateDownTo(ctx, 7); err != nil {
+		t.Fatal(err)
+	}
+	for c, want := range before {
+		if !want.Valid {
+			continue
+		}
+		var text string
+		if err := d.R.QueryRowContext(ctx, fmt.Sprintf("SELECT CAST(%s AS TEXT) FROM %s WHERE rowid = $1", c.column, c.table), c.rowid).Scan(&text); err != nil {
+			t.Fatal(err)
+		}
+		if text != want.Time.UTC().String() {
+			t.Errorf("%s.%s row %d after the way down: %q, want %q", c.table, c.column, c.rowid, text, want.Time.UTC().String())
+		}
+	}
 	// Text order is instant order, which the queries comparing times rely on.
 	slices.SortFunc(all, func(a, b stored) int { return strings.Compare(a.text, b.text) })
 	for i := 1; i < len(all); i++ {
