@@ -33,9 +33,17 @@ func TestTimesAreStoredForSQLiteDateFunctions(t *testing.T) {
 		}
 		var text string
 		var back time.Time
-		var jd sql.NullFloat64
-		if err := d.R.QueryRowContext(ctx, "SELECT CAST(created_at AS TEXT), created_at, julianday(created_at) FROM departments").Scan(&text, &back, &jd); err != nil {
+		var jd, epoch sql.NullFloat64
+		var local sql.NullString
+		if err := d.R.QueryRowContext(ctx, "SELECT CAST(created_at AS TEXT), created_at, julianday(created_at), unixepoch(created_at, 'subsec'), "+
+			"strftime('%Y-%m-%d %H:%M:%f', created_at, '+3 hours') FROM departments").Scan(&text, &back, &jd, &epoch, &local); err != nil {
 			t.Fatal(err)
+		}
+		if wantEpoch := float64(c.in.UnixMilli()) / 1000; !epoch.Valid || epoch.Float64 < wantEpoch-1e-6 || epoch.Float64 > wantEpoch+1e-6 {
+			t.Errorf("unixepoch(%q) = %v, want %v", text, epoch, wantEpoch)
+		}
+		if want := c.in.In(msk).Format("2006-01-02 15:04:05.000"); local.String != want {
+			t.Errorf("strftime(%q, '+3 hours') = %q, want %q", text, local.String, want)
 		}
 		if text != c.text {
 			t.Errorf("stored %q, want %q", text, c.text)
