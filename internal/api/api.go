@@ -10,17 +10,16 @@ import (
 	"log/slog"
 	"maps"
 	"net/http"
-	"runtime/debug"
 	"slices"
 	"strings"
 	"time"
 
 	"smartservice/internal/assets"
 	"smartservice/internal/config"
+	"smartservice/internal/httpx"
 	"smartservice/internal/i18n"
 	"smartservice/internal/tickets"
 	"smartservice/internal/users"
-	"smartservice/internal/web"
 )
 
 // Deps are what the API needs, built once in the composition root (internal/app).
@@ -47,8 +46,8 @@ type Deps struct {
 	Tickets *tickets.Service
 }
 
-// API is the /api/v1 face of Smart Service: an http.Handler with its own routes.
-// Mounted in the web server, it names its matched route for metrics and logs.
+// API is the /api/v1 face of Smart Service: an httpx.Face with its own routes.
+// Mounted in the host under Prefix, it names its matched route for metrics and logs.
 type API struct {
 	Deps
 	mux *http.ServeMux
@@ -77,8 +76,8 @@ func New(deps Deps) *API {
 }
 
 // handle registers one route of routes.go.
-func (a *API) handle(pattern string, h http.HandlerFunc) {
-	a.mux.HandleFunc(pattern, h)
+func (a *API) handle(pattern string, h http.Handler) {
+	a.mux.Handle(pattern, h)
 	a.patterns = append(a.patterns, pattern)
 }
 
@@ -97,7 +96,7 @@ func (a *API) handleShared(muxPattern, name string, handlers map[string]http.Han
 			a.problem(w, r, http.StatusNotFound, "error.not_found")
 			return
 		}
-		web.SetRoute(r.Context(), route(seg))
+		httpx.SetRoute(r.Context(), route(seg))
 		h(w, r)
 	})
 	a.shared = append(a.shared, muxPattern)
@@ -106,84 +105,52 @@ func (a *API) handleShared(muxPattern, name string, handlers map[string]http.Han
 	}
 }
 
+// Prefix is where the host mounts the API: every route of routes.go is under it.
+const Prefix = "/api/v1/"
+
 // ServeHTTP routes the request. Unknown paths and wrong methods get a problem
-// document rather than the standard mux's plain text; a panic becomes a 500 problem.
+// document rather than the standard mux's plain text.
 func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	tw := &trackWriter{ResponseWriter: w}
-	defer a.recoverPanic(tw, r)
 	_, pattern := a.mux.Handler(r)
 	if slices.Contains(a.patterns, pattern) || slices.Contains(a.shared, pattern) {
-		web.SetRoute(r.Context(), pattern)
-		a.mux.ServeHTTP(tw, r)
+		httpx.SetRoute(r.Context(), pattern)
+		a.mux.ServeHTTP(w, r)
 		return
 	}
-	// No route of ours: a 404, a 405, or the mux's redirect to a cleaned path.
-	probe := &probeWriter{header: http.Header{}}
+	// No route of ours: a 404, a 405, or the mux's redirect to a cleaned path,
+	// counted under the mount's prefix (never the raw path).
+	httpx.SetRoute(r.Context(), Prefix)
+	probe := httpx.NewProbe()
 	a.mux.ServeHTTP(probe, r)
-	switch probe.status {
+	switch probe.Status {
 	case http.StatusNotFound:
-		a.problem(tw, r, http.StatusNotFound, "error.not_found")
+		a.problem(w, r, http.StatusNotFound, "error.not_found")
 	case http.StatusMethodNotAllowed:
-		tw.Header().Set("Allow", probe.header.Get("Allow"))
-		a.problem(tw, r, http.StatusMethodNotAllowed, "api.method_not_allowed")
+		w.Header().Set("Allow", probe.Header().Get("Allow"))
+		a.problem(w, r, http.StatusMethodNotAllowed, "api.method_not_allowed")
 	default:
-		if loc := probe.header.Get("Location"); loc != "" {
-			tw.Header().Set("Location", loc)
+		if loc := probe.Header().Get("Location"); loc != "" {
+			w.Header().Set("Location", loc)
 		}
-		tw.WriteHeader(probe.status)
+		w.WriteHeader(probe.Status)
 	}
 }
 
-// recoverPanic answers a panic with a 500 problem (when nothing was written yet);
-// the stack goes to the log only.
-func (a *API) recoverPanic(w *trackWriter, r *http.Request) {
-	p := recover()
-	if p == nil {
-		return
-	}
-	if p == http.ErrAbortHandler {
-		panic(p)
-	}
-	a.Logger.Error("panic serving an API request", "request_id", web.RequestID(r.Context()), "path", r.URL.Path, "panic", p, "stack", string(debug.Stack()))
-	if !w.wrote {
+// Route returns the handler the API routes r to, for the host's body limit.
+func (a *API) Route(r *http.Request) http.Handler {
+	h, _ := a.mux.Handler(r)
+	return h
+}
+
+// Refuse answers the host's refusals as problem documents: an API client cannot
+// read a page. A panic's 500 carries the request id, as every internal error does.
+func (a *API) Refuse(w http.ResponseWriter, r *http.Request, why httpx.Refusal) {
+	switch why {
+	case httpx.Panicked:
 		a.internal(w, r, nil)
-	}
-}
-
-// trackWriter remembers whether the answer has started.
-type trackWriter struct {
-	http.ResponseWriter
-	wrote bool
-}
-
-func (w *trackWriter) WriteHeader(code int) {
-	w.wrote = true
-	w.ResponseWriter.WriteHeader(code)
-}
-
-func (w *trackWriter) Write(b []byte) (int, error) {
-	w.wrote = true
-	return w.ResponseWriter.Write(b)
-}
-
-// Unwrap lets http.ResponseController reach the underlying writer.
-func (w *trackWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
-
-// probeWriter captures what the mux's built-in 404, 405 and redirect handlers write.
-type probeWriter struct {
-	header http.Header
-	status int
-}
-
-func (p *probeWriter) Header() http.Header { return p.header }
-func (p *probeWriter) Write(b []byte) (int, error) {
-	if p.status == 0 {
-		p.status = http.StatusOK
-	}
-	return len(b), nil
-}
-func (p *probeWriter) WriteHeader(code int) {
-	if p.status == 0 {
-		p.status = code
+	case httpx.CrossOrigin:
+		a.problem(w, r, http.StatusForbidden, "error.forbidden_origin_body")
+	default:
+		a.problem(w, r, why.Status(), "error.too_large_body")
 	}
 }

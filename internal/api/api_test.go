@@ -76,7 +76,7 @@ type env struct {
 	acc *users.Service
 	// assets is the catalogue and devices domain the API serves.
 	assets *assets.Service
-	h      http.Handler
+	h      *api.API
 	cfg    *config.Config
 	// maxBody, when set, caps request bodies as the web server does.
 	maxBody int64

@@ -3,6 +3,7 @@ package api
 import (
 	"net/http"
 
+	"smartservice/internal/httpx"
 	"smartservice/internal/users"
 )
 
@@ -25,7 +26,7 @@ func (a *API) login(w http.ResponseWriter, r *http.Request) {
 	if !a.decode(w, r, &in) {
 		return
 	}
-	u, err := a.Accounts.Login(r.Context(), users.LoginInput{Email: in.Email, Password: in.Password, Addr: a.clientAddr(r)})
+	u, err := a.Accounts.Login(r.Context(), users.LoginInput{Email: in.Email, Password: in.Password, Addr: httpx.ClientAddr(r)})
 	if err != nil {
 		a.fail(w, r, err)
 		return

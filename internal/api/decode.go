@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"smartservice/internal/apperr"
+	"smartservice/internal/httpx"
 )
 
 // decode reads the request body into v, a pointer to the action's input struct. The
@@ -34,7 +35,7 @@ func (a *API) decode(w http.ResponseWriter, r *http.Request, v any) bool {
 	}
 	var extra json.RawMessage
 	if err := dec.Decode(&extra); !errors.Is(err, io.EOF) {
-		if tooLarge(err) {
+		if httpx.TooLarge(err) {
 			a.problem(w, r, http.StatusRequestEntityTooLarge, "api.too_large")
 		} else {
 			a.problem(w, r, http.StatusBadRequest, "api.json_one_value")
@@ -51,7 +52,7 @@ func (a *API) decodeFailed(w http.ResponseWriter, r *http.Request, err error) {
 	var typeErr *json.UnmarshalTypeError
 	var f apperr.Fields
 	switch {
-	case tooLarge(err):
+	case httpx.TooLarge(err):
 		a.problem(w, r, http.StatusRequestEntityTooLarge, "api.too_large")
 		return
 	case errors.Is(err, io.EOF):
@@ -74,12 +75,6 @@ func (a *API) decodeFailed(w http.ResponseWriter, r *http.Request, err error) {
 		return
 	}
 	a.invalid(w, r, f)
-}
-
-// tooLarge reports whether err comes from reading past the body limit.
-func tooLarge(err error) bool {
-	var mbe *http.MaxBytesError
-	return errors.As(err, &mbe)
 }
 
 // pathID returns the {id} of the path, or false when it is not a positive integer

@@ -4,7 +4,7 @@ import (
 	"net/http"
 
 	"smartservice/internal/apperr"
-	"smartservice/internal/web"
+	"smartservice/internal/httpx"
 )
 
 // problemJSON is the media type of every error answer (RFC 9457).
@@ -71,7 +71,7 @@ func (a *API) problem(w http.ResponseWriter, r *http.Request, status int, key st
 
 // internal logs err with the request id and answers 500 without its text.
 func (a *API) internal(w http.ResponseWriter, r *http.Request, err error) {
-	id := web.RequestID(r.Context())
+	id := httpx.RequestID(r.Context())
 	if err != nil {
 		a.Logger.Error("API request failed", "request_id", id, "method", r.Method, "path", r.URL.Path, "err", err)
 	}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/getkin/kin-openapi/openapi3"
 
+	"smartservice/internal/httpx"
 	"smartservice/internal/i18n"
 )
 
@@ -53,9 +54,14 @@ func TestPanicIsA500Problem(t *testing.T) {
 		t.Fatal(err)
 	}
 	a := New(Deps{Catalog: cat})
-	a.handle("GET /api/v1/boom", func(http.ResponseWriter, *http.Request) { panic("secret detail") })
+	a.handle("GET /api/v1/boom", http.HandlerFunc(func(http.ResponseWriter, *http.Request) { panic("secret detail") }))
+	host, err := httpx.New(httpx.Deps{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	host.Mount(Prefix, a)
 	w := httptest.NewRecorder()
-	a.ServeHTTP(w, httptest.NewRequest("GET", "/api/v1/boom", nil))
+	host.ServeHTTP(w, httptest.NewRequest("GET", "/api/v1/boom", nil))
 	if w.Code != 500 || w.Header().Get("Content-Type") != problemJSON || strings.Contains(w.Body.String(), "secret") {
 		t.Fatalf("%d %q %s", w.Code, w.Header().Get("Content-Type"), w.Body)
 	}

@@ -1,14 +1,14 @@
 package api
 
 import (
+	"errors"
 	"fmt"
-	"io"
 	"mime"
 	"net/http"
 	"strconv"
-	"unicode/utf8"
 
 	"smartservice/internal/apperr"
+	"smartservice/internal/httpx"
 	"smartservice/internal/tickets"
 )
 
@@ -80,115 +80,72 @@ func (a *API) createTicket(w http.ResponseWriter, r *http.Request, c *caller) {
 	a.answerTicket(w, r, c, http.StatusCreated, t.ID)
 }
 
-// The multipart body is read part by part from the stream, never spooled to disk:
-// a text part up to maxFormText bytes (far more than any valid value: a longer
-// comment is cut there and refused as too long by the domain), the photo up to one
-// byte more than tickets.MaxPhotoBytes, so the domain can tell "too large" from
-// "just fits". The whole body is bounded by the web server's upload limit.
-const (
-	maxFormText  = 32 << 10
-	maxFormParts = 16
-)
+// The multipart body is read part by part from the stream by httpx.ReadForm: a
+// text part up to maxFormText bytes (far more than any valid value: a longer
+// comment is cut there and refused as too long by the domain, anything else that
+// long is 413), the photo up to one byte more than tickets.MaxPhotoBytes, so the
+// domain can tell "too large" from "just fits". The whole body is bounded by the
+// upload limit (routes.go).
+const maxFormText = 32 << 10
+
+var ticketFormFields = []httpx.FormField{
+	{Name: "asset_id", Max: maxFormText},
+	{Name: "asset_code", Max: maxFormText},
+	{Name: "problem_type_id", Max: maxFormText},
+	{Name: "comment", Max: maxFormText, Cut: true},
+	{Name: "photo", Max: tickets.MaxPhotoBytes + 1, File: true},
+}
 
 // readTicketForm reads a multipart/form-data body into in. A field the action does
 // not take, or one sent twice, is a field error in f, as an unknown JSON field is;
 // an empty text field counts as absent (a form's unused asset_id). On a body it
-// cannot read it answers itself (400, or 413 past the body limit) and returns false.
+// cannot read it answers itself (400, or 413 past a limit) and returns false.
 func (a *API) readTicketForm(w http.ResponseWriter, r *http.Request, in *ticketCreate, f *apperr.Fields) bool {
-	mr, err := r.MultipartReader()
-	if err != nil {
+	form, err := httpx.ReadForm(r, ticketFormFields...)
+	var repeated *httpx.RepeatedError
+	switch {
+	case errors.As(err, &repeated):
+		for _, name := range repeated.Fields {
+			f.Add(name, "api.form_repeated")
+		}
+	case httpx.TooLarge(err):
+		w.Header().Set("Connection", "close")
+		a.problem(w, r, http.StatusRequestEntityTooLarge, "api.too_large")
+		return false
+	case errors.Is(err, httpx.ErrFieldTooLarge):
+		a.problem(w, r, http.StatusRequestEntityTooLarge, "api.too_large")
+		return false
+	case err != nil:
 		a.problem(w, r, http.StatusBadRequest, "api.form_malformed")
 		return false
 	}
-	seen := map[string]bool{}
-	for parts := 0; ; parts++ {
-		p, err := mr.NextPart()
-		if err == io.EOF {
-			return true
-		}
-		if err != nil || parts >= maxFormParts {
-			a.formFailed(w, r, err)
-			return false
-		}
-		name := p.FormName()
-		limit := int64(maxFormText)
-		if name == "photo" {
-			limit = tickets.MaxPhotoBytes + 1
-		}
-		b, err := io.ReadAll(io.LimitReader(p, limit+1))
-		if err != nil {
-			a.formFailed(w, r, err)
-			return false
-		}
-		switch {
-		case name == "":
-			a.problem(w, r, http.StatusBadRequest, "api.form_malformed")
-			return false
-		case seen[name]:
-			if !f.Has(name) {
-				f.Add(name, "api.form_repeated")
-			}
+	for _, name := range form.Unknown {
+		f.Add(name, "api.unknown_field")
+	}
+	if form.Has("photo") {
+		in.photo = form.Bytes("photo") // empty when no file was chosen
+	}
+	if form.Has("comment") {
+		in.Comment = text(form.Bytes("comment")) // invalid UTF-8 stays invalid: the domain refuses it
+	}
+	if s := form.Get("asset_code"); s != "" {
+		in.AssetCode = &s
+	}
+	for _, name := range []string{"asset_id", "problem_type_id"} {
+		v := form.Get(name)
+		if v == "" || f.Has(name) {
 			continue
 		}
-		seen[name] = true
-		if int64(len(b)) > limit {
-			if name != "comment" {
-				// Only a comment can be long; anything else this long is not a
-				// value worth reading further.
-				a.problem(w, r, http.StatusRequestEntityTooLarge, "api.too_large")
-				return false
-			}
-			b = cutRunes(b[:limit])
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || n <= 0 {
+			f.Add(name, "api.id_invalid")
+			continue
 		}
-		switch name {
-		case "photo":
-			in.photo = b // empty when no file was chosen
-		case "comment":
-			in.Comment = text(b) // invalid UTF-8 stays invalid: the domain refuses it
-		case "asset_code":
-			if len(b) > 0 {
-				s := string(b)
-				in.AssetCode = &s
-			}
-		case "asset_id", "problem_type_id":
-			if len(b) == 0 {
-				continue
-			}
-			n, err := strconv.ParseInt(string(b), 10, 64)
-			if err != nil || n <= 0 {
-				f.Add(name, "api.id_invalid")
-				continue
-			}
-			if name == "asset_id" {
-				in.AssetID = &n
-			} else {
-				in.ProblemTypeID = &n
-			}
-		default:
-			f.Add(name, "api.unknown_field")
+		if name == "asset_id" {
+			in.AssetID = &n
+		} else {
+			in.ProblemTypeID = &n
 		}
 	}
-}
-
-// formFailed answers a multipart body that could not be read: 413 past the body
-// limit, 400 otherwise (cut short, no closing boundary, too many parts).
-func (a *API) formFailed(w http.ResponseWriter, r *http.Request, err error) {
-	if err != nil && tooLarge(err) {
-		w.Header().Set("Connection", "close")
-		a.problem(w, r, http.StatusRequestEntityTooLarge, "api.too_large")
-		return
-	}
-	a.problem(w, r, http.StatusBadRequest, "api.form_malformed")
-}
-
-// cutRunes drops a character cut in half at the end of b (at most three bytes), so
-// a comment cut at the read limit is refused for its length, not its encoding.
-func cutRunes(b []byte) []byte {
-	for i := 0; i < utf8.UTFMax-1 && len(b) > 0; i++ {
-		if r, size := utf8.DecodeLastRune(b); r != utf8.RuneError || size > 1 {
-			break
-		}
-		b = b[:len(b)-1]
-	}
-	return b
+	return true
 }

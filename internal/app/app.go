@@ -21,6 +21,7 @@ import (
 	"smartservice/internal/config"
 	"smartservice/internal/db"
 	"smartservice/internal/directory"
+	"smartservice/internal/httpx"
 	"smartservice/internal/i18n"
 	"smartservice/internal/jobs"
 	"smartservice/internal/tickets"
@@ -44,8 +45,10 @@ type App struct {
 	// Tickets files and works tickets.
 	Tickets *tickets.Service
 	Catalog *i18n.Catalog
-	Web     *web.Server
-	API     *api.API // mounted by Web under /api/v1/
+	// HTTP is the host every face is mounted in: the main listener's handler.
+	HTTP    *httpx.Host
+	Web     *web.Server // mounted at /
+	API     *api.API    // mounted at /api/v1/
 	Metrics *prometheus.Registry
 }
 
@@ -133,43 +136,69 @@ func build(cfg *config.Config, logger *slog.Logger, d *db.DB, opts Options) (*Ap
 	a.API = api.New(api.Deps{Config: cfg, Logger: logger, Catalog: cat, Accounts: a.Accounts, Users: a.Users, Assets: a.Assets, Rules: rules, Tickets: a.Tickets})
 	a.Web, err = web.New(web.Deps{
 		Config: cfg, Logger: logger, Catalog: cat, DB: d, Users: a.Users, Accounts: a.Accounts, Assets: a.Assets, Rules: rules, Tickets: a.Tickets, Jobs: a.Jobs,
-		Metrics: reg, Version: Version, Now: opts.Now, API: a.API,
+		Version: Version, Now: opts.Now,
 	})
 	if err != nil {
 		return nil, err
 	}
+	if a.HTTP, err = httpx.New(httpx.Deps{Config: cfg, Logger: logger, Metrics: reg}); err != nil {
+		return nil, err
+	}
+	a.HTTP.Mount("/", a.Web)
+	a.HTTP.Mount(api.Prefix, a.API)
 	return a, nil
 }
 
 // Serve starts the job client and serves HTTP on ln until ctx is cancelled, then
 // stops gracefully: no new connections, requests in flight finish (bounded by the
 // shutdown timeout), jobs stop, the database closes. A clean stop returns nil.
+// With SMARTSERVICE_METRICS_ADDR set, /metrics is served there as well (and only there).
 func (a *App) Serve(ctx context.Context, ln net.Listener) error {
-	if secret, err := a.Accounts.PrepareSetup(ctx); err != nil {
+	var mln net.Listener
+	if a.Config.MetricsAddr != "" {
+		var err error
+		if mln, err = net.Listen("tcp", a.Config.MetricsAddr); err != nil {
+			ln.Close()
+			a.DB.Close()
+			return fmt.Errorf("app: listen for metrics on %s: %w", a.Config.MetricsAddr, err)
+		}
+	}
+	return a.ServeWithMetrics(ctx, ln, mln)
+}
+
+// ServeWithMetrics is Serve with the metrics listener given (tests pass one on a
+// free port); nil serves no separate metrics address.
+func (a *App) ServeWithMetrics(ctx context.Context, ln, metricsLn net.Listener) error {
+	closeAll := func() {
 		ln.Close()
+		if metricsLn != nil {
+			metricsLn.Close()
+		}
 		a.DB.Close()
+	}
+	if secret, err := a.Accounts.PrepareSetup(ctx); err != nil {
+		closeAll()
 		return fmt.Errorf("app: setup secret: %w", err)
 	} else if secret != "" {
 		a.Logger.Warn("no administrator yet: create one with \"smartservice user create --role admin …\" or open /setup with this one-time secret",
 			"url", a.Config.BaseURL.String()+"/setup", "setup_secret", secret)
 	}
 	if err := a.Jobs.Start(ctx); err != nil {
-		ln.Close()
-		a.DB.Close()
+		closeAll()
 		return fmt.Errorf("app: start jobs: %w", err)
 	}
-	srv := &http.Server{
-		Handler:           a.Web,
-		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       60 * time.Second,
-		WriteTimeout:      60 * time.Second,
-		IdleTimeout:       120 * time.Second,
-		MaxHeaderBytes:    64 << 10,
-		ErrorLog:          slog.NewLogLogger(a.Logger.Handler(), slog.LevelWarn),
-	}
-	errc := make(chan error, 1)
+	srv := a.httpServer(a.HTTP)
+	errc := make(chan error, 2)
 	go func() { errc <- srv.Serve(ln) }()
 	a.Logger.Info("serving", "addr", ln.Addr().String(), "base_url", a.Config.BaseURL.String(), "database", a.DB.Where, "version", Version)
+	var msrv *http.Server
+	if metricsLn != nil {
+		mux := http.NewServeMux()
+		mux.Handle("GET /metrics", a.HTTP.MetricsHandler())
+		msrv = a.httpServer(mux)
+		go func() { errc <- msrv.Serve(metricsLn) }()
+		a.Logger.Info("serving metrics", "addr", metricsLn.Addr().String())
+	}
 
 	var serveErr error
 	select {
@@ -179,6 +208,11 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	a.Logger.Info("stopping", "timeout", a.Config.ShutdownTimeout)
 	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), a.Config.ShutdownTimeout)
 	defer cancel()
+	if msrv != nil {
+		if err := msrv.Shutdown(sctx); err != nil {
+			msrv.Close()
+		}
+	}
 	if err := srv.Shutdown(sctx); err != nil {
 		a.Logger.Warn("requests still in flight at the deadline were cut", "err", err)
 		srv.Close()
@@ -194,6 +228,19 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 		return serveErr
 	}
 	return nil
+}
+
+// httpServer is an http.Server for h with the timeouts every listener gets.
+func (a *App) httpServer(h http.Handler) *http.Server {
+	return &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(a.Logger.Handler(), slog.LevelWarn),
+	}
 }
 
 // Close releases the database of an App that was built but never served.

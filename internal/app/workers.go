@@ -10,7 +10,6 @@ import (
 	"smartservice/internal/db"
 	"smartservice/internal/mail"
 	"smartservice/internal/users"
-	"smartservice/internal/web"
 )
 
 // registerWorkers adds every module's job workers to the registry. New modules
@@ -50,7 +49,7 @@ type maintenanceWorker struct {
 
 // Work runs the upkeep.
 func (w *maintenanceWorker) Work(ctx context.Context, _ *river.Job[maintenanceArgs]) error {
-	if err := web.PruneSessions(ctx, w.db, time.Now()); err != nil {
+	if err := users.PruneSessions(ctx, w.db, time.Now()); err != nil {
 		return err
 	}
 	if err := w.accounts.PruneLoginFailures(ctx); err != nil {

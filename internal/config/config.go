@@ -63,6 +63,11 @@ type Config struct {
 	// TrustedProxies are the networks whose X-Forwarded-For names the real client
 	// (for login throttling); empty trusts none.
 	TrustedProxies []netip.Prefix
+	// MetricsToken, when set, is the bearer token /metrics asks for; never logged.
+	MetricsToken string
+	// MetricsAddr, when set, is a separate listen address that serves /metrics alone
+	// (the main listener then never serves it). With neither set, /metrics is not served.
+	MetricsAddr string
 }
 
 // Option is one row of the option table.
@@ -220,6 +225,27 @@ func Options() []Option {
 				}
 				c.TrustedProxies = append(c.TrustedProxies, p.Masked())
 			}
+			return nil
+		}},
+		{Flag: "metrics-token", Env: "SMARTSERVICE_METRICS_TOKEN", Default: "", Secret: true, Help: "bearer token that /metrics asks for (at least 16 characters); unset and no metrics address: /metrics is not served", apply: func(c *Config, v string) error {
+			if v != "" && (len(v) < 16 || strings.ContainsFunc(v, func(r rune) bool { return r <= ' ' || r == 0x7f })) {
+				return errors.New("want at least 16 characters without spaces or control characters")
+			}
+			c.MetricsToken = v
+			return nil
+		}},
+		{Flag: "metrics-addr", Env: "SMARTSERVICE_METRICS_ADDR", Default: "", Help: "separate listen address (host:port) serving /metrics alone, for example 127.0.0.1:9090; the main address then does not serve it", apply: func(c *Config, v string) error {
+			if v == "" {
+				c.MetricsAddr = ""
+				return nil
+			}
+			if _, port, err := net.SplitHostPort(v); err != nil || port == "" {
+				return errors.New("want host:port, for example 127.0.0.1:9090")
+			}
+			if v == c.Addr {
+				return errors.New("must differ from SMARTSERVICE_ADDR")
+			}
+			c.MetricsAddr = v
 			return nil
 		}},
 		{Flag: "office-name", Env: "SMARTSERVICE_OFFICE_NAME", Default: "Smart Office", Help: "the office's name on pages and labels", apply: func(c *Config, v string) error {

@@ -83,3 +83,30 @@ func TestDurations(t *testing.T) {
 		t.Fatalf("got %v %v", c, err)
 	}
 }
+
+func TestMetricsOptions(t *testing.T) {
+	if c := Default(); c.MetricsToken != "" || c.MetricsAddr != "" {
+		t.Fatalf("metrics are served by default: token %q, addr %q", c.MetricsToken, c.MetricsAddr)
+	}
+	c, err := Load(nil, env(map[string]string{"SMARTSERVICE_METRICS_TOKEN": "0123456789abcdef-scrape", "SMARTSERVICE_METRICS_ADDR": "127.0.0.1:9090"}))
+	if err != nil || c.MetricsToken != "0123456789abcdef-scrape" || c.MetricsAddr != "127.0.0.1:9090" {
+		t.Fatalf("got %+v %v", c, err)
+	}
+	for name, value := range map[string]string{
+		"SMARTSERVICE_METRICS_TOKEN": "short",
+		"SMARTSERVICE_METRICS_ADDR":  "9090",
+	} {
+		_, err := Load(nil, env(map[string]string{name: value}))
+		var cerr *Error
+		if !errors.As(err, &cerr) || cerr.Option.Env != name {
+			t.Errorf("%s=%q: got %v, want an error naming the option", name, value, err)
+		}
+	}
+	_, err = Load(nil, env(map[string]string{"SMARTSERVICE_METRICS_TOKEN": "a token with spaces in it"}))
+	if err == nil || strings.Contains(err.Error(), "spaces in it") {
+		t.Fatalf("a token with spaces: got %v, want an error that does not echo it", err)
+	}
+	if _, err := Load(nil, env(map[string]string{"SMARTSERVICE_ADDR": "127.0.0.1:8080", "SMARTSERVICE_METRICS_ADDR": "127.0.0.1:8080"})); err == nil {
+		t.Fatal("the metrics address may not be the main one")
+	}
+}

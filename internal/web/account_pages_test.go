@@ -15,8 +15,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/prometheus/client_golang/prometheus"
-
 	"smartservice/internal/config"
 	"smartservice/internal/db"
 	"smartservice/internal/i18n"
@@ -52,11 +50,11 @@ func newAcctEnv(t *testing.T, d *db.DB) *acctEnv {
 	// Errors the pages log (a 500's cause) show in the test's output.
 	logger := slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelError}))
 	s, err := web.New(web.Deps{Config: config.Default(), Logger: logger, Catalog: cat, DB: d, Users: store, Accounts: svc,
-		Jobs: &fakeJobs{running: true}, Metrics: prometheus.NewRegistry()})
+		Jobs: &fakeJobs{running: true}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	ts := httptest.NewServer(s)
+	ts := httptest.NewServer(hosted(t, s, config.Default()))
 	t.Cleanup(ts.Close)
 	e := &acctEnv{t: t, url: ts.URL, svc: svc, db: d, en: cat.For("en")}
 	ctx := context.Background()

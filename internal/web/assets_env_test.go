@@ -10,8 +10,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/prometheus/client_golang/prometheus"
-
 	"smartservice/internal/assets"
 	"smartservice/internal/config"
 	"smartservice/internal/db"
@@ -53,11 +51,11 @@ func newAssetsEnv(t testing.TB, d *db.DB) *assetsEnv {
 	svc := assets.NewService(d, nil)
 	logger := slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelError}))
 	s, err := web.New(web.Deps{Config: cfg, Logger: logger, Catalog: cat, DB: d, Users: users.NewStore(d, nil), Accounts: accts,
-		Assets: svc, Jobs: &fakeJobs{running: true}, Metrics: prometheus.NewRegistry()})
+		Assets: svc, Jobs: &fakeJobs{running: true}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	ts := httptest.NewServer(s)
+	ts := httptest.NewServer(hosted(t, s, cfg))
 	t.Cleanup(ts.Close)
 	e := &assetsEnv{t: t, url: ts.URL, srv: s, cfg: cfg, svc: svc, accts: accts, en: cat.For("en"), ru: cat.For("ru")}
 	e.admin = e.user("admin@example.com", "Ada Admin", users.RoleEmployee, users.RoleAdmin)

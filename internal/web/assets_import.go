@@ -7,6 +7,7 @@ import (
 
 	"smartservice/internal/apperr"
 	"smartservice/internal/assets"
+	"smartservice/internal/httpx"
 )
 
 type importData struct {
@@ -44,7 +45,7 @@ func (s *Server) assetsImport(w http.ResponseWriter, r *http.Request) {
 	f := newForm()
 	file, _, err := r.FormFile("file")
 	if err != nil {
-		if tooLarge(err) {
+		if httpx.TooLarge(err) {
 			s.errorPage(w, r, http.StatusRequestEntityTooLarge)
 			return
 		}

@@ -2,9 +2,7 @@ package web
 
 import (
 	"net/http"
-	"net/netip"
 	"net/url"
-	"strings"
 	"time"
 
 	"smartservice/internal/users"
@@ -21,7 +19,7 @@ const (
 // account was deactivated, whose password changed or whose lifetime is over is
 // destroyed here, on its first use after the fact.
 func (s *Server) currentUser(r *http.Request) *users.User {
-	ri := info(r.Context())
+	ri := state(r.Context())
 	if ri.userLoaded {
 		return ri.user
 	}
@@ -55,7 +53,7 @@ func (s *Server) startSession(r *http.Request, u *users.User) error {
 	s.sessions.Put(ctx, sessIssuedAt, s.Now().Unix())
 	// The session cookie lives as long as the role allows (admins: shorter).
 	s.sessions.SetDeadline(ctx, s.Now().Add(s.Accounts.SessionTTL(u)))
-	ri := info(ctx)
+	ri := state(ctx)
 	ri.user, ri.userLoaded = u, true
 	return nil
 }
@@ -72,39 +70,4 @@ func (s *Server) requireUser(w http.ResponseWriter, r *http.Request) *users.User
 	}
 	http.Redirect(w, r, "/login?next="+url.QueryEscape(next), http.StatusSeeOther)
 	return nil
-}
-
-// clientAddr is the address failed logins are counted against: the peer, or the
-// last untrusted hop of X-Forwarded-For when the peer is a trusted proxy.
-func (s *Server) clientAddr(r *http.Request) string {
-	peer, err := netip.ParseAddrPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	addr := peer.Addr().Unmap()
-	if !s.trusted(addr) {
-		return addr.String()
-	}
-	hops := strings.Split(r.Header.Get("X-Forwarded-For"), ",")
-	for i := len(hops) - 1; i >= 0; i-- {
-		a, err := netip.ParseAddr(strings.TrimSpace(hops[i]))
-		if err != nil {
-			break
-		}
-		a = a.Unmap()
-		if !s.trusted(a) {
-			return a.String()
-		}
-		addr = a
-	}
-	return addr.String()
-}
-
-func (s *Server) trusted(a netip.Addr) bool {
-	for _, p := range s.Config.TrustedProxies {
-		if p.Contains(a) {
-			return true
-		}
-	}
-	return false
 }

@@ -9,6 +9,7 @@ import (
 
 	"smartservice/internal/config"
 	"smartservice/internal/db"
+	"smartservice/internal/httpx"
 	"smartservice/internal/i18n"
 	"smartservice/internal/testkit"
 	"smartservice/internal/users"
@@ -35,9 +36,14 @@ func TestPanicBecomes500WithoutLeak(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h := s.middleware(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	s.mux.HandleFunc("GET /boom", func(w http.ResponseWriter, r *http.Request) {
 		panic("secret internal detail")
-	}))
+	})
+	h, err := httpx.New(httpx.Deps{Config: config.Default()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.Mount("/", s)
 	w := httptest.NewRecorder()
 	h.ServeHTTP(w, httptest.NewRequest("GET", "/boom", nil))
 	body, _ := io.ReadAll(w.Result().Body)

@@ -2,25 +2,39 @@ package web
 
 import (
 	"errors"
-	"io"
 	"net/http"
 	"strconv"
 	"strings"
 
 	"smartservice/internal/apperr"
+	"smartservice/internal/httpx"
 	"smartservice/internal/tickets"
 )
 
 // The filing form's parts are read one by one from the stream (no temporary
-// files): the texts up to maxFilingField bytes, the photo up to one byte more than
-// tickets.MaxPhotoBytes, so the domain can tell "too large" from "just fits".
-const (
-	maxFilingField = 32 << 10
-	maxFilingParts = 16
-)
+// files, see httpx.ReadForm): the texts up to maxFilingField bytes, the photo up
+// to one byte more than tickets.MaxPhotoBytes, so the domain can tell "too large"
+// from "just fits".
+const maxFilingField = 32 << 10
+
+var filingFields = []httpx.FormField{
+	{Name: "problem", Max: maxFilingField, Cut: true},
+	{Name: "comment", Max: maxFilingField, Cut: true},
+	{Name: "token", Max: maxFilingField, Cut: true},
+	{Name: "photo", Max: tickets.MaxPhotoBytes + 1, Cut: true, File: true},
+}
 
 // photoTooBigKeys is the 413 page of an upload over the whole form's limit.
 var photoTooBigKeys = [2]string{"filing.photo_too_big_title", "filing.photo_too_big_body"}
+
+// repeatedFieldKeys is the 400 page of a form that sent a field twice.
+var repeatedFieldKeys = [2]string{"form.repeated_title", "form.repeated_body"}
+
+// photoTooBig answers a filing whose declared length is over the upload limit:
+// nothing else in that form can be that large.
+func (s *Server) photoTooBig(w http.ResponseWriter, r *http.Request) {
+	s.errorPageKeys(w, r, http.StatusRequestEntityTooLarge, photoTooBigKeys)
+}
 
 // formTokenPrefix keeps the form's idempotency keys apart from the API's, which
 // the same person may choose freely.
@@ -32,68 +46,15 @@ type filingInput struct {
 	photo                   []byte
 }
 
-var errBadForm = errors.New("web: malformed filing form")
-
 // readFilingForm reads the multipart form. A read past the body limit returns the
-// fields read so far with an error tooLarge recognises.
+// fields read so far with an error httpx.TooLarge recognises.
 func readFilingForm(r *http.Request) (*filingInput, error) {
-	mr, err := r.MultipartReader()
-	if err != nil {
-		return nil, errBadForm
-	}
-	in := &filingInput{}
-	seen := map[string]bool{}
-	for parts := 0; ; parts++ {
-		p, err := mr.NextPart()
-		if err == io.EOF {
-			return in, nil
-		}
-		if err != nil {
-			if tooLarge(err) {
-				return in, err
-			}
-			return in, errBadForm
-		}
-		if parts >= maxFilingParts {
-			return in, errBadForm
-		}
-		name := p.FormName()
-		if seen[name] {
-			continue // the first of a repeated field counts
-		}
-		seen[name] = true
-		switch name {
-		case "photo":
-			b, err := io.ReadAll(io.LimitReader(p, tickets.MaxPhotoBytes+1))
-			if err != nil {
-				return in, readErr(err)
-			}
-			in.photo = b // empty when no file was chosen
-		case "problem", "comment", "token":
-			b, err := io.ReadAll(io.LimitReader(p, maxFilingField))
-			if err != nil {
-				return in, readErr(err)
-			}
-			// Browsers send a textarea's line breaks as CRLF; the limit of 2,000
-			// characters counts each as one, as the textarea's maxlength does.
-			v := strings.ReplaceAll(string(b), "\r\n", "\n")
-			switch name {
-			case "problem":
-				in.problem = v
-			case "comment":
-				in.comment = v
-			default:
-				in.token = v
-			}
-		}
-	}
-}
-
-func readErr(err error) error {
-	if tooLarge(err) {
-		return err
-	}
-	return errBadForm
+	f, err := httpx.ReadForm(r, filingFields...)
+	// Browsers send a textarea's line breaks as CRLF; the limit of 2,000
+	// characters counts each as one, as the textarea's maxlength does.
+	text := func(name string) string { return strings.ReplaceAll(f.Get(name), "\r\n", "\n") }
+	in := &filingInput{problem: text("problem"), comment: text("comment"), token: text("token"), photo: f.Bytes("photo")}
+	return in, err
 }
 
 // filingPost files the ticket and sends the reporter to its confirmation. Refused
@@ -105,7 +66,12 @@ func (s *Server) filingPost(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	in, readErr := readFilingForm(r)
-	if readErr != nil && !tooLarge(readErr) {
+	var repeated *httpx.RepeatedError
+	switch {
+	case errors.As(readErr, &repeated):
+		s.errorPageKeys(w, r, http.StatusBadRequest, repeatedFieldKeys)
+		return
+	case readErr != nil && !httpx.TooLarge(readErr):
 		s.errorPage(w, r, http.StatusBadRequest)
 		return
 	}

@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"smartservice/internal/apperr"
+	"smartservice/internal/httpx"
 	"smartservice/internal/i18n"
 )
 
@@ -65,7 +66,7 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 // parseForm reads a posted form, answering 413 or 400 itself when it cannot.
 func (s *Server) parseForm(w http.ResponseWriter, r *http.Request) bool {
 	if err := r.ParseForm(); err != nil {
-		if tooLarge(err) {
+		if httpx.TooLarge(err) {
 			s.errorPage(w, r, http.StatusRequestEntityTooLarge)
 		} else {
 			s.errorPage(w, r, http.StatusBadRequest)

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"smartservice/internal/httpx"
 	"smartservice/internal/tickets"
 	"smartservice/internal/users"
 )
@@ -98,6 +99,6 @@ func (s *Server) desk(w http.ResponseWriter, r *http.Request, u *users.User) {
 // serverError logs err with the request id and answers with the 500 page; the
 // user never sees the error text.
 func (s *Server) serverError(w http.ResponseWriter, r *http.Request, err error) {
-	s.Logger.Error("request failed", "request_id", RequestID(r.Context()), "path", r.URL.Path, "err", err)
+	s.Logger.Error("request failed", "request_id", httpx.RequestID(r.Context()), "path", r.URL.Path, "err", err)
 	s.errorPage(w, r, http.StatusInternalServerError)
 }

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"time"
 
+	"smartservice/internal/httpx"
 	"smartservice/internal/i18n"
 )
 
@@ -11,7 +12,7 @@ import (
 // page it was picked on. It is a plain form post, so it works without JavaScript.
 func (s *Server) setLanguage(w http.ResponseWriter, r *http.Request) {
 	if err := r.ParseForm(); err != nil {
-		if tooLarge(err) {
+		if httpx.TooLarge(err) {
 			s.errorPage(w, r, http.StatusRequestEntityTooLarge)
 			return
 		}

@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 
+	"smartservice/internal/httpx"
 	"smartservice/internal/users"
 )
 
@@ -31,7 +32,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	f := newForm()
 	f.Values["email"] = r.PostForm.Get("email")
 	u, err := s.Accounts.Login(r.Context(), users.LoginInput{
-		Email: r.PostForm.Get("email"), Password: r.PostForm.Get("password"), Addr: s.clientAddr(r),
+		Email: r.PostForm.Get("email"), Password: r.PostForm.Get("password"), Addr: httpx.ClientAddr(r),
 	})
 	if err != nil {
 		status, ok := fill(f, s.localizer(r), err)

@@ -3,13 +3,13 @@ package web
 import (
 	"bytes"
 	"embed"
-	"encoding/json"
 	"fmt"
 	"html/template"
 	"io/fs"
 	"net/http"
 	"strings"
 
+	"smartservice/internal/httpx"
 	"smartservice/internal/i18n"
 	"smartservice/internal/users"
 )
@@ -83,7 +83,7 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 	if t, ok := data.(titled); ok && t.PageTitle() != "" {
 		title = t.PageTitle()
 	}
-	p := Page{Localizer: loc, User: user, Title: title, Path: back, Office: s.Config.OfficeName, RequestID: RequestID(r.Context()), Data: data}
+	p := Page{Localizer: loc, User: user, Title: title, Path: back, Office: s.Config.OfficeName, RequestID: httpx.RequestID(r.Context()), Data: data}
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, "layout.html", p); err != nil {
 		s.Logger.Error("template failed", "page", name, "request_id", p.RequestID, "err", err)
@@ -149,17 +149,8 @@ func (s *Server) errorPage(w http.ResponseWriter, r *http.Request, status int) {
 	s.errorPageKeys(w, r, status, errorKeys[status])
 }
 
-// errorPageKeys answers status with a page of the given title and body keys; under
-// the API's prefix the answer is problem+json instead, because an API client cannot
-// read a page (the body limit and the cross-origin check run before the API).
+// errorPageKeys answers status with a page of the given title and body keys.
 func (s *Server) errorPageKeys(w http.ResponseWriter, r *http.Request, status int, keys [2]string) {
-	if strings.HasPrefix(r.URL.Path, apiPrefix) {
-		loc := s.localizer(r)
-		w.Header().Set("Content-Type", "application/problem+json")
-		w.WriteHeader(status)
-		_ = json.NewEncoder(w).Encode(map[string]any{"type": "about:blank", "title": http.StatusText(status), "status": status, "detail": loc.T(keys[1])})
-		return
-	}
 	_, ok := errorKeys[status]
 	if !ok {
 		panic(fmt.Sprintf("web: no error page for status %d", status))

@@ -1,6 +1,10 @@
 package web
 
-import "net/http"
+import (
+	"net/http"
+
+	"smartservice/internal/httpx"
+)
 
 // routes lists every route of the HTML face and the operator endpoints, in one place.
 func (s *Server) routes() {
@@ -44,9 +48,9 @@ func (s *Server) routes() {
 
 	m.HandleFunc("GET /a/{code}", s.device)
 	// Filing: the form behind a problem's button (its POST may carry a photo and has
-	// its own body limit, see limitBody), the confirmation, the photo.
+	// its own body limit, refused with its own page), the confirmation, the photo.
 	m.HandleFunc("GET /a/{code}/report", s.filingForm)
-	m.HandleFunc("POST /a/{code}/report", s.filingPost)
+	m.Handle("POST /a/{code}/report", httpx.Upload(s.Config.MaxUploadBytes, http.HandlerFunc(s.photoTooBig), http.HandlerFunc(s.filingPost)))
 	m.HandleFunc("GET /tickets/{id}/filed", s.ticketFiled)
 	m.HandleFunc("GET /tickets/{id}/photo", s.ticketPhoto)
 	m.HandleFunc("GET /assets", s.assetsList)
@@ -100,11 +104,7 @@ func (s *Server) routes() {
 
 	m.Handle("GET /static/{file}", http.HandlerFunc(s.serveStatic))
 
-	if s.API != nil {
-		m.Handle(apiPrefix, s.API)
-	}
-
 	m.HandleFunc("GET /healthz", s.healthz)
 	m.HandleFunc("GET /readyz", s.readyz)
-	m.Handle("GET /metrics", s.metricsHandler())
+	// /metrics is the host's (internal/httpx), behind a token or on its own address.
 }

@@ -6,6 +6,7 @@ import (
 	"net/http"
 
 	"smartservice/internal/apperr"
+	"smartservice/internal/httpx"
 )
 
 // sessRulesImported holds how many rules the last import added, for the notice on
@@ -42,7 +43,7 @@ func (s *Server) rulesImport(w http.ResponseWriter, r *http.Request) {
 	d := &rulesData{Import: newForm()}
 	file, _, err := r.FormFile("file")
 	if err != nil {
-		if tooLarge(err) {
+		if httpx.TooLarge(err) {
 			s.errorPage(w, r, http.StatusRequestEntityTooLarge)
 			return
 		}

@@ -9,8 +9,6 @@ import (
 	"net/url"
 	"testing"
 
-	"github.com/prometheus/client_golang/prometheus"
-
 	"smartservice/internal/db"
 	"smartservice/internal/testkit"
 	"smartservice/internal/testkit/browser"
@@ -44,11 +42,11 @@ func newRulesEnv(t *testing.T, d *db.DB) *rulesEnv {
 	e.head = e.user("head@example.com", "Hanna Head", users.RoleEmployee, users.RoleHead)
 	logger := slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelError}))
 	s, err := web.New(web.Deps{Config: e.cfg, Logger: logger, Catalog: e.srv.Catalog, DB: d, Users: users.NewStore(d, nil), Accounts: e.accts,
-		Assets: e.svc, Rules: e.rules, Jobs: &fakeJobs{running: true}, Metrics: prometheus.NewRegistry()})
+		Assets: e.svc, Rules: e.rules, Jobs: &fakeJobs{running: true}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	ts := httptest.NewServer(s)
+	ts := httptest.NewServer(hosted(t, s, e.cfg))
 	t.Cleanup(ts.Close)
 	e.rulesURL = ts.URL
 	return e

@@ -1,6 +1,8 @@
 // Package web serves Smart Service's HTML pages. Every route is listed in routes.go;
 // each action lives in its own small file and calls the domain packages, which own
-// the rules; this package only parses input, renders and redirects.
+// the rules; this package only parses input, renders and redirects. It is one face
+// of the host (internal/httpx), mounted at "/"; the host runs the layers every
+// request passes and asks this face for its error pages.
 package web
 
 import (
@@ -12,11 +14,11 @@ import (
 	"time"
 
 	"github.com/alexedwards/scs/v2"
-	"github.com/prometheus/client_golang/prometheus"
 
 	"smartservice/internal/assets"
 	"smartservice/internal/config"
 	"smartservice/internal/db"
+	"smartservice/internal/httpx"
 	"smartservice/internal/i18n"
 	"smartservice/internal/tickets"
 	"smartservice/internal/users"
@@ -43,40 +45,32 @@ type Deps struct {
 	// Tickets files and works tickets (the device page shows staff the history).
 	Tickets *tickets.Service
 	Jobs    Readiness
-	// Metrics is the registry /metrics exposes; the HTTP metrics are registered on it.
-	Metrics *prometheus.Registry
 	// Version is the build's version string.
 	Version string
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
-	// API, when set, serves /api/v1/ (internal/api); it names its own routes with SetRoute.
-	API http.Handler
 }
 
-// Server is the HTML face of Smart Service plus the operator endpoints.
+// Server is the HTML face of Smart Service plus the operator endpoints /healthz and
+// /readyz. It is an httpx.Face.
 type Server struct {
 	Deps
 	views    *views
 	static   *staticFiles
-	metrics  *httpMetrics
 	mux      *http.ServeMux
-	handler  http.Handler
 	sessions *scs.SessionManager
 	// withSession is the mux behind scs's load-and-save of the session.
 	withSession http.Handler
 }
 
 // New parses the templates and static files (a broken template fails here, at start,
-// not on a request) and builds the routed, middleware-wrapped handler.
+// not on a request) and builds the routes.
 func New(deps Deps) (*Server, error) {
 	if deps.Now == nil {
 		deps.Now = time.Now
 	}
 	if deps.Logger == nil {
 		deps.Logger = slog.New(slog.DiscardHandler)
-	}
-	if deps.Metrics == nil {
-		deps.Metrics = prometheus.NewRegistry()
 	}
 	st, err := loadStatic()
 	if err != nil {
@@ -86,27 +80,20 @@ func New(deps Deps) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("web: templates: %w", err)
 	}
-	m, err := newHTTPMetrics(deps.Metrics)
-	if err != nil {
-		return nil, fmt.Errorf("web: metrics: %w", err)
-	}
-	s := &Server{Deps: deps, views: v, static: st, metrics: m, mux: http.NewServeMux()}
+	s := &Server{Deps: deps, views: v, static: st, mux: http.NewServeMux()}
 	s.sessions = s.newSessions()
 	s.withSession = s.sessions.LoadAndSave(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		info(r.Context()).hasSession = true
+		state(r.Context()).hasSession = true
 		s.mux.ServeHTTP(w, r)
 	}))
 	s.routes()
-	s.handler = s.middleware(http.HandlerFunc(s.dispatch))
 	return s, nil
 }
 
-// ServeHTTP makes Server an http.Handler.
-func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
-
-// dispatch routes the request. The standard mux answers unknown paths and wrong
+// ServeHTTP routes the request. The standard mux answers unknown paths and wrong
 // methods with plain text; here they get the friendly page in the user's language.
-func (s *Server) dispatch(w http.ResponseWriter, r *http.Request) {
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	r = r.WithContext(context.WithValue(r.Context(), stateKey{}, &pageState{}))
 	h, pattern := s.mux.Handler(r)
 	if pattern != "" {
 		if sessionless(r.URL.Path) {
@@ -114,54 +101,67 @@ func (s *Server) dispatch(w http.ResponseWriter, r *http.Request) {
 		} else {
 			s.withSession.ServeHTTP(w, r)
 		}
-		if ri := info(r.Context()); ri.pattern == "" { // a mounted handler may have named a finer route
-			ri.pattern = pattern
+		if httpx.Route(r.Context()) == "" { // a handler may have named a finer route
+			route := pattern
 			// The mux's redirect to a cleaned path reports that path as its pattern;
 			// a raw path must never become a metrics label.
-			if !strings.Contains(pattern, " ") && pattern != apiPrefix {
-				ri.pattern = "redirect"
+			if !strings.Contains(pattern, " ") {
+				route = "redirect"
 			}
+			httpx.SetRoute(r.Context(), route)
 		}
 		return
 	}
-	probe := &probeWriter{header: http.Header{}}
+	probe := httpx.NewProbe()
 	h.ServeHTTP(probe, r)
-	switch probe.status {
+	switch probe.Status {
 	case http.StatusNotFound:
 		s.errorPage(w, r, http.StatusNotFound)
 	case http.StatusMethodNotAllowed:
-		w.Header().Set("Allow", probe.header.Get("Allow"))
+		w.Header().Set("Allow", probe.Header().Get("Allow"))
 		s.errorPage(w, r, http.StatusMethodNotAllowed)
 	default: // the mux's own redirects (a cleaned path, a missing slash)
-		for k, v := range probe.header {
+		for k, v := range probe.Header() {
 			w.Header()[k] = v
 		}
-		w.WriteHeader(probe.status)
+		w.WriteHeader(probe.Status)
 	}
 }
 
-// SetRoute records pattern as the route of the request being served, for its metrics
-// and log line. A handler mounted under one pattern (the API under /api/v1/) names its
-// own matched route with it; outside a request it does nothing.
-func SetRoute(ctx context.Context, pattern string) { info(ctx).pattern = pattern }
-
-// probeWriter captures what the mux's built-in 404/405/redirect handlers write.
-type probeWriter struct {
-	header http.Header
-	status int
+// Route returns the handler the pages route r to, for the host's body limit.
+func (s *Server) Route(r *http.Request) http.Handler {
+	h, _ := s.mux.Handler(r)
+	return h
 }
 
-func (p *probeWriter) Header() http.Header { return p.header }
-func (p *probeWriter) Write(b []byte) (int, error) {
-	if p.status == 0 {
-		p.status = http.StatusOK
+// Refuse answers the host's refusals with the friendly page in the user's language.
+func (s *Server) Refuse(w http.ResponseWriter, r *http.Request, why httpx.Refusal) {
+	switch why {
+	case httpx.CrossOrigin:
+		s.errorPageKeys(w, r, http.StatusForbidden, [2]string{"error.forbidden_origin_title", "error.forbidden_origin_body"})
+	default:
+		s.errorPage(w, r, why.Status())
 	}
-	return len(b), nil
 }
-func (p *probeWriter) WriteHeader(code int) {
-	if p.status == 0 {
-		p.status = code
+
+// pageState travels in the context of a request to the pages: who is logged in,
+// read once per request.
+type pageState struct {
+	user       *users.User
+	userLoaded bool
+	// hasSession is set once scs has loaded the session into the context.
+	hasSession bool
+}
+
+type stateKey struct{}
+
+// state returns the request's pageState; an empty one where the pages did not
+// route the request (a refusal of the host's layers): no session was loaded.
+func state(ctx context.Context) *pageState {
+	if ps, ok := ctx.Value(stateKey{}).(*pageState); ok {
+		return ps
 	}
+	return &pageState{}
 }
 
 // ctxTimeout is the bound on the database work of readiness checks.
@@ -172,9 +172,5 @@ func ctxTimeout(ctx context.Context) (context.Context, context.CancelFunc) {
 // sessionless paths never read the session: static files and the operator
 // endpoints would otherwise cost a database read per request.
 func sessionless(path string) bool {
-	return strings.HasPrefix(path, "/static/") || strings.HasPrefix(path, apiPrefix) || path == "/healthz" || path == "/readyz" || path == "/metrics"
+	return strings.HasPrefix(path, "/static/") || path == "/healthz" || path == "/readyz"
 }
-
-// apiPrefix is where the JSON API is mounted; it authenticates with bearer tokens,
-// never with the session, and answers errors as problem+json.
-const apiPrefix = "/api/v1/"

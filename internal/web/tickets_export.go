@@ -3,6 +3,8 @@ package web
 import (
 	"net/http"
 	"net/url"
+
+	"smartservice/internal/httpx"
 )
 
 // ticketsExport downloads, as CSV, every ticket the journal's filter matches (all
@@ -25,7 +27,7 @@ func (s *Server) ticketsExport(w http.ResponseWriter, r *http.Request) {
 	if err := s.Tickets.ExportCSV(r.Context(), u, jq.filter, out); err != nil {
 		if out.started {
 			// Too late for an error page: the log says why the file is cut short.
-			s.Logger.Error("ticket export failed midway", "request_id", RequestID(r.Context()), "err", err)
+			s.Logger.Error("ticket export failed midway", "request_id", httpx.RequestID(r.Context()), "err", err)
 			return
 		}
 		if fillJournal(newForm(), s.localizer(r), err) {

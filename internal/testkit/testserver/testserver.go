@@ -7,6 +7,7 @@ package testserver
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
 	"fmt"
 	"io"
 	"log/slog"
@@ -61,6 +62,36 @@ type Server struct {
 	URL string
 	// App is the running application: its stores let a test arrange data directly.
 	App *app.App
+	// MetricsURL is where /metrics is served: URL, or the separate metrics address
+	// when the test configured one ("127.0.0.1:0" picks a free port); "" when
+	// neither a token nor an address is configured.
+	MetricsURL string
+}
+
+// Metrics reads /metrics as a scraper does, with the configured token, and fails
+// the test unless it answers 200.
+func (s *Server) Metrics(t testing.TB) string {
+	t.Helper()
+	if s.MetricsURL == "" {
+		t.Fatal("testserver: this server does not serve /metrics (no token, no metrics address)")
+	}
+	req, err := http.NewRequest(http.MethodGet, s.MetricsURL+"/metrics", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tok := s.App.Config.MetricsToken; tok != "" {
+		req.Header.Set("Authorization", "Bearer "+tok)
+	}
+	resp, err := (&http.Client{Timeout: 10 * time.Second}).Do(req)
+	if err != nil {
+		t.Fatalf("testserver: GET /metrics: %v", err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("testserver: GET /metrics: %d %s", resp.StatusCode, body)
+	}
+	return string(body)
 }
 
 // Start builds the application on a fresh database, serves it on 127.0.0.1 at a
@@ -86,8 +117,23 @@ func Start(t testing.TB, opts Options) *Server {
 	cfg.DatabaseURL = dbURL
 	cfg.ShutdownTimeout = shutdownTimeout
 	cfg.DBConnectTimeout = 10 * time.Second
+	// /metrics is served only behind a token (or on its own address): tests read it
+	// with this one (Server.Metrics); a test may clear it in Configure.
+	cfg.MetricsToken = rand.Text()
 	if opts.Configure != nil {
 		opts.Configure(cfg)
+	}
+	var mln net.Listener
+	metricsURL := ""
+	switch {
+	case cfg.MetricsAddr != "":
+		if mln, err = net.Listen("tcp", cfg.MetricsAddr); err != nil {
+			ln.Close()
+			t.Fatalf("testserver: listen for metrics on %s: %v", cfg.MetricsAddr, err)
+		}
+		metricsURL = "http://" + mln.Addr().String()
+	case cfg.MetricsToken != "":
+		metricsURL = base
 	}
 
 	logs := newTestLog(t)
@@ -108,6 +154,9 @@ func Start(t testing.TB, opts Options) *Server {
 	if err != nil {
 		cancel()
 		ln.Close()
+		if mln != nil {
+			mln.Close()
+		}
 		logs.close(true)
 		t.Fatalf("testserver: build the app on %s: %v", dialect, err)
 	}
@@ -118,6 +167,9 @@ func Start(t testing.TB, opts Options) *Server {
 		if err != nil {
 			cancel()
 			ln.Close()
+			if mln != nil {
+				mln.Close()
+			}
 			a.Close()
 			logs.close(true)
 			t.Fatalf("testserver: load the demo office: %v", err)
@@ -125,7 +177,7 @@ func Start(t testing.TB, opts Options) *Server {
 	}
 
 	served := make(chan error, 1)
-	go func() { served <- a.Serve(ctx, ln) }()
+	go func() { served <- a.ServeWithMetrics(ctx, ln, mln) }()
 	t.Cleanup(func() {
 		cancel()
 		select {
@@ -144,7 +196,7 @@ func Start(t testing.TB, opts Options) *Server {
 	if err := waitReady(readyCtx, base, served); err != nil {
 		t.Fatalf("testserver: %v", err) // Cleanup stops what was started
 	}
-	return &Server{URL: base, App: a}
+	return &Server{URL: base, App: a, MetricsURL: metricsURL}
 }
 
 // waitReady polls /readyz until it answers 200, Serve returns, or ctx ends.
