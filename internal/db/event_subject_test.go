@@ -111,4 +111,3 @@ func TestEventSubjectMigration(t *testing.T) {
 		})
 	}
 }
-
