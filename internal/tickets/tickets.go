@@ -1,8 +1,9 @@
 package tickets
 
 // This file is the ticket itself: filing (with routing and assignment in one
-// transaction), reading with scoping, the "me too" duplicate lookup and following.
-// transitions.go moves a ticket through its life; assign.go picks the executor.
+// transaction), reading with scoping, and following ("me too"). transitions.go
+// moves a ticket through its life; assign.go picks the executor; view.go reads one
+// ticket for a page; notify.go writes the history.
 
 import (
 	"context"
