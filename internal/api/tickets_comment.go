@@ -22,21 +22,10 @@ func (a *API) commentTicket(w http.ResponseWriter, r *http.Request, c *caller) {
 	if !a.decode(w, r, &in) {
 		return
 	}
-	if err := a.Tickets.Comment(r.Context(), c.user, id, string(in.Text)); err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	// Comment does not return the event: it is the caller's latest comment.
-	entries, err := a.Tickets.EventRows(r.Context(), c.user, id)
+	e, err := a.Tickets.Comment(r.Context(), c.user, id, string(in.Text))
 	if err != nil {
 		a.fail(w, r, err)
 		return
 	}
-	for i := len(entries) - 1; i >= 0; i-- {
-		if e := entries[i]; e.Kind == tickets.EventComment && e.ActorID == c.user.ID {
-			a.writeJSON(w, http.StatusCreated, a.eventView(e))
-			return
-		}
-	}
-	a.internal(w, r, nil)
+	a.writeJSON(w, http.StatusCreated, a.eventView(tickets.EventRow{Event: *e, ActorName: c.user.FullName, ActorEmail: c.user.Email}))
 }

@@ -59,17 +59,13 @@ func (a *API) createTicket(w http.ResponseWriter, r *http.Request, c *caller) {
 		a.invalid(w, r, f)
 		return
 	}
+	// The domain reads the device, by id or by code, once.
 	file := tickets.FileInput{ProblemID: *in.ProblemTypeID, Comment: string(in.Comment), Photo: in.photo,
 		IdempotencyKey: r.Header.Get("Idempotency-Key")}
 	if in.AssetID != nil {
 		file.AssetID = *in.AssetID
 	} else {
-		v, err := a.Assets.LookupByCode(r.Context(), c.user, *in.AssetCode)
-		if err != nil {
-			a.fail(w, r, err)
-			return
-		}
-		file.AssetID = v.Asset.ID
+		file.AssetCode = *in.AssetCode
 	}
 	t, err := a.Tickets.File(r.Context(), c.user, file)
 	if err != nil {

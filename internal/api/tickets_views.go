@@ -72,11 +72,13 @@ type actionsView struct {
 	Unfollow bool `json:"unfollow"`
 }
 
-// eventView is one line of a ticket's history; Actor is null for the system.
+// eventView is one line of a ticket's history; Actor is null for the system,
+// Subject null when the event is about nobody in particular.
 type eventView struct {
 	ID        int64      `json:"id"`
 	Kind      string     `json:"kind"`
 	Actor     *personRef `json:"actor"`
+	Subject   *personRef `json:"subject"`
 	Detail    string     `json:"detail"`
 	CreatedAt string     `json:"created_at"`
 }
@@ -112,19 +114,15 @@ func (a *API) ticketItem(loc *i18n.Localizer, row *tickets.Row) ticketItem {
 }
 
 // answerTicket answers status with ticket id as the caller now sees it, with the
-// actions they may take: the answer of filing and of every transition.
+// actions they may take: the answer of filing and of every transition. It is one
+// read of the ticket (tickets.View).
 func (a *API) answerTicket(w http.ResponseWriter, r *http.Request, c *caller, status int, id int64) {
-	row, err := a.Tickets.Row(r.Context(), c.user, id)
+	v, err := a.Tickets.View(r.Context(), c.user, id)
 	if err != nil {
 		a.fail(w, r, err)
 		return
 	}
-	acts, err := a.Tickets.Actions(r.Context(), c.user, &row.Ticket)
-	if err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	a.writeJSON(w, status, ticketView{ticketItem: a.ticketItem(a.localizer(r), row), Actions: actionsView(acts)})
+	a.writeJSON(w, status, ticketView{ticketItem: a.ticketItem(a.localizer(r), &v.Row), Actions: actionsView(v.Actions)})
 }
 
 // ticketID reads the path's {id}; a malformed one names nothing and answers 404.

@@ -6,6 +6,7 @@ package app
 
 import (
 	"context"
+	"database/sql/driver"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -62,11 +63,17 @@ type Options struct {
 	Directory directory.Directory
 	// Argon2 overrides the password hashing cost (tests make it cheap).
 	Argon2 users.Argon2Params
+	// WrapDB wraps the database's connectors (db.Options.Wrap): tests count queries.
+	WrapDB func(driver.Connector) driver.Connector
 }
 
 // OpenDB opens and migrates the configured database; the CLI commands use it alone.
 func OpenDB(ctx context.Context, cfg *config.Config, logger *slog.Logger) (*db.DB, error) {
-	d, err := db.Open(ctx, cfg.DatabaseURL, db.Options{ConnectTimeout: cfg.DBConnectTimeout, Logger: logger})
+	return openDB(ctx, cfg, logger, nil)
+}
+
+func openDB(ctx context.Context, cfg *config.Config, logger *slog.Logger, wrap func(driver.Connector) driver.Connector) (*db.DB, error) {
+	d, err := db.Open(ctx, cfg.DatabaseURL, db.Options{ConnectTimeout: cfg.DBConnectTimeout, Logger: logger, Wrap: wrap})
 	if err != nil {
 		return nil, err
 	}
@@ -82,7 +89,7 @@ func New(ctx context.Context, cfg *config.Config, logger *slog.Logger, opts Opti
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	d, err := OpenDB(ctx, cfg, logger)
+	d, err := openDB(ctx, cfg, logger, opts.WrapDB)
 	if err != nil {
 		return nil, err
 	}

@@ -10,6 +10,7 @@ package db
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -23,7 +24,6 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/jackc/pgx/v5/stdlib"
-	_ "modernc.org/sqlite" // registers the "sqlite" database/sql driver
 )
 
 // Dialect tells which database engine is behind a DB.
@@ -57,6 +57,9 @@ type Options struct {
 	ConnectTimeout time.Duration
 	// Logger receives connection retries; nil discards them.
 	Logger *slog.Logger
+	// Wrap, when set, wraps every connector the handles open connections with
+	// (tests count the queries of a request with it); nil uses the drivers as they are.
+	Wrap func(driver.Connector) driver.Connector
 }
 
 // Open connects to the database named by rawURL (sqlite:path, sqlite:///abs/path,
@@ -70,7 +73,7 @@ func Open(ctx context.Context, rawURL string, opts Options) (*DB, error) {
 	}
 	switch {
 	case strings.HasPrefix(rawURL, "sqlite:"):
-		return openSQLite(ctx, SQLitePath(rawURL))
+		return openSQLite(ctx, SQLitePath(rawURL), opts.Wrap)
 	case strings.HasPrefix(rawURL, "postgres://"), strings.HasPrefix(rawURL, "postgresql://"):
 		return openPostgres(ctx, rawURL, opts)
 	default:
@@ -84,7 +87,7 @@ func SQLitePath(rawURL string) string {
 	return strings.TrimPrefix(strings.TrimPrefix(rawURL, "sqlite:"), "//")
 }
 
-func openSQLite(ctx context.Context, path string) (*DB, error) {
+func openSQLite(ctx context.Context, path string, wrap func(driver.Connector) driver.Connector) (*DB, error) {
 	if path == "" || strings.ContainsAny(path, "?#") || strings.Contains(path, ":memory:") {
 		return nil, errors.New("db: sqlite needs a file path, without '?', '#' or the in-memory name")
 	}
@@ -98,7 +101,7 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 	base := "file:" + (&url.URL{Path: path}).EscapedPath() +
 		"?_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)" +
 		sqliteTimeOptions
-	w, err := sql.Open("sqlite", base+"&_txlock=immediate")
+	w, err := openSQLitePool(base+"&_txlock=immediate", wrap)
 	if err != nil {
 		return nil, fmt.Errorf("db: open sqlite %s: %w", path, err)
 	}
@@ -110,7 +113,7 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 		w.Close()
 		return nil, fmt.Errorf("db: open sqlite %s: %w", path, err)
 	}
-	r, err := sql.Open("sqlite", base+"&_pragma=query_only(1)")
+	r, err := openSQLitePool(base+"&_pragma=query_only(1)", wrap)
 	if err != nil {
 		w.Close()
 		return nil, fmt.Errorf("db: open sqlite %s: %w", path, err)
@@ -131,7 +134,7 @@ func openPostgres(ctx context.Context, rawURL string, opts Options) (*DB, error)
 	if cfg.ConnectTimeout == 0 || cfg.ConnectTimeout > 5*time.Second {
 		cfg.ConnectTimeout = 5 * time.Second
 	}
-	sqlDB := stdlib.OpenDB(*cfg)
+	sqlDB := sql.OpenDB(wrapConnector(stdlib.GetConnector(*cfg), opts.Wrap))
 	sqlDB.SetMaxOpenConns(20)
 	sqlDB.SetMaxIdleConns(10)
 	sqlDB.SetConnMaxIdleTime(5 * time.Minute)

@@ -339,6 +339,8 @@ type genEvent struct {
 	kind   string
 	detail string
 	at     time.Time
+	// subject is whom the event is about (the assignee of "assigned"), 0 for nobody.
+	subject int64
 }
 
 // workMinutes is the median time to start and to finish by department: a coffee
@@ -407,12 +409,12 @@ func (g *generator) ticket(ctx context.Context, id int64, created time.Time) (ge
 		t.routedBy = tickets.RoutedByRule
 	}
 	t.followers = []int64{t.reporter}
-	t.events = []genEvent{{t.reporter, tickets.EventFiled, "", created}, {0, tickets.EventRouted, detail, created}}
+	t.events = []genEvent{{t.reporter, tickets.EventFiled, "", created, 0}, {0, tickets.EventRouted, detail, created, 0}}
 	if g.rng.IntN(20) == 0 {
 		other := o.reporters[g.rng.IntN(len(o.reporters))]
 		if other != t.reporter {
 			t.followers = append(t.followers, other)
-			t.events = append(t.events, genEvent{other, "followed", "", created.Add(g.minutes(5))})
+			t.events = append(t.events, genEvent{other, "followed", "", created.Add(g.minutes(5)), 0})
 		}
 	}
 	now := g.opts.Now.UTC()
@@ -436,7 +438,7 @@ func (g *generator) ticket(ctx context.Context, id int64, created time.Time) (ge
 	at := created
 	t.assigned = &at
 	t.status = tickets.StatusAssigned
-	t.events = append(t.events, genEvent{0, tickets.EventAssigned, strconv.FormatInt(t.assignee, 10), at})
+	t.events = append(t.events, genEvent{0, tickets.EventAssigned, "", at, t.assignee})
 	if g.rng.IntN(100) < 6 {
 		g.cancel(&t, []int64{t.assignee, t.reporter}[g.rng.IntN(2)], created.Add(g.minutes(med[0])))
 		return t, nil
@@ -449,7 +451,7 @@ func (g *generator) ticket(ctx context.Context, id int64, created time.Time) (ge
 		return t, nil
 	}
 	t.started, t.status = &started, tickets.StatusInProgress
-	t.events = append(t.events, genEvent{t.assignee, tickets.EventStarted, "", started})
+	t.events = append(t.events, genEvent{t.assignee, tickets.EventStarted, "", started, 0})
 	done := started.Add(g.minutes(med[1]))
 	if done.After(now) || fresh {
 		return t, nil
@@ -460,7 +462,7 @@ func (g *generator) ticket(ctx context.Context, id int64, created time.Time) (ge
 	}
 	t.resolution = res[g.rng.IntN(len(res))]
 	t.done, t.status = &done, tickets.StatusDone
-	t.events = append(t.events, genEvent{t.assignee, tickets.EventDone, t.resolution, done})
+	t.events = append(t.events, genEvent{t.assignee, tickets.EventDone, t.resolution, done, 0})
 	return t, nil
 }
 
@@ -470,7 +472,7 @@ func (g *generator) cancel(t *genTicket, actor int64, at time.Time) {
 	}
 	t.reason = cancelReasons[g.rng.IntN(len(cancelReasons))]
 	t.cancelled, t.status = &at, tickets.StatusCancelled
-	t.events = append(t.events, genEvent{actor, tickets.EventCancelled, t.reason, at})
+	t.events = append(t.events, genEvent{actor, tickets.EventCancelled, t.reason, at, 0})
 }
 
 // writeBatch writes tickets, followers and events in one transaction, in
@@ -512,9 +514,9 @@ func writeBatch(ctx context.Context, d *db.DB, batch []genTicket) (events int, e
 			return err
 		}
 		events = len(es)
-		return insertRows(ctx, tx, d.Dialect, "INSERT INTO ticket_events (ticket_id, actor_id, kind, detail, created_at) VALUES ", 5, len(es), func(i int) []any {
+		return insertRows(ctx, tx, d.Dialect, "INSERT INTO ticket_events (ticket_id, actor_id, subject_id, kind, detail, created_at) VALUES ", 6, len(es), func(i int) []any {
 			e := es[i]
-			return []any{e.ticket, nullable(e.e.actor), e.e.kind, e.e.detail, e.e.at}
+			return []any{e.ticket, nullable(e.e.actor), nullable(e.e.subject), e.e.kind, e.e.detail, e.e.at}
 		})
 	})
 	if err != nil {

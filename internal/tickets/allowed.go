@@ -3,9 +3,9 @@ package tickets
 // Who may do what to a ticket, in one place: each may* function below answers for
 // one change, from the ticket as loaded, with exactly the error the change itself
 // returns before touching the database (NotFound is settled earlier, by
-// visibility). The transitions in transitions.go call them; Actions calls them too,
-// so the buttons on a ticket's page and the API's `actions` cannot promise what the
-// transition then refuses.
+// visibility). The transitions in transitions.go call them; actionsFor calls them too,
+// so the buttons on a ticket's page and the API's `actions` (View) cannot promise
+// what the transition then refuses.
 
 import (
 	"context"
@@ -121,20 +121,9 @@ func mayReopen(actor *users.User, t *Ticket, now time.Time) error {
 	return nil
 }
 
-// Actions says which changes actor may make to t now. t is a ticket actor may
-// see (from Get or Row); for anyone else the answer is NotFound, as everywhere.
-func (s *Service) Actions(ctx context.Context, actor *users.User, t *Ticket) (Actions, error) {
-	if err := requireLogin(actor); err != nil {
-		return Actions{}, err
-	}
-	// The same visibility rule as every other read (t may come from anywhere).
-	if _, err := s.visible(ctx, actor, t.ID); err != nil {
-		return Actions{}, err
-	}
-	following, err := s.isFollower(ctx, t.ID, actor.ID)
-	if err != nil {
-		return Actions{}, err
-	}
+// actionsFor says which changes actor may make to t now, actor being someone
+// who sees it (following: whether they follow it).
+func actionsFor(actor *users.User, t *Ticket, following bool, now time.Time) Actions {
 	_, cancelErr := mayCancel(actor, t)
 	return Actions{
 		Take:     mayTake(actor, t) == nil,
@@ -142,11 +131,11 @@ func (s *Service) Actions(ctx context.Context, actor *users.User, t *Ticket) (Ac
 		Complete: mayComplete(actor, t) == nil,
 		Cancel:   cancelErr == nil,
 		Reassign: mayReassign(actor, t) == nil,
-		Reopen:   mayReopen(actor, t, s.now().UTC()) == nil,
+		Reopen:   mayReopen(actor, t, now) == nil,
 		Comment:  true,
 		Follow:   !following,
 		Unfollow: following,
-	}, nil
+	}
 }
 
 // Person is someone a page names and may pick: an executor to reassign to.
@@ -155,18 +144,11 @@ type Person struct {
 	Name, Email string
 }
 
-// Executors lists the active executors of the ticket's department, by name, for
-// the reassign choice; only someone who may reassign the ticket may ask.
-func (s *Service) Executors(ctx context.Context, actor *users.User, id int64) ([]Person, error) {
-	t, err := s.visible(ctx, actor, id)
-	if err != nil {
-		return nil, err
-	}
-	if err := mayReassign(actor, t); err != nil {
-		return nil, err
-	}
-	return s.people(ctx, `SELECT u.id, u.full_name, u.email FROM users u
+// executors lists the active executors of department deptID, by name: the
+// reassign choice.
+func executors(ctx context.Context, q rowsQuerier, deptID int64) ([]Person, error) {
+	return people(ctx, q, `SELECT u.id, u.full_name, u.email FROM users u
 	JOIN user_departments ud ON ud.user_id = u.id AND ud.department_id = $1
 	JOIN user_roles r ON r.user_id = u.id AND r.role = 'executor'
-	WHERE u.active = $2 ORDER BY u.full_name, u.id`, t.DepartmentID, true)
+	WHERE u.active = $2 ORDER BY u.full_name, u.id`, deptID, true)
 }

@@ -374,7 +374,7 @@ func testMeToo(t *testing.T, e *tenv) {
 	must(0, e.svc.Follow(e.ctx, e.emp2, tk.ID))(t) // again: no second event
 	must(0, e.svc.Follow(e.ctx, e.emp, tk.ID))(t)  // the reporter follows already
 	var followed []string
-	for _, ev := range must(e.svc.Events(e.ctx, e.admin, tk.ID))(t) {
+	for _, ev := range must(e.svc.View(e.ctx, e.admin, tk.ID))(t).Events {
 		if ev.Kind == tickets.EventFollowed {
 			followed = append(followed, fmt.Sprint(ev.ActorID))
 		}

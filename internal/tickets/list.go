@@ -14,6 +14,7 @@ package tickets
 
 import (
 	"context"
+	"database/sql"
 	"encoding/base64"
 	"fmt"
 	"strconv"
@@ -393,14 +394,19 @@ func (s *Service) Assignees(ctx context.Context, actor *users.User) ([]Person, e
 	default:
 		return nil, nil
 	}
-	return s.people(ctx, `SELECT u.id, u.full_name, u.email FROM users u
+	return people(ctx, s.db.R, `SELECT u.id, u.full_name, u.email FROM users u
 	JOIN user_roles r ON r.user_id = u.id AND r.role = 'executor'`+w.sql()+" ORDER BY u.full_name, u.id", w.args...)
+}
+
+// rowsQuerier is a handle or a transaction that runs queries of many rows.
+type rowsQuerier interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
 }
 
 // people runs a query of (id, full_name, email) rows: the executor lists of the
 // reassign form and of the journal's filter.
-func (s *Service) people(ctx context.Context, query string, args ...any) ([]Person, error) {
-	rows, err := s.db.R.QueryContext(ctx, query, args...)
+func people(ctx context.Context, q rowsQuerier, query string, args ...any) ([]Person, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("tickets: unable to list executors: %w", err)
 	}

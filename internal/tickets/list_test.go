@@ -3,6 +3,7 @@ package tickets_test
 import (
 	"bytes"
 	"encoding/csv"
+	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -107,6 +108,12 @@ func (e *jenv) fileAs(t *testing.T, u *users.User, a *assets.Asset, problem int6
 }
 
 // names turns ticket names into their ids, newest first (the journal's order).
+// actions are the changes u may make to ticket id, as its page offers them.
+func (e *jenv) actions(t *testing.T, u *users.User, id int64) tickets.Actions {
+	t.Helper()
+	return must(e.svc.View(e.ctx, u, id))(t).Actions
+}
+
 func (e *jenv) ids(names ...string) []int64 {
 	var out []int64
 	for _, n := range names {
@@ -502,22 +509,21 @@ func testJournalActions(t *testing.T, e *jenv) {
 			return first(e.svc.Reassign(e.ctx, u, id, to))
 		}},
 		{"reopen", func(a tickets.Actions) bool { return a.Reopen }, func(u *users.User, id int64) error { return first(e.svc.Reopen(e.ctx, u, id)) }},
-		{"comment", func(a tickets.Actions) bool { return a.Comment }, func(u *users.User, id int64) error { return e.svc.Comment(e.ctx, u, id, "hello") }},
+		{"comment", func(a tickets.Actions) bool { return a.Comment }, func(u *users.User, id int64) error { return first(e.svc.Comment(e.ctx, u, id, "hello")) }},
 	}
 	offeredSomewhere := map[string]bool{}
 	for _, st := range states {
 		for _, p := range people {
 			for _, c := range changes {
 				id := st.make(t)
-				tk := must(e.svc.Get(e.ctx, e.admin, id))(t)
-				acts, aerr := e.svc.Actions(e.ctx, p.u, tk)
+				v, verr := e.svc.View(e.ctx, p.u, id)
 				err := c.do(p.u, id)
-				if aerr != nil {
-					wantErr(t, aerr, apperr.NotFound, "")
+				if verr != nil {
+					wantErr(t, verr, apperr.NotFound, "")
 					wantErr(t, err, apperr.NotFound, "")
 					continue
 				}
-				if got := c.offered(acts); got != (err == nil) {
+				if got := c.offered(v.Actions); got != (err == nil) {
 					t.Errorf("%s, %s, %s: Actions says %v, the change answered %v", st.name, p.name, c.name, got, err)
 				}
 				if err != nil && apperr.CodeOf(err) == apperr.Internal {
@@ -537,35 +543,35 @@ func testJournalActions(t *testing.T, e *jenv) {
 	}
 	// A few expectations spelt out, against a drift of both sides.
 	q := e.file(t, e.paper)
-	acts := must(e.svc.Actions(e.ctx, e.a, q))(t)
+	acts := e.actions(t, e.a, q.ID)
 	if !acts.Take || acts.Start || acts.Complete || !acts.Cancel || acts.Reassign || acts.Reopen || !acts.Comment || !acts.Follow || acts.Unfollow {
 		t.Fatalf("executor on a queued ticket: %+v", acts)
 	}
-	acts = must(e.svc.Actions(e.ctx, e.emp, q))(t)
+	acts = e.actions(t, e.emp, q.ID)
 	if acts.Take || !acts.Cancel || acts.Reassign || !acts.Unfollow || acts.Follow {
 		t.Fatalf("reporter on a queued ticket: %+v", acts)
 	}
-	acts = must(e.svc.Actions(e.ctx, e.boss, q))(t)
+	acts = e.actions(t, e.boss, q.ID)
 	if acts.Take || !acts.Reassign || !acts.Cancel || acts.Complete {
 		t.Fatalf("head on a queued ticket: %+v", acts)
 	}
-	wantErr(t, first(e.svc.Actions(e.ctx, nil, q)), apperr.Unauthenticated, "")
+	wantErr(t, first(e.svc.View(e.ctx, nil, q.ID)), apperr.Unauthenticated, "")
 }
 
 func testJournalFollowActions(t *testing.T, e *jenv) {
 	tk := e.tk["t2"] // emp2's coffee ticket; a does not see it
-	wantErr(t, first(e.svc.Actions(e.ctx, e.a, tk)), apperr.NotFound, "")
-	acts := must(e.svc.Actions(e.ctx, e.admin, tk))(t)
+	wantErr(t, first(e.svc.View(e.ctx, e.a, tk.ID)), apperr.NotFound, "")
+	acts := must(e.svc.View(e.ctx, e.admin, tk.ID))(t).Actions
 	if !acts.Follow || acts.Unfollow {
 		t.Fatalf("admin before following: %+v", acts)
 	}
 	must(0, e.svc.Follow(e.ctx, e.admin, tk.ID))(t)
-	acts = must(e.svc.Actions(e.ctx, e.admin, tk))(t)
+	acts = must(e.svc.View(e.ctx, e.admin, tk.ID))(t).Actions
 	if acts.Follow || !acts.Unfollow {
 		t.Fatalf("admin following: %+v", acts)
 	}
 	// The reporter follows from the start.
-	if acts := must(e.svc.Actions(e.ctx, e.emp2, tk))(t); acts.Follow || !acts.Unfollow {
+	if acts := must(e.svc.View(e.ctx, e.emp2, tk.ID))(t).Actions; acts.Follow || !acts.Unfollow {
 		t.Fatalf("reporter: %+v", acts)
 	}
 }
@@ -719,21 +725,34 @@ func testJournalPeople(t *testing.T, e *jenv) {
 	if got := must(e.svc.Assignees(e.ctx, e.emp))(t); got != nil {
 		t.Fatalf("an employee's executor choices %v", got)
 	}
-	// Reassign choices: the department's executors, for who may reassign.
-	if got := names(must(e.svc.Executors(e.ctx, e.boss, e.tk["t1"].ID))(t)); !slices.Equal(got, all[:2]) {
+	// Reassign choices: the department's executors, for who may reassign, and
+	// read only for them.
+	if got := names(must(e.svc.View(e.ctx, e.boss, e.tk["t1"].ID))(t).Executors); !slices.Equal(got, all[:2]) {
 		t.Fatalf("reassign choices %v", got)
 	}
-	wantErr(t, first(e.svc.Executors(e.ctx, e.a, e.tk["t1"].ID)), apperr.Forbidden, "")
-	wantErr(t, first(e.svc.Executors(e.ctx, e.emp2, e.tk["t1"].ID)), apperr.NotFound, "")
-	wantErr(t, first(e.svc.Executors(e.ctx, e.admin, e.tk["t4"].ID)), apperr.Conflict, "") // unrouted
-	// The history's people: t1 was assigned to a, then reassigned to b.
+	if v := must(e.svc.View(e.ctx, e.a, e.tk["t1"].ID))(t); v.Actions.Reassign || v.Executors != nil {
+		t.Fatalf("an executor's reassign choices %+v %v", v.Actions, v.Executors)
+	}
+	wantErr(t, first(e.svc.View(e.ctx, e.emp2, e.tk["t1"].ID)), apperr.NotFound, "")
+	if v := must(e.svc.View(e.ctx, e.admin, e.tk["t4"].ID))(t); v.Actions.Reassign || v.Executors != nil { // unrouted
+		t.Fatalf("an unrouted ticket's reassign choices %+v %v", v.Actions, v.Executors)
+	}
+	// The history's people: t1 was assigned to a, then reassigned to b by the head.
 	must(e.svc.Reassign(e.ctx, e.boss, e.tk["t1"].ID, e.b.ID))(t)
-	people := must(e.svc.EventPeople(e.ctx, e.emp, e.tk["t1"].ID))(t)
-	if len(people) != 2 || people[e.a.ID].Name != e.a.FullName || people[e.b.ID].Email != e.b.Email {
-		t.Fatalf("history's people %+v", people)
+	var got []string
+	for _, ev := range must(e.svc.View(e.ctx, e.emp, e.tk["t1"].ID))(t).Events {
+		if ev.SubjectID != 0 {
+			got = append(got, fmt.Sprintf("%s by %q: %d %s %s %q", ev.Kind, ev.ActorName, ev.SubjectID, ev.SubjectName, ev.SubjectEmail, ev.Detail))
+		}
 	}
-	if got := must(e.svc.EventPeople(e.ctx, e.admin, e.tk["t4"].ID))(t); len(got) != 0 {
-		t.Fatalf("an unrouted ticket names %+v", got)
+	want := []string{fmt.Sprintf("assigned by \"\": %d %s %s \"\"", e.a.ID, e.a.FullName, e.a.Email),
+		fmt.Sprintf("reassigned by %q: %d %s %s \"\"", e.boss.FullName, e.b.ID, e.b.FullName, e.b.Email)}
+	if !slices.Equal(got, want) {
+		t.Fatalf("history's people %q, want %q", got, want)
 	}
-	wantErr(t, first(e.svc.EventPeople(e.ctx, e.emp2, e.tk["t1"].ID)), apperr.NotFound, "")
+	for _, ev := range must(e.svc.View(e.ctx, e.admin, e.tk["t4"].ID))(t).Events {
+		if ev.SubjectID != 0 || ev.SubjectName != "" {
+			t.Fatalf("an unrouted ticket names %+v", ev)
+		}
+	}
 }

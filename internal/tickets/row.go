@@ -9,8 +9,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"slices"
-	"strconv"
 
 	"smartservice/internal/assets"
 	"smartservice/internal/users"
@@ -48,13 +46,17 @@ const ticketCols = `t.id, t.asset_id, t.problem_type_id, t.comment, t.reporter_i
 // counts are one grouped read over the page, never a subquery per row. CROSS JOIN
 // makes SQLite walk the page and look its followers up, not scan every follower
 // (PostgreSQL plans it as a plain join).
-func rowSelect(pageSQL, order string) string {
+func rowSelect(pageSQL, order string) string { return rowSelectWith(pageSQL, "", order) }
+
+// rowSelectWith is rowSelect with more columns after the row's (extra starts with
+// a comma), read by scanRow's extra destinations.
+func rowSelectWith(pageSQL, extra, order string) string {
 	return `WITH page AS (` + pageSQL + `)
 SELECT ` + ticketCols + `,
 	a.name, a.code, a.building, a.floor, a.room, COALESCE(a.inventory_number, ''), st.class_id, a.type_id,
 	sc.name_en, sc.name_ru, st.name_en, st.name_ru, p.name_en, p.name_ru, rep.full_name, rep.email,
 	COALESCE(d.name_en, ''), COALESCE(d.name_ru, ''), COALESCE(asg.full_name, ''), COALESCE(asg.email, ''),
-	COALESCE(fc.n, 0), CASE WHEN ph.ticket_id IS NULL THEN 0 ELSE 1 END
+	COALESCE(fc.n, 0), CASE WHEN ph.ticket_id IS NULL THEN 0 ELSE 1 END` + extra + `
 FROM page
 JOIN tickets t ON t.id = page.id
 JOIN assets a ON a.id = t.asset_id
@@ -79,14 +81,16 @@ type extraScanner struct {
 
 func (e extraScanner) Scan(dest ...any) error { return e.row.Scan(append(dest, e.extra...)...) }
 
-func scanRow(row interface{ Scan(...any) error }) (*Row, error) {
+// scanRow reads a row of rowSelect; extra are the destinations of rowSelectWith's
+// further columns.
+func scanRow(row interface{ Scan(...any) error }, extra ...any) (*Row, error) {
 	var r Row
 	var loc assets.Location
 	var photo int
-	t, err := scanTicket(extraScanner{row: row, extra: []any{
+	t, err := scanTicket(extraScanner{row: row, extra: append([]any{
 		&r.AssetName, &r.AssetCode, &loc.Building, &loc.Floor, &loc.Room, &r.InventoryNumber, &r.ClassID, &r.TypeID,
 		&r.ClassEN, &r.ClassRU, &r.TypeEN, &r.TypeRU, &r.ProblemEN, &r.ProblemRU, &r.ReporterName, &r.ReporterEmail,
-		&r.DepartmentEN, &r.DepartmentRU, &r.AssigneeName, &r.AssigneeEmail, &r.FollowersCount, &photo}})
+		&r.DepartmentEN, &r.DepartmentRU, &r.AssigneeName, &r.AssigneeEmail, &r.FollowersCount, &photo}, extra...)})
 	if err != nil {
 		return nil, err
 	}
@@ -115,64 +119,29 @@ func (s *Service) queryRows(ctx context.Context, pageSQL, order string, args []a
 }
 
 // Row returns ticket id with what people read about it, if actor may see it: the
-// same rule and the same NotFound as Get.
+// same rule and the same NotFound as Get, decided on the same one read.
 func (s *Service) Row(ctx context.Context, actor *users.User, id int64) (*Row, error) {
-	if _, err := s.visible(ctx, actor, id); err != nil {
+	if err := requireLogin(actor); err != nil {
 		return nil, err
 	}
-	r, err := scanRow(s.db.R.QueryRowContext(ctx, rowSelect("SELECT id FROM tickets WHERE id = $1", "t.id"), id))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, notFound
-	}
-	if err != nil {
-		return nil, fmt.Errorf("tickets: unable to read ticket %d: %w", id, err)
-	}
-	return r, nil
+	r, _, err := readRow(ctx, s.db.R, actor, id)
+	return r, err
 }
 
-// EventPeople returns the people a ticket's history names by id in its details
-// (whom it was assigned, taken or reassigned to), for a page to show their names;
-// the same visibility as Get.
-func (s *Service) EventPeople(ctx context.Context, actor *users.User, id int64) (map[int64]Person, error) {
-	if _, err := s.visible(ctx, actor, id); err != nil {
-		return nil, err
+// readRow reads ticket id's row and whether actor follows it, in one query, and
+// applies the visibility rule to it: NotFound for someone who may not see it.
+func readRow(ctx context.Context, q querier, actor *users.User, id int64) (*Row, bool, error) {
+	var following bool
+	r, err := scanRow(q.QueryRowContext(ctx, rowSelectWith("SELECT id FROM tickets WHERE id = $1",
+		", EXISTS (SELECT 1 FROM ticket_followers fo WHERE fo.ticket_id = t.id AND fo.user_id = $2)", "t.id"), id, actor.ID), &following)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, false, notFound
 	}
-	rows, err := s.db.R.QueryContext(ctx, "SELECT detail FROM ticket_events WHERE ticket_id = $1 AND kind IN ($2, $3, $4)",
-		id, EventAssigned, EventTaken, EventReassigned)
 	if err != nil {
-		return nil, fmt.Errorf("tickets: unable to read the history: %w", err)
+		return nil, false, fmt.Errorf("tickets: unable to read ticket %d: %w", id, err)
 	}
-	var w where
-	var ids []int64
-	for rows.Next() {
-		var d string
-		if err := rows.Scan(&d); err != nil {
-			rows.Close()
-			return nil, fmt.Errorf("tickets: unable to read the history: %w", err)
-		}
-		if n, err := strconv.ParseInt(d, 10, 64); err == nil && n > 0 && !slices.Contains(ids, n) {
-			ids = append(ids, n)
-		}
+	if !mayView(actor, &r.Ticket, following) {
+		return nil, false, notFound
 	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	out := map[int64]Person{}
-	if len(ids) == 0 {
-		return out, nil
-	}
-	rows, err = s.db.R.QueryContext(ctx, "SELECT id, full_name, email FROM users WHERE id IN ("+w.ids(ids)+")", w.args...)
-	if err != nil {
-		return nil, fmt.Errorf("tickets: unable to read people: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var p Person
-		if err := rows.Scan(&p.ID, &p.Name, &p.Email); err != nil {
-			return nil, fmt.Errorf("tickets: unable to read people: %w", err)
-		}
-		out[p.ID] = p
-	}
-	return out, rows.Err()
+	return r, following, nil
 }

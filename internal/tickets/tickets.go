@@ -1,8 +1,9 @@
 package tickets
 
 // This file is the ticket itself: filing (with routing and assignment in one
-// transaction), reading with scoping, the "me too" duplicate lookup and following.
-// transitions.go moves a ticket through its life; assign.go picks the executor.
+// transaction), reading with scoping, and following ("me too"). transitions.go
+// moves a ticket through its life; assign.go picks the executor; view.go reads one
+// ticket for a page; notify.go writes the history.
 
 import (
 	"context"
@@ -90,35 +91,50 @@ type Ticket struct {
 	ReopenedCount int
 }
 
-// Event is one line of a ticket's history.
+// Event is one line of a ticket's history, as stored and as a Notifier hears it.
 type Event struct {
 	ID, TicketID int64
-	// ActorID is 0 for the system.
-	ActorID   int64
+	// ActorID is who made the change; 0 for the system (routing, automatic assignment).
+	ActorID int64
+	// SubjectID is the person the event is about: whom the ticket was assigned,
+	// taken or reassigned to; 0 for events about nobody in particular.
+	SubjectID int64
 	Kind      string
+	// Detail is the event's text: a comment, a resolution, a cancel reason, or how
+	// the ticket was routed (a rule's id, "default", "none").
 	Detail    string
 	CreatedAt time.Time
 }
 
 // Service files and works tickets.
 type Service struct {
-	db     *db.DB
-	rules  *Rules
-	assets *assets.Service
-	now    func() time.Time
+	db       *db.DB
+	rules    *Rules
+	assets   *assets.Service
+	now      func() time.Time
+	notifier Notifier
 }
 
 // NewService returns the tickets service; now is the clock (time.Now when nil).
-func NewService(d *db.DB, rules *Rules, as *assets.Service, now func() time.Time) *Service {
+func NewService(d *db.DB, rules *Rules, as *assets.Service, now func() time.Time, opts ...Option) *Service {
 	if now == nil {
 		now = time.Now
 	}
-	return &Service{db: d, rules: rules, assets: as, now: now}
+	s := &Service{db: d, rules: rules, assets: as, now: now}
+	for _, o := range opts {
+		o(s)
+	}
+	return s
 }
 
 // FileInput is a report: the device, the problem, an optional comment and photo.
 type FileInput struct {
+	// AssetID or AssetCode names the device, exactly one of them: the id (the API)
+	// or the code of its label (the scanned page, the API). File reads the device
+	// once, with the same answers for either: NotFound for an unknown, malformed or
+	// hidden one, assets.ErrReplaced for a re-issued code, Conflict when archived.
 	AssetID   int64
+	AssetCode string
 	ProblemID int64
 	Comment   string
 	// Photo is the raw upload, optional: checked, decoded, downscaled and re-encoded
@@ -172,14 +188,25 @@ func (s *Service) File(ctx context.Context, actor *users.User, in FileInput) (*T
 	var f apperr.Fields
 	checkText(&f, "comment", comment)
 	checkIdempotencyKey(&f, in.IdempotencyKey)
+	switch {
+	case in.AssetID != 0 && in.AssetCode != "":
+		f.Add("asset_code", "ticket.asset_one")
+	case in.AssetID == 0 && in.AssetCode == "":
+		f.Add("asset_id", "ticket.asset_required")
+	}
 	if err := f.Err(); err != nil {
+		return nil, err
+	}
+	v, err := s.device(ctx, actor, in)
+	if err != nil {
 		return nil, err
 	}
 	var hash string
 	if in.IdempotencyKey != "" {
-		// A repeat is answered before anything else is checked: the device may have
-		// been archived since the first, successful, attempt.
-		hash = requestHash(in.AssetID, in.ProblemID, comment, in.Photo)
+		// A repeat is answered before anything else about the device is checked: it
+		// may have been archived since the first, successful, attempt. The hash
+		// names the device by id, so a repeat by code and by id are the same request.
+		hash = requestHash(v.Asset.ID, in.ProblemID, comment, in.Photo)
 		id, err := s.replay(ctx, s.db.R, actor.ID, in.IdempotencyKey, hash, s.now().UTC())
 		if err != nil {
 			return nil, err
@@ -187,10 +214,6 @@ func (s *Service) File(ctx context.Context, actor *users.User, in FileInput) (*T
 		if id != 0 {
 			return s.load(ctx, s.db.R, id)
 		}
-	}
-	v, err := s.assets.ViewByID(ctx, actor, in.AssetID)
-	if err != nil {
-		return nil, err
 	}
 	if v.Asset.Archived {
 		return nil, apperr.New(apperr.Conflict, "ticket.asset_archived")
@@ -254,14 +277,14 @@ func (s *Service) File(ctx context.Context, actor *users.User, in FileInput) (*T
 		if _, err := tx.ExecContext(ctx, "INSERT INTO ticket_followers (ticket_id, user_id) VALUES ($1, $2)", id, actor.ID); err != nil {
 			return fmt.Errorf("tickets: unable to add the reporter as follower: %w", err)
 		}
-		if err := addEvent(ctx, tx, id, actor.ID, EventFiled, "", now); err != nil {
+		if err := s.addEvent(ctx, tx, &Event{TicketID: id, ActorID: actor.ID, Kind: EventFiled, CreatedAt: now}); err != nil {
 			return err
 		}
-		if err := addEvent(ctx, tx, id, 0, EventRouted, detail, now); err != nil {
+		if err := s.addEvent(ctx, tx, &Event{TicketID: id, Kind: EventRouted, Detail: detail, CreatedAt: now}); err != nil {
 			return err
 		}
 		if assignee != 0 {
-			if err := addEvent(ctx, tx, id, 0, EventAssigned, strconv.FormatInt(assignee, 10), now); err != nil {
+			if err := s.addEvent(ctx, tx, &Event{TicketID: id, SubjectID: assignee, Kind: EventAssigned, CreatedAt: now}); err != nil {
 				return err
 			}
 		}
@@ -293,13 +316,12 @@ func (s *Service) File(ctx context.Context, actor *users.User, in FileInput) (*T
 	return s.load(ctx, s.db.R, id)
 }
 
-func addEvent(ctx context.Context, tx *sql.Tx, ticketID, actorID int64, kind, detail string, at time.Time) error {
-	_, err := tx.ExecContext(ctx, "INSERT INTO ticket_events (ticket_id, actor_id, kind, detail, created_at) VALUES ($1, $2, $3, $4, $5)",
-		ticketID, nullID(actorID), kind, detail, at)
-	if err != nil {
-		return fmt.Errorf("tickets: unable to record event %s: %w", kind, err)
+// device reads the device a filing names, by id or by code, once.
+func (s *Service) device(ctx context.Context, actor *users.User, in FileInput) (*assets.View, error) {
+	if in.AssetCode != "" {
+		return s.assets.LookupByCode(ctx, actor, in.AssetCode)
 	}
-	return nil
+	return s.assets.ViewByID(ctx, actor, in.AssetID)
 }
 
 const ticketSelect = `SELECT id, asset_id, problem_type_id, comment, reporter_id, COALESCE(department_id, 0), COALESCE(rule_id, 0), routed_by,
@@ -342,15 +364,6 @@ func (s *Service) load(ctx context.Context, q rowQuerier, id int64) (*Ticket, er
 	return t, nil
 }
 
-func (s *Service) isFollower(ctx context.Context, ticketID, userID int64) (bool, error) {
-	var n int
-	err := s.db.R.QueryRowContext(ctx, "SELECT COUNT(*) FROM ticket_followers WHERE ticket_id = $1 AND user_id = $2", ticketID, userID).Scan(&n)
-	if err != nil {
-		return false, fmt.Errorf("tickets: unable to read followers: %w", err)
-	}
-	return n > 0, nil
-}
-
 // staffOf reports whether actor works in the ticket's department (executor or head).
 func staffOf(actor *users.User, t *Ticket) bool {
 	return t.DepartmentID != 0 && (actor.Has(users.RoleExecutor) || actor.Has(users.RoleHead)) && actor.InDepartment(t.DepartmentID)
@@ -361,25 +374,32 @@ func headOf(actor *users.User, t *Ticket) bool {
 	return t.DepartmentID != 0 && actor.Has(users.RoleHead) && actor.InDepartment(t.DepartmentID)
 }
 
-// visible loads ticket id if actor may see it: the reporter, followers, the
-// assignee, staff of its department, heads and admins. Anyone else gets NotFound,
-// the same answer as for an absent ticket, so ids do not leak.
+// mayView is the visibility rule: the reporter, followers, the assignee, staff of
+// its department, heads and admins see a ticket. Anyone else gets NotFound, the
+// same answer as for an absent ticket, so ids do not leak. The journal's WHERE
+// clause (list.go) says the same in SQL.
+func mayView(actor *users.User, t *Ticket, following bool) bool {
+	return actor.IsAdmin() || actor.Has(users.RoleHead) || t.ReporterID == actor.ID || t.AssigneeID == actor.ID ||
+		staffOf(actor, t) || following
+}
+
+// visible loads ticket id, with whether actor follows it, in one query, if actor
+// may see it (mayView); NotFound otherwise.
 func (s *Service) visible(ctx context.Context, actor *users.User, id int64) (*Ticket, error) {
 	if err := requireLogin(actor); err != nil {
 		return nil, err
 	}
-	t, err := s.load(ctx, s.db.R, id)
+	var following bool
+	t, err := scanTicket(extraScanner{row: s.db.R.QueryRowContext(ctx, `SELECT `+ticketCols+`,
+	EXISTS (SELECT 1 FROM ticket_followers fo WHERE fo.ticket_id = t.id AND fo.user_id = $2)
+FROM tickets t WHERE t.id = $1`, id, actor.ID), extra: []any{&following}})
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, notFound
+	}
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("tickets: unable to read ticket %d: %w", id, err)
 	}
-	if actor.IsAdmin() || actor.Has(users.RoleHead) || t.ReporterID == actor.ID || t.AssigneeID == actor.ID || staffOf(actor, t) {
-		return t, nil
-	}
-	ok, err := s.isFollower(ctx, id, actor.ID)
-	if err != nil {
-		return nil, err
-	}
-	if !ok {
+	if !mayView(actor, t, following) {
 		return nil, notFound
 	}
 	return t, nil
@@ -388,47 +408,6 @@ func (s *Service) visible(ctx context.Context, actor *users.User, id int64) (*Ti
 // Get returns ticket id if actor may see it (NotFound otherwise).
 func (s *Service) Get(ctx context.Context, actor *users.User, id int64) (*Ticket, error) {
 	return s.visible(ctx, actor, id)
-}
-
-// Events returns the ticket's history, oldest first.
-func (s *Service) Events(ctx context.Context, actor *users.User, id int64) ([]Event, error) {
-	if _, err := s.visible(ctx, actor, id); err != nil {
-		return nil, err
-	}
-	rows, err := s.db.R.QueryContext(ctx, "SELECT id, ticket_id, COALESCE(actor_id, 0), kind, detail, created_at FROM ticket_events WHERE ticket_id = $1 ORDER BY id", id)
-	if err != nil {
-		return nil, fmt.Errorf("tickets: unable to list events: %w", err)
-	}
-	defer rows.Close()
-	var out []Event
-	for rows.Next() {
-		var e Event
-		if err := rows.Scan(&e.ID, &e.TicketID, &e.ActorID, &e.Kind, &e.Detail, &e.CreatedAt); err != nil {
-			return nil, fmt.Errorf("tickets: unable to read an event: %w", err)
-		}
-		out = append(out, e)
-	}
-	return out, rows.Err()
-}
-
-// OpenDuplicate returns the open ticket for the same device and problem, for "me
-// too", or nil when there is none. Anyone who may see the device may ask.
-func (s *Service) OpenDuplicate(ctx context.Context, actor *users.User, assetID, problemID int64) (*Ticket, error) {
-	if err := requireLogin(actor); err != nil {
-		return nil, err
-	}
-	if _, err := s.assets.ViewByID(ctx, actor, assetID); err != nil {
-		return nil, err
-	}
-	t, err := scanTicket(s.db.R.QueryRowContext(ctx, ticketSelect+` WHERE asset_id = $1 AND problem_type_id = $2
-		AND status IN ('new', 'assigned', 'in_progress') ORDER BY id LIMIT 1`, assetID, problemID))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("tickets: unable to look up a duplicate: %w", err)
-	}
-	return t, nil
 }
 
 // Follow makes actor a follower of ticket id ("me too"). Besides those who may see
@@ -461,7 +440,7 @@ func (s *Service) Follow(ctx context.Context, actor *users.User, id int64) error
 		if n == 0 {
 			return nil
 		}
-		return addEvent(ctx, tx, t.ID, actor.ID, EventFollowed, "", now)
+		return s.addEvent(ctx, tx, &Event{TicketID: t.ID, ActorID: actor.ID, Kind: EventFollowed, CreatedAt: now})
 	})
 }
 

@@ -2,6 +2,7 @@ package tickets_test
 
 import (
 	"context"
+	"strconv"
 	"sync"
 	"testing"
 	"time"
@@ -126,11 +127,17 @@ func (e *tenv) file(t *testing.T, problem int64) *tickets.Ticket {
 	return must(e.svc.File(e.ctx, e.emp, tickets.FileInput{AssetID: e.printer.ID, ProblemID: problem, Comment: "please help"}))(t)
 }
 
+// kinds is the ticket's history as the admin reads it, one "kind:detail" per
+// event, with "@<id>" after the colon for the person the event is about.
 func (e *tenv) kinds(t *testing.T, id int64) []string {
 	t.Helper()
 	var out []string
-	for _, ev := range must(e.svc.Events(e.ctx, e.admin, id))(t) {
-		out = append(out, ev.Kind+":"+ev.Detail)
+	for _, ev := range must(e.svc.View(e.ctx, e.admin, id))(t).Events {
+		k := ev.Kind + ":" + ev.Detail
+		if ev.SubjectID != 0 {
+			k += "@" + strconv.FormatInt(ev.SubjectID, 10)
+		}
+		out = append(out, k)
 	}
 	return out
 }

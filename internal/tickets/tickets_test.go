@@ -1,6 +1,7 @@
 package tickets_test
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -39,6 +40,9 @@ func TestTickets(t *testing.T) {
 			{"ConcurrentTake", testConcurrentTake},
 			{"DuplicateAndFollow", testDuplicateAndFollow},
 			{"Scoping", testScoping},
+			{"Notifier", testNotifier},
+			{"FileByCode", testFileByCode},
+			{"View", testView},
 		} {
 			t.Run(c.name, func(t *testing.T) {
 				emptyTicketsDB(t, d)
@@ -55,7 +59,7 @@ func testFileAssigns(t *testing.T, e *tenv) {
 		t1.RoutedBy != tickets.RoutedByRule || t1.AssignedAt == nil || t1.Comment != "please help" {
 		t.Fatalf("first ticket: %+v", t1)
 	}
-	want := []string{"filed:", "routed:" + strconv.FormatInt(e.paperRule, 10), "assigned:" + strconv.FormatInt(e.a.ID, 10)}
+	want := []string{"filed:", "routed:" + strconv.FormatInt(e.paperRule, 10), "assigned:@" + strconv.FormatInt(e.a.ID, 10)}
 	if got := e.kinds(t, t1.ID); !slices.Equal(got, want) {
 		t.Fatalf("events %v, want %v", got, want)
 	}
@@ -184,8 +188,11 @@ func testLifecycle(t *testing.T, e *tenv) {
 	conflict(first(e.svc.Start(e.ctx, e.a, tk.ID)))
 	conflict(first(e.svc.Take(e.ctx, e.a, tk.ID)))
 	conflict(first(e.svc.Reopen(e.ctx, e.emp, tk.ID)))
-	must(0, e.svc.Comment(e.ctx, e.a, tk.ID, "on my way"))(t)
-	wantErr(t, e.svc.Comment(e.ctx, e.a, tk.ID, "  "), apperr.Invalid, "")
+	if c := must(e.svc.Comment(e.ctx, e.a, tk.ID, "on my way"))(t); c.ID == 0 || c.TicketID != tk.ID || c.ActorID != e.a.ID ||
+		c.Kind != tickets.EventComment || c.Detail != "on my way" || !c.CreatedAt.Equal(e.clk.Now().UTC()) {
+		t.Fatalf("the comment as recorded: %+v", c)
+	}
+	wantErr(t, first(e.svc.Comment(e.ctx, e.a, tk.ID, "  ")), apperr.Invalid, "")
 	wantErr(t, first(e.svc.Complete(e.ctx, e.a, tk.ID, " ")), apperr.Invalid, "")
 	done := must(e.svc.Complete(e.ctx, e.a, tk.ID, "paper added"))(t)
 	if done.Status != tickets.StatusDone || done.DoneAt == nil || done.Resolution != "paper added" {
@@ -340,19 +347,26 @@ func testConcurrentTake(t *testing.T, e *tenv) {
 	}
 }
 
+// openOn lists the ids and problems of the device's open tickets as emp2 (who
+// filed none of them) reads them on the device page: "already reported".
+func (e *tenv) openOn(t *testing.T, assetID int64) []string {
+	t.Helper()
+	var out []string
+	for _, o := range must(e.svc.OpenOnAsset(e.ctx, e.emp2, assetID))(t) {
+		out = append(out, fmt.Sprint(o.ID, ":", o.ProblemID))
+	}
+	return out
+}
+
 func testDuplicateAndFollow(t *testing.T, e *tenv) {
-	if d := must(e.svc.OpenDuplicate(e.ctx, e.emp2, e.printer.ID, e.paper))(t); d != nil {
-		t.Fatalf("duplicate before filing: %+v", d)
+	if d := e.openOn(t, e.printer.ID); len(d) != 0 {
+		t.Fatalf("open tickets before filing: %v", d)
 	}
 	tk := e.file(t, e.paper)
-	d := must(e.svc.OpenDuplicate(e.ctx, e.emp2, e.printer.ID, e.paper))(t)
-	if d == nil || d.ID != tk.ID {
-		t.Fatalf("duplicate: %+v, want %d", d, tk.ID)
+	if d, want := e.openOn(t, e.printer.ID), []string{fmt.Sprint(tk.ID, ":", e.paper)}; !slices.Equal(d, want) {
+		t.Fatalf("open tickets: %v, want %v", d, want)
 	}
-	if d := must(e.svc.OpenDuplicate(e.ctx, e.emp2, e.printer.ID, e.jam))(t); d != nil {
-		t.Fatalf("duplicate for another problem: %+v", d)
-	}
-	wantErr(t, first(e.svc.OpenDuplicate(e.ctx, e.emp2, 999999, e.paper)), apperr.NotFound, "")
+	wantErr(t, first(e.svc.OpenOnAsset(e.ctx, e.emp2, 999999)), apperr.NotFound, "")
 	wantErr(t, first(e.svc.Get(e.ctx, e.emp2, tk.ID)), apperr.NotFound, "")
 	must(0, e.svc.Follow(e.ctx, e.emp2, tk.ID))(t)
 	must(0, e.svc.Follow(e.ctx, e.emp2, tk.ID))(t) // twice is fine
@@ -361,8 +375,8 @@ func testDuplicateAndFollow(t *testing.T, e *tenv) {
 	wantErr(t, first(e.svc.Get(e.ctx, e.emp2, tk.ID)), apperr.NotFound, "")
 	wantErr(t, e.svc.Follow(e.ctx, e.emp2, 999999), apperr.NotFound, "")
 	must(e.svc.Complete(e.ctx, e.a, tk.ID, "fixed"))(t)
-	if d := must(e.svc.OpenDuplicate(e.ctx, e.emp2, e.printer.ID, e.paper))(t); d != nil {
-		t.Fatalf("duplicate after done: %+v", d)
+	if d := e.openOn(t, e.printer.ID); len(d) != 0 {
+		t.Fatalf("open tickets after done: %v", d)
 	}
 	// A closed ticket cannot be followed by a stranger.
 	wantErr(t, e.svc.Follow(e.ctx, e.emp2, tk.ID), apperr.NotFound, "")
@@ -375,8 +389,8 @@ func testScoping(t *testing.T, e *tenv) {
 	}
 	for _, u := range []*users.User{e.emp2, e.other} {
 		wantErr(t, first(e.svc.Get(e.ctx, u, tk.ID)), apperr.NotFound, "")
-		wantErr(t, first(e.svc.Events(e.ctx, u, tk.ID)), apperr.NotFound, "")
-		wantErr(t, e.svc.Comment(e.ctx, u, tk.ID, "hi"), apperr.NotFound, "")
+		wantErr(t, first(e.svc.View(e.ctx, u, tk.ID)), apperr.NotFound, "")
+		wantErr(t, first(e.svc.Comment(e.ctx, u, tk.ID, "hi")), apperr.NotFound, "")
 	}
 	wantErr(t, first(e.svc.Get(e.ctx, nil, tk.ID)), apperr.Unauthenticated, "")
 	wantErr(t, first(e.svc.Get(e.ctx, e.admin, 999999)), apperr.NotFound, "")

@@ -15,7 +15,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"strconv"
 	"strings"
 
 	"smartservice/internal/apperr"
@@ -42,8 +41,10 @@ func in(s Status, from []Status) bool {
 }
 
 // change runs "UPDATE tickets SET <set> WHERE id = $1 AND status IN (from)" with args
-// ($2...) and records the event, in one transaction; then returns the fresh ticket.
-func (s *Service) change(ctx context.Context, actor *users.User, t *Ticket, from []Status, set string, args []any, kind, detail string) (*Ticket, error) {
+// ($2...) and records the event (e: its kind, detail and subject; the rest is filled
+// in here), in one transaction; then returns the fresh ticket.
+func (s *Service) change(ctx context.Context, actor *users.User, t *Ticket, from []Status, set string, args []any, e Event) (*Ticket, error) {
+	kind := e.Kind
 	if !in(t.Status, from) {
 		return nil, errTransition
 	}
@@ -60,7 +61,8 @@ func (s *Service) change(ctx context.Context, actor *users.User, t *Ticket, from
 		if n == 0 {
 			return errTransition
 		}
-		return addEvent(ctx, tx, t.ID, actor.ID, kind, detail, now)
+		e.TicketID, e.ActorID, e.CreatedAt = t.ID, actor.ID, now
+		return s.addEvent(ctx, tx, &e)
 	})
 	if err != nil {
 		return nil, err
@@ -80,7 +82,7 @@ func (s *Service) Take(ctx context.Context, actor *users.User, id int64) (*Ticke
 	}
 	now := s.now().UTC()
 	return s.change(ctx, actor, t, takeFrom, "status = 'assigned', assignee_id = $2, assigned_at = $3",
-		[]any{actor.ID, now}, EventTaken, strconv.FormatInt(actor.ID, 10))
+		[]any{actor.ID, now}, Event{Kind: EventTaken, SubjectID: actor.ID})
 }
 
 // Start marks an assigned ticket as in progress; only its assignee may.
@@ -93,7 +95,7 @@ func (s *Service) Start(ctx context.Context, actor *users.User, id int64) (*Tick
 		return nil, err
 	}
 	return s.change(ctx, actor, t, startFrom, "status = 'in_progress', started_at = $2",
-		[]any{s.now().UTC()}, EventStarted, "")
+		[]any{s.now().UTC()}, Event{Kind: EventStarted})
 }
 
 // Complete closes an assigned or started ticket with a resolution; the assignee or
@@ -111,7 +113,7 @@ func (s *Service) Complete(ctx context.Context, actor *users.User, id int64, res
 		return nil, err
 	}
 	return s.change(ctx, actor, t, completeFrom, "status = 'done', done_at = $2, resolution = $3",
-		[]any{s.now().UTC(), resolution}, EventDone, resolution)
+		[]any{s.now().UTC(), resolution}, Event{Kind: EventDone, Detail: resolution})
 }
 
 // Cancel cancels an open ticket with a reason. Staff of the department, heads of it
@@ -131,7 +133,7 @@ func (s *Service) Cancel(ctx context.Context, actor *users.User, id int64, reaso
 		return nil, err
 	}
 	return s.change(ctx, actor, t, from, "status = 'cancelled', cancelled_at = $2, cancel_reason = $3",
-		[]any{s.now().UTC(), reason}, EventCancelled, reason)
+		[]any{s.now().UTC(), reason}, Event{Kind: EventCancelled, Detail: reason})
 }
 
 // Reassign gives an open ticket to another executor of its department (head of the
@@ -158,7 +160,7 @@ func (s *Service) Reassign(ctx context.Context, actor *users.User, id, assigneeI
 		return nil, errTransition
 	}
 	return s.change(ctx, actor, t, OpenStatuses, "status = 'assigned', assignee_id = $2, assigned_at = $3, started_at = NULL",
-		[]any{assigneeID, s.now().UTC()}, EventReassigned, strconv.FormatInt(assigneeID, 10))
+		[]any{assigneeID, s.now().UTC()}, Event{Kind: EventReassigned, SubjectID: assigneeID})
 }
 
 // Reopen sends a done ticket back to its executor, within ReopenWindow of its
@@ -173,20 +175,26 @@ func (s *Service) Reopen(ctx context.Context, actor *users.User, id int64) (*Tic
 		return nil, err
 	}
 	return s.change(ctx, actor, t, reopenFrom, `status = 'assigned', assigned_at = $2, started_at = NULL, done_at = NULL,
-		resolution = '', reopened_count = reopened_count + 1`, []any{now}, EventReopened, "")
+		resolution = '', reopened_count = reopened_count + 1`, []any{now}, Event{Kind: EventReopened})
 }
 
-// Comment adds a comment to the ticket's history; anyone who may see it may.
-func (s *Service) Comment(ctx context.Context, actor *users.User, id int64, text string) error {
+// Comment adds a comment to the ticket's history and returns it as recorded;
+// anyone who may see the ticket may.
+func (s *Service) Comment(ctx context.Context, actor *users.User, id int64, text string) (*Event, error) {
 	t, err := s.visible(ctx, actor, id)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	text, err = requiredText("text", text)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	return s.db.InTx(ctx, func(tx *sql.Tx) error {
-		return addEvent(ctx, tx, t.ID, actor.ID, EventComment, text, s.now().UTC())
+	e := Event{TicketID: t.ID, ActorID: actor.ID, Kind: EventComment, Detail: text, CreatedAt: s.now().UTC()}
+	err = s.db.InTx(ctx, func(tx *sql.Tx) error {
+		return s.addEvent(ctx, tx, &e)
 	})
+	if err != nil {
+		return nil, err
+	}
+	return &e, nil
 }

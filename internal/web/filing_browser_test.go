@@ -123,8 +123,8 @@ func TestBrowserFilingAtPhoneWidth(t *testing.T) {
 	if err := o.srv.App.Tickets.Follow(context.Background(), o.emp2, id); err != nil {
 		t.Fatal(err)
 	}
-	if evs, err := o.srv.App.Tickets.Events(context.Background(), o.emp2, id); err != nil || evs[len(evs)-1].Kind != "followed" || evs[len(evs)-1].ActorID != o.emp2.ID {
-		t.Fatalf("me too is not in the history: %+v %v", evs, err)
+	if v, err := o.srv.App.Tickets.View(context.Background(), o.emp2, id); err != nil || v.Events[len(v.Events)-1].Kind != "followed" || v.Events[len(v.Events)-1].ActorID != o.emp2.ID {
+		t.Fatalf("me too is not in the history: %+v %v", v, err)
 	}
 	// The executor of the routed department: the ticket is on his home page (it was
 	// assigned to him at filing), with the photo; he starts and completes it.

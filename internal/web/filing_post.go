@@ -75,14 +75,16 @@ func (s *Server) filingPost(w http.ResponseWriter, r *http.Request) {
 		s.errorPage(w, r, http.StatusBadRequest)
 		return
 	}
-	v, err := s.Assets.LookupByCode(r.Context(), u, r.PathValue("code"))
-	if err != nil {
-		s.deviceFail(w, r, err)
-		return
-	}
+	code := r.PathValue("code")
 	problemID, perr := strconv.ParseInt(in.problem, 10, 64)
-	o, offered := v.Offers(problemID)
 	if readErr != nil {
+		// Nothing is filed; the device is read only to show its form again.
+		v, err := s.Assets.LookupByCode(r.Context(), u, code)
+		if err != nil {
+			s.deviceFail(w, r, err)
+			return
+		}
+		o, offered := v.Offers(problemID)
 		if perr != nil || !offered || v.Asset.Archived {
 			s.errorPageKeys(w, r, http.StatusRequestEntityTooLarge, photoTooBigKeys)
 			return
@@ -101,7 +103,8 @@ func (s *Server) filingPost(w http.ResponseWriter, r *http.Request) {
 	if in.token != "" {
 		key = formTokenPrefix + in.token
 	}
-	t, err := s.Tickets.File(r.Context(), u, tickets.FileInput{AssetID: v.Asset.ID, ProblemID: problemID, Comment: in.comment,
+	// The domain reads the device by its code, once, and says what is wrong with it.
+	t, err := s.Tickets.File(r.Context(), u, tickets.FileInput{AssetCode: code, ProblemID: problemID, Comment: in.comment,
 		Photo: in.photo, IdempotencyKey: key})
 	if err == nil {
 		http.Redirect(w, r, "/tickets/"+strconv.FormatInt(t.ID, 10)+"/filed", http.StatusSeeOther)
@@ -112,16 +115,23 @@ func (s *Server) filingPost(w http.ResponseWriter, r *http.Request) {
 	case e == nil || e.Code == apperr.Internal:
 		s.serverError(w, r, err)
 		return
-	case e.Code == apperr.NotFound:
+	case e.Code == apperr.NotFound: // unknown, hidden or re-issued (assets.ErrReplaced)
 		s.deviceFail(w, r, err)
 		return
 	case e.Key == "ticket.asset_archived":
 		s.errorPageKeys(w, r, http.StatusConflict, [2]string{"filing.archived_title", "ticket.asset_archived"})
 		return
-	case !offered || hasField(e, "problem_type_id"):
+	case hasField(e, "problem_type_id"):
 		s.errorPage(w, r, http.StatusNotFound)
 		return
 	}
+	// A refusal to fix on the form: read the device to show the form again.
+	v, verr := s.Assets.LookupByCode(r.Context(), u, code)
+	if verr != nil {
+		s.deviceFail(w, r, verr)
+		return
+	}
+	o, _ := v.Offers(problemID)
 	f := newForm()
 	f.Values["comment"] = strings.ToValidUTF8(in.comment, "\uFFFD")
 	status, ok := fill(f, s.localizer(r), err)

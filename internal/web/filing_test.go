@@ -42,7 +42,13 @@ type filingOffice struct {
 
 func newFilingOffice(t *testing.T, dialect db.Dialect) *filingOffice {
 	t.Helper()
-	srv := testserver.Start(t, testserver.Options{Dialect: dialect})
+	return newFilingOfficeWith(t, testserver.Options{Dialect: dialect})
+}
+
+// newFilingOfficeWith is newFilingOffice on a server started with opts.
+func newFilingOfficeWith(t *testing.T, opts testserver.Options) *filingOffice {
+	t.Helper()
+	srv := testserver.Start(t, opts)
 	ctx := context.Background()
 	a := srv.App
 	cat, err := i18n.New("en", nil)

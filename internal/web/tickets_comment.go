@@ -10,6 +10,7 @@ import (
 // ticketComment adds the form's text to the ticket's history.
 func (s *Server) ticketComment(w http.ResponseWriter, r *http.Request) {
 	s.ticketPost(w, r, ticketChange{form: "comment", notice: "journal.notice_comment", do: func(ctx context.Context, u *users.User, id int64, r *http.Request) error {
-		return s.Tickets.Comment(ctx, u, id, r.PostForm.Get("text"))
+		_, err := s.Tickets.Comment(ctx, u, id, r.PostForm.Get("text"))
+		return err
 	}})
 }

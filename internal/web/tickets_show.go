@@ -3,9 +3,7 @@ package web
 import (
 	"net/http"
 	"net/url"
-	"strconv"
 
-	"smartservice/internal/apperr"
 	"smartservice/internal/i18n"
 	"smartservice/internal/tickets"
 	"smartservice/internal/users"
@@ -64,23 +62,19 @@ func (s *Server) ticketShow(w http.ResponseWriter, r *http.Request) {
 }
 
 // renderTicket renders ticket id's page with f (a refused change's messages) and
-// the form open unfolded.
+// the form open unfolded. The page is one read of the ticket (tickets.View).
 func (s *Server) renderTicket(w http.ResponseWriter, r *http.Request, u *users.User, id int64, status int, f *form, open string) {
-	ctx := r.Context()
-	row, err := s.Tickets.Row(ctx, u, id)
+	v, err := s.Tickets.View(r.Context(), u, id)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	acts, err := s.Tickets.Actions(ctx, u, &row.Ticket)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
+	row, acts := &v.Row, v.Actions
 	loc := s.localizer(r)
 	d := &ticketPageData{Line: s.ticketLine(loc, row), Notice: s.popNotice(r), Form: f, Open: open, Acts: acts,
 		DeviceHref: "/a/" + row.AssetCode + "?from=list", Resolution: row.Resolution, CancelReason: row.CancelReason, CommentText: row.Comment, Back: "/tickets/" + itoa(id),
-		DeviceJournal: journalHref("/tickets", url.Values{"device": {itoa(row.AssetID)}})}
+		DeviceJournal: journalHref("/tickets", url.Values{"device": {itoa(row.AssetID)}}),
+		Trace:         s.routingTrace(loc, v), Events: s.ticketEvents(loc, v.Events)}
 	if u.IsStaff() {
 		d.ReporterJournal = journalHref("/tickets", url.Values{"reporter": {row.ReporterEmail}})
 	}
@@ -95,78 +89,45 @@ func (s *Server) renderTicket(w http.ResponseWriter, r *http.Request, u *users.U
 	if row.HasPhoto {
 		d.PhotoSrc = "/tickets/" + itoa(id) + "/photo"
 	}
-	if acts.Reassign {
-		people, err := s.Tickets.Executors(ctx, u, id)
-		if err != nil {
-			s.fail(w, r, err)
-			return
+	for _, p := range v.Executors {
+		if p.ID != row.AssigneeID {
+			val := itoa(p.ID)
+			d.Executors = append(d.Executors, option{Value: val, Label: p.Name, Selected: val == f.Get("assignee_id")})
 		}
-		for _, p := range people {
-			if p.ID != row.AssigneeID {
-				v := itoa(p.ID)
-				d.Executors = append(d.Executors, option{Value: v, Label: p.Name, Selected: v == f.Get("assignee_id")})
-			}
-		}
-	}
-	if d.Trace, err = s.routingTrace(r, u, loc, row); err != nil {
-		s.serverError(w, r, err)
-		return
-	}
-	if d.Events, err = s.ticketEvents(r, u, loc, id); err != nil {
-		s.fail(w, r, err)
-		return
 	}
 	s.render(w, r, status, "ticket", "journal.ticket_title", d)
 }
 
 // routingTrace says how the ticket found its department: the rule (as the rules
 // table shows it, or that it was deleted since), the default department, or none.
-// The rules table is for staff: others read "" (Rules.Rule refuses them).
-func (s *Server) routingTrace(r *http.Request, u *users.User, loc *i18n.Localizer, row *tickets.Row) (string, error) {
+// The rules table is for staff: for others the view holds no rule and this is "".
+func (s *Server) routingTrace(loc *i18n.Localizer, v *tickets.View) string {
+	row := &v.Row
 	dept := loc.Name(row.DepartmentEN, row.DepartmentRU)
-	switch row.RoutedBy {
-	case tickets.RoutedByDefault:
-		return loc.T("journal.trace_default", "Department", dept), nil
-	case tickets.RoutedByNone:
-		return loc.T("journal.trace_none"), nil
+	switch {
+	case row.RoutedBy == tickets.RoutedByDefault:
+		return loc.T("journal.trace_default", "Department", dept)
+	case row.RoutedBy == tickets.RoutedByNone:
+		return loc.T("journal.trace_none")
+	case v.RuleDeleted:
+		return loc.T("journal.trace_rule_deleted", "Rule", row.RuleID, "Department", dept)
+	case v.Rule == nil:
+		return ""
 	}
-	rule, err := s.Rules.Rule(r.Context(), u, row.RuleID)
-	switch apperr.CodeOf(err) {
-	case apperr.Forbidden:
-		return "", nil
-	case apperr.NotFound:
-		return loc.T("journal.trace_rule_deleted", "Rule", row.RuleID, "Department", dept), nil
-	}
-	if err != nil {
-		return "", err
-	}
-	rr := s.ruleRow(loc, rule)
+	rr := s.ruleRow(loc, *v.Rule)
 	return loc.T("journal.trace_rule", "Rule", row.RuleID, "Class", rr.Class, "Type", rr.Type, "Problem", rr.Problem,
-		"Department", rr.Department), nil
+		"Department", rr.Department)
 }
 
-// ticketEvents is the ticket's history with names in place of ids.
-func (s *Server) ticketEvents(r *http.Request, u *users.User, loc *i18n.Localizer, id int64) ([]eventLine, error) {
-	events, err := s.Tickets.EventRows(r.Context(), u, id)
-	if err != nil {
-		return nil, err
-	}
-	people, err := s.Tickets.EventPeople(r.Context(), u, id)
-	if err != nil {
-		return nil, err
-	}
+// ticketEvents is the ticket's history as people read it, with names.
+func (s *Server) ticketEvents(loc *i18n.Localizer, events []tickets.EventRow) []eventLine {
 	out := make([]eventLine, 0, len(events))
 	for _, e := range events {
 		name := e.ActorName
 		if e.ActorID == 0 {
 			name = loc.T("journal.system")
 		}
-		whom := ""
-		if n, err := strconv.ParseInt(e.Detail, 10, 64); err == nil {
-			if p, ok := people[n]; ok {
-				whom = p.Name
-			}
-		}
+		whom := e.SubjectName
 		l := eventLine{When: s.stamp(&e.CreatedAt), Kind: e.Kind}
 		switch e.Kind {
 		case tickets.EventRouted:
@@ -191,5 +152,5 @@ func (s *Server) ticketEvents(r *http.Request, u *users.User, loc *i18n.Localize
 		}
 		out = append(out, l)
 	}
-	return out, nil
+	return out
 }

@@ -8,6 +8,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/rand"
+	"database/sql/driver"
 	"fmt"
 	"io"
 	"log/slog"
@@ -50,6 +51,8 @@ type Options struct {
 	Dialect db.Dialect
 	// Demo loads the demo office (departments and the rest) before serving.
 	Demo bool
+	// WrapDB, when set, wraps the database's connectors (testkit.CountQueries).
+	WrapDB func(driver.Connector) driver.Connector
 	// Configure, when set, adjusts the configuration after the test defaults
 	// (database, BaseURL, listen address) are filled in and before the app is built.
 	Configure func(*config.Config)
@@ -146,7 +149,7 @@ func Start(t testing.TB, opts Options) *Server {
 	aopts := app.Options{Jobs: jobs.Options{
 		FetchPollInterval: 50 * time.Millisecond,
 		FetchCooldown:     10 * time.Millisecond,
-	}, Argon2: testkit.CheapArgon2}
+	}, Argon2: testkit.CheapArgon2, WrapDB: opts.WrapDB}
 	if opts.Demo {
 		aopts.Directory = demo.Directory()
 	}

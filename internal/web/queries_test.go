@@ -1,0 +1,109 @@
+package web_test
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+
+	"smartservice/internal/db"
+	"smartservice/internal/testkit"
+	"smartservice/internal/testkit/testserver"
+)
+
+// counted runs one request through the real server's handler (every middleware,
+// the session, the domain, the database) under a counting context, with c's
+// cookies, and returns the statements it sent to the database.
+func (o *filingOffice) counted(t *testing.T, c *loginClient, method, path, contentType string, body []byte) (testkit.QueryCount, *httptest.ResponseRecorder) {
+	t.Helper()
+	base, _ := url.Parse(o.srv.URL)
+	ctx, count := testkit.WithQueryCount(context.Background())
+	req := httptest.NewRequestWithContext(ctx, method, o.srv.URL+path, bytes.NewReader(body))
+	req.Host = base.Host
+	req.Header.Set("Sec-Fetch-Site", "same-origin")
+	req.Header.Set("Accept-Language", "en")
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
+	}
+	for _, ck := range c.Jar.Cookies(base) {
+		req.AddCookie(ck)
+	}
+	rec := httptest.NewRecorder()
+	o.srv.App.Web.ServeHTTP(rec, req)
+	return count(), rec
+}
+
+var filedRE = regexp.MustCompile(`^/tickets/(\d+)/filed$`)
+
+// wantQueries fails unless n is exactly statements in transactions, listing the
+// statements run: a count that went down is progress to pin, one that went up a
+// page reading piece by piece again.
+func wantQueries(t *testing.T, what string, n testkit.QueryCount, statements, transactions int64) {
+	t.Helper()
+	if n.Statements != statements || n.Transactions != transactions {
+		t.Errorf("%s: %d statements in %d transactions, want %d in %d:\n%s", what, n.Statements, n.Transactions,
+			statements, transactions, strings.Join(n.SQL, "\n"))
+	}
+}
+
+// TestQueriesPerRequest pins how many SQL statements the device page, a filing and
+// the ticket page send, on both databases, so that a page reading its ticket piece
+// by piece again (each piece checking visibility anew) fails here. Every request
+// starts with the same four: the session, the account, its roles, its departments.
+//
+// Before tickets.View and filing by code (measured on the same office): the device
+// page 10, a filing 23 (24 on PostgreSQL, which locks the department), the ticket
+// page 13 for the reporter, 14 for the assignee, 16 for an admin.
+func TestQueriesPerRequest(t *testing.T) {
+	for _, dialect := range testkit.Dialects {
+		t.Run(string(dialect), func(t *testing.T) {
+			o := newFilingOfficeWith(t, testserver.Options{Dialect: dialect, WrapDB: testkit.CountQueries})
+			emp := o.login(t, "emp@office.example")
+			ivan := o.login(t, "ivan@office.example")
+			admin := o.login(t, "admin@office.example")
+
+			// The scan (counted), the device, its type, offers and class; the open
+			// tickets on it, after their own check that the reader sees the device.
+			n, rec := o.counted(t, emp, "GET", "/a/"+o.printer.Code, "", nil)
+			if rec.Code != http.StatusOK {
+				t.Fatalf("device page: %d", rec.Code)
+			}
+			wantQueries(t, "GET /a/{code}", n, 10, 0)
+
+			// The device read once, the key, the route, the executor (after locking the
+			// department on PostgreSQL), the ticket, its follower, three events, the
+			// key's upkeep and row, the ticket read back.
+			token := emp.formToken(t, o.printer.Code, o.paper.ID)
+			ct, body := filingForm{problem: fmt.Sprint(o.paper.ID), token: token, comment: "Tray 2 is empty"}.encode(t)
+			n, rec = o.counted(t, emp, "POST", "/a/"+o.printer.Code+"/report", ct, body)
+			m := filedRE.FindStringSubmatch(rec.Header().Get("Location"))
+			if rec.Code != http.StatusSeeOther || m == nil {
+				t.Fatalf("filing: %d %q", rec.Code, rec.Header().Get("Location"))
+			}
+			filing := int64(19)
+			if dialect == db.Postgres {
+				filing = 20
+			}
+			wantQueries(t, "POST /a/{code}/report", n, filing, 1)
+
+			// One read-only transaction: the row with the reader's following, the
+			// history; the routing rule for staff; the reassign choices for who may.
+			for _, who := range []struct {
+				name       string
+				c          *loginClient
+				statements int64
+			}{{"reporter", emp, 6}, {"assignee", ivan, 7}, {"admin", admin, 8}} {
+				n, rec = o.counted(t, who.c, "GET", "/tickets/"+m[1], "", nil)
+				if rec.Code != http.StatusOK {
+					t.Fatalf("ticket page for the %s: %d", who.name, rec.Code)
+				}
+				wantQueries(t, "GET /tickets/{id} as the "+who.name, n, who.statements, 1)
+			}
+		})
+	}
+}
