@@ -214,7 +214,7 @@ func TestTicketsFileAndRead(t *testing.T) {
 		o.do("POST", "/api/v1/tickets", o.tAnn, body(map[string]any{"asset_code": o.bobsLaptop.Code})).want(404)
 		o.do("POST", "/api/v1/tickets", o.tAnn, body(map[string]any{"asset_id": o.archived.ID})).want(409)
 		o.do("POST", "/api/v1/tickets", o.tAnn, body(map[string]any{"asset_id": o.pr.ID, "comment": strings.Repeat("é", 2001)})).wantFieldError("comment")
-		o.do("POST", "/api/v1/tickets", o.tAnn, `{"asset_id": `+itoa(o.pr.ID)+`, "problem_type_id": `+itoa(o.paper.ID)+`, "comment": "bad `+"\xff\xfe"+`"}`).wantFieldError("comment")
+		o.do("POST", "/api/v1/tickets", o.tAnn, `{"asset_id": `+itoa(o.pr.ID)+`, "problem_type_id": `+itoa(o.paper.ID)+`, "comment": "bad `+"\xff\xfe"+`"}`).want(400) // not UTF-8: the decoder refuses the body
 		o.do("POST", "/api/v1/tickets", o.tAnn, `{"asset_id": `+itoa(o.pr.ID)+`, "problem_type_id": `+itoa(o.paper.ID)+`, "comment": "lone \ud800"}`).wantFieldError("comment")
 		o.do("POST", "/api/v1/tickets", o.tAnn, `{"asset_id": 1,`).want(400)
 		o.do("POST", "/api/v1/tickets", o.tAnn, body(map[string]any{"asset_id": o.pr.ID, "status": "done"})).wantFieldError("status")
@@ -398,7 +398,7 @@ func TestTicketsLife(t *testing.T) {
 		o.do("POST", comments, o.tExecF, map[string]any{"text": "Hi"}).want(404)
 		o.do("POST", comments, o.tAnn, map[string]any{"text": ""}).wantFieldError("text")
 		o.do("POST", comments, o.tAnn, map[string]any{"text": strings.Repeat("ж", 2001)}).wantFieldError("text")
-		o.do("POST", comments, o.tAnn, `{"text": "`+"\xc3\x28"+`"}`).wantFieldError("text")
+		o.do("POST", comments, o.tAnn, `{"text": "`+"\xc3\x28"+`"}`).want(400)
 		o.do("POST", comments, o.tAnn, `{"text": "a"`).want(400)
 		o.do("POST", comments, o.tAnn, map[string]any{"text": "a", "author_id": o.root.ID}).wantFieldError("author_id")
 
