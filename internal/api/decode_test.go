@@ -25,7 +25,11 @@ func TestInvalidUTF8Refused(t *testing.T) {
 		for _, c := range []struct{ path, body string }{
 			{"/api/v1/departments", "{\"code\": \"cafe\", \"name_en\": \"Caf\xe9\"}"},
 			{"/api/v1/service-classes", "{\"name_en\": \"\xff\xfe\"}"},
-			{"/api/v1/problem-types", "{\"name_ru\": \"Течёт\xd0\"}"}, // a cut two-byte letter
+			{"/api/v1/problem-types", "{\"name_ru\": \"Течёт\xd0\"}"},    // a cut two-byte letter
+			{"/api/v1/problem-types", `{"name_en": "lone \ud800 half"}`}, // escaped: half a UTF-16 pair
+			{"/api/v1/problem-types", `{"name_en": "\udc00"}`},           // the low half alone
+			{"/api/v1/problem-types", `{"name_en": "\ud83d\u0041"}`},     // a high half before a letter
+			{"/api/v1/problem-types", `{"name_en": "x\\\ud800"}`},        // a backslash, then a half
 		} {
 			res := e.do("POST", c.path, root, []byte(c.body)).want(400)
 			if ct := res.header.Get("Content-Type"); ct != "application/problem+json" {
@@ -42,7 +46,11 @@ func TestInvalidUTF8Refused(t *testing.T) {
 				t.Errorf("%s: stored %v", c.path, list.items())
 			}
 		}
-		// The same bodies in valid UTF-8 are fine.
+		// The same bodies in valid UTF-8 are fine, and so are a whole escaped pair and
+		// an escaped backslash before the letters "ud800".
 		e.do("POST", "/api/v1/departments", root, []byte("{\"code\": \"cafe\", \"name_en\": \"Café\"}")).want(201)
+		if p := e.do("POST", "/api/v1/problem-types", root, []byte(`{"name_en": "ok \ud83d\ude00 \\ud800"}`)).want(201); p.str("name_en") != "ok 😀 \\ud800" {
+			t.Errorf("stored %q", p.str("name_en"))
+		}
 	})
 }
