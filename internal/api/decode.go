@@ -9,7 +9,6 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"smartservice/internal/apperr"
 )
@@ -33,14 +32,10 @@ func (a *API) decode(w http.ResponseWriter, r *http.Request, v any) bool {
 	// body is refused instead, as the forms refuse it. limitBody bounds what is read.
 	body, err := io.ReadAll(r.Body)
 	if err != nil {
-		if tooLarge(err) {
-			a.problem(w, r, http.StatusRequestEntityTooLarge, "api.too_large")
-		} else {
-			a.problem(w, r, http.StatusBadRequest, "api.json_malformed")
-		}
+		a.decodeFailed(w, r, err) // 413 past the limit, else 400
 		return false
 	}
-	if !utf8.Valid(body) || loneSurrogate(body) {
+	if !jsonText(body) {
 		a.problem(w, r, http.StatusBadRequest, "jsonbody.not_utf8")
 		return false
 	}
@@ -92,45 +87,6 @@ func (a *API) decodeFailed(w http.ResponseWriter, r *http.Request, err error) {
 		return
 	}
 	a.invalid(w, r, f)
-}
-
-// loneSurrogate reports whether body escapes half of a UTF-16 surrogate pair
-// ("\ud800" alone), which encoding/json, like invalid bytes, would quietly turn
-// into U+FFFD. A backslash appears only inside strings in JSON, so walking the
-// escapes is enough; a body that is not JSON fails its decoding anyway.
-func loneSurrogate(body []byte) bool {
-	for i := 0; i < len(body)-1; i++ {
-		if body[i] != '\\' {
-			continue
-		}
-		if body[i+1] != 'u' {
-			i++ // \\, \" and the like: the next byte is escaped
-			continue
-		}
-		r, ok := hex4(body[i+2:])
-		switch {
-		case !ok || r < 0xD800 || r > 0xDFFF:
-		case r >= 0xDC00:
-			return true // a low half with no high half before it
-		default:
-			low, ok := hex4(body[min(i+8, len(body)):])
-			if !ok || body[i+6] != '\\' || body[i+7] != 'u' || low < 0xDC00 || low > 0xDFFF {
-				return true
-			}
-			i += 6
-		}
-		i += 5
-	}
-	return false
-}
-
-// hex4 reads four hexadecimal digits at the start of b.
-func hex4(b []byte) (rune, bool) {
-	if len(b) < 4 {
-		return 0, false
-	}
-	n, err := strconv.ParseUint(string(b[:4]), 16, 32)
-	return rune(n), err == nil
 }
 
 // tooLarge reports whether err comes from reading past the body limit.
