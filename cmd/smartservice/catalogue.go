@@ -9,7 +9,6 @@ import (
 	"strings"
 
 	"smartservice/internal/app"
-	"smartservice/internal/apperr"
 	"smartservice/internal/assets"
 	"smartservice/internal/config"
 	"smartservice/internal/tickets"
@@ -27,22 +26,20 @@ func catalogueCommand(fs *flag.FlagSet) func(ctx context.Context, e *env) error 
 			return usageError{"want \"catalogue load-starter\" (loads the starter catalogue into an empty catalogue)"}
 		}
 		return withAccounts(ctx, e, load, func(a *app.App) error {
-			sum, err := assets.NewService(a.DB, nil).LoadStarter(ctx, consoleAdmin())
-			if err != nil {
-				return explain(a, err)
+			load, err := tickets.LoadStarter(ctx, assets.NewService(a.DB, nil), tickets.NewRules(a.DB, nil), consoleAdmin())
+			if load != nil {
+				sum := load.Catalogue
+				fmt.Fprintf(e.stdout, "loaded the starter catalogue: %d classes, %d service types, %d problem types, %d offered problems\n",
+					sum.Classes, sum.Types, sum.Problems, sum.Offers)
 			}
-			fmt.Fprintf(e.stdout, "loaded the starter catalogue: %d classes, %d service types, %d problem types, %d offered problems\n",
-				sum.Classes, sum.Types, sum.Problems, sum.Offers)
-			// The starter rules come with it, unless the rules table is already filled.
-			rs, err := tickets.NewRules(a.DB, nil).LoadStarterRules(ctx, consoleAdmin())
 			switch {
-			case apperr.CodeOf(err) == apperr.Conflict:
-				fmt.Fprintln(e.stdout, "the routing rules table already has rules: starter rules not loaded")
 			case err != nil:
 				return explain(a, err)
+			case load.Rules == nil:
+				fmt.Fprintln(e.stdout, "the routing rules table already has rules: starter rules not loaded")
 			default:
 				fmt.Fprintf(e.stdout, "loaded %d starter routing rules (%d skipped: their departments or catalogue entries do not exist; add those rows on /rules)\n",
-					rs.Created, len(rs.Skipped))
+					load.Rules.Created, len(load.Rules.Skipped))
 			}
 			return nil
 		})

@@ -16,16 +16,14 @@ type ref struct {
 	Name string `json:"name"`
 }
 
-// classView is a service class; Name is in the reader's language.
-type classView struct {
+// termView is an entry of a vocabulary (a service class, a problem type); Name is
+// in the reader's language.
+type termView struct {
 	ID     int64  `json:"id"`
 	Name   string `json:"name"`
 	NameEN string `json:"name_en"`
 	NameRU string `json:"name_ru"`
 }
-
-// problemTypeView is an entry of the shared vocabulary of problem types.
-type problemTypeView = classView
 
 // offerView is a problem type as a service type offers it, with that type's self-help.
 type offerView struct {
@@ -47,8 +45,8 @@ type typeView struct {
 	ProblemTypes   []offerView `json:"problem_types"`
 }
 
-func namesView(loc *i18n.Localizer, id int64, n assets.Names) classView {
-	return classView{ID: id, Name: loc.Name(n.EN, n.RU), NameEN: n.EN, NameRU: n.RU}
+func namesView(loc *i18n.Localizer, id int64, n assets.Names) termView {
+	return termView{ID: id, Name: loc.Name(n.EN, n.RU), NameEN: n.EN, NameRU: n.RU}
 }
 
 func offersView(loc *i18n.Localizer, offers []assets.Offer) []offerView {

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"io"
@@ -17,7 +18,8 @@ import (
 // body must be declared application/json, hold exactly one JSON object and name only
 // fields v has: a field the action does not take (say "roles" or "email" sent to
 // PATCH /me) is refused, never silently dropped. On failure decode answers itself
-// (415, 400, 413 or 422) and returns false.
+// (415, 400, 413 or 422) and returns false. A body that is not valid UTF-8 is a
+// 400.
 func (a *API) decode(w http.ResponseWriter, r *http.Request, v any) bool {
 	mt, params, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if cs, ok := params["charset"]; err != nil || mt != "application/json" || ok && !strings.EqualFold(cs, "utf-8") {
@@ -27,7 +29,18 @@ func (a *API) decode(w http.ResponseWriter, r *http.Request, v any) bool {
 		a.problem(w, r, http.StatusUnsupportedMediaType, "api.content_type")
 		return false
 	}
-	dec := json.NewDecoder(r.Body)
+	// encoding/json would quietly turn invalid UTF-8 into U+FFFD and store it; the
+	// body is refused instead, as the forms refuse it. limitBody bounds what is read.
+	body, err := io.ReadAll(r.Body)
+	if err != nil {
+		a.decodeFailed(w, r, err) // 413 past the limit, else 400
+		return false
+	}
+	if !jsonText(body) {
+		a.problem(w, r, http.StatusBadRequest, "jsonbody.not_utf8")
+		return false
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
 		a.decodeFailed(w, r, err)

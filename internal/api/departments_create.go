@@ -4,13 +4,17 @@ import (
 	"fmt"
 	"net/http"
 
+	"smartservice/internal/apperr"
+	"smartservice/internal/assets"
 	"smartservice/internal/users"
 )
 
+// departmentInput is a new department. Its names are written as every named
+// resource's are (namesInput): name_en and name_ru, or name for the one in the
+// request's language; name and a different name_<lang> together are a 422.
 type departmentInput struct {
-	Code           string  `json:"code"`
-	NameEN         string  `json:"name_en"`
-	NameRU         string  `json:"name_ru"`
+	Code string `json:"code"`
+	namesInput
 	TelegramChatID *string `json:"telegram_chat_id"`
 }
 
@@ -20,8 +24,14 @@ func (a *API) createDepartment(w http.ResponseWriter, r *http.Request, c *caller
 	if !a.decode(w, r, &in) {
 		return
 	}
+	var f apperr.Fields
+	n := in.apply(assets.Names{}, a.localizer(r).Lang(), &f)
+	if f != nil {
+		a.invalid(w, r, f)
+		return
+	}
 	d, err := a.Accounts.CreateDepartment(r.Context(), c.user, users.DepartmentInput{
-		Code: in.Code, NameEN: in.NameEN, NameRU: in.NameRU, TelegramChatID: deref(in.TelegramChatID),
+		Code: in.Code, NameEN: n.EN, NameRU: n.RU, TelegramChatID: deref(in.TelegramChatID),
 	})
 	if err != nil {
 		a.fail(w, r, err)

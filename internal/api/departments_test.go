@@ -24,6 +24,31 @@ func TestDepartments(t *testing.T) {
 		e.do("POST", "/api/v1/departments", root, map[string]any{"code": "facilities", "name_en": "Facilities"}).want(201)
 		e.do("POST", "/api/v1/departments", root, map[string]any{"code": "office", "name_ru": "Офис-менеджмент"}).want(201)
 
+		// name, like every named resource: the name in the request's language; with
+		// name_<lang> it must agree.
+		sec := e.do("POST", "/api/v1/departments", root, map[string]any{"code": "security", "name": "Охрана", "name_en": "Security"},
+			header("Accept-Language", "ru")).want(201)
+		if sec.str("name_ru") != "Охрана" || sec.str("name_en") != "Security" || sec.str("name") != "Охрана" {
+			t.Errorf("created with name: %s", sec.body)
+		}
+		if en := e.do("POST", "/api/v1/departments", root, map[string]any{"code": "cleaning", "name": "Cleaning", "name_en": "Cleaning"}).want(201); en.str("name_en") != "Cleaning" || en.str("name_ru") != "" || en.str("name") != "Cleaning" {
+			t.Errorf("name and the same name_en: %s", en.body)
+		}
+		e.do("POST", "/api/v1/departments", root, map[string]any{"code": "x", "name": "A", "name_en": "B"}).wantFieldError("name")
+		e.do("POST", "/api/v1/departments", root, map[string]any{"code": "x", "name": "A", "name_ru": "Б"}, header("Accept-Language", "ru")).wantFieldError("name")
+		e.do("POST", "/api/v1/departments", root, map[string]any{"code": "x", "name": ""}).wantFieldError("name_en")
+		if ren := e.do("PATCH", path("/api/v1/departments/%d", sec.num("id")), root, map[string]any{"name": "Служба безопасности"}, header("Accept-Language", "ru")).want(200); ren.str("name_ru") != "Служба безопасности" || ren.str("name_en") != "Security" {
+			t.Errorf("renamed with name: %s", ren.body)
+		}
+		e.do("PATCH", path("/api/v1/departments/%d", sec.num("id")), root, map[string]any{"name": "A", "name_en": "B"}).wantFieldError("name")
+		for _, code := range []string{"security", "cleaning"} {
+			var id int64
+			if err := d.R.QueryRow("SELECT id FROM departments WHERE code = $1", code).Scan(&id); err != nil {
+				t.Fatal(err)
+			}
+			e.do("DELETE", path("/api/v1/departments/%d", id), root, nil).want(204)
+		}
+
 		// Refusals: duplicate, invalid, and fields a department does not have.
 		dup := e.do("POST", "/api/v1/departments", root, map[string]any{"code": "it", "name_en": "Again"}).want(409)
 		if f := dup.fields(); len(f) != 1 || f[0] != "code" {

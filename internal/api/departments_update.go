@@ -4,14 +4,15 @@ import (
 	"net/http"
 
 	"smartservice/internal/apperr"
+	"smartservice/internal/assets"
 	"smartservice/internal/users"
 )
 
-// departmentPatch changes the fields it names; the code never changes. A null or
-// empty telegram_chat_id removes the chat.
+// departmentPatch changes the fields it names; the code never changes. Names are
+// written as on create (namesInput). A null or empty telegram_chat_id removes the
+// chat.
 type departmentPatch struct {
-	NameEN         *string   `json:"name_en"`
-	NameRU         *string   `json:"name_ru"`
+	namesInput
 	TelegramChatID optString `json:"telegram_chat_id"`
 }
 
@@ -31,13 +32,13 @@ func (a *API) updateDepartment(w http.ResponseWriter, r *http.Request, c *caller
 		a.fail(w, r, err)
 		return
 	}
-	in := users.DepartmentInput{NameEN: cur.NameEN, NameRU: cur.NameRU, TelegramChatID: cur.TelegramChatID}
-	if p.NameEN != nil {
-		in.NameEN = *p.NameEN
+	var f apperr.Fields
+	n := p.apply(assets.Names{EN: cur.NameEN, RU: cur.NameRU}, a.localizer(r).Lang(), &f)
+	if f != nil {
+		a.invalid(w, r, f)
+		return
 	}
-	if p.NameRU != nil {
-		in.NameRU = *p.NameRU
-	}
+	in := users.DepartmentInput{NameEN: n.EN, NameRU: n.RU, TelegramChatID: cur.TelegramChatID}
 	if p.TelegramChatID.set {
 		in.TelegramChatID = p.TelegramChatID.value
 	}

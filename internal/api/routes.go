@@ -27,11 +27,11 @@ func (a *API) routes() {
 	a.handle("PATCH /api/v1/departments/{id}", a.authed(a.updateDepartment))
 	a.handle("DELETE /api/v1/departments/{id}", a.authed(a.deleteDepartment))
 
-	a.handle("GET /api/v1/service-classes", a.authed(a.listClasses))
-	a.handle("POST /api/v1/service-classes", a.authed(a.createClass))
-	a.handle("GET /api/v1/service-classes/{id}", a.authed(a.class))
-	a.handle("PATCH /api/v1/service-classes/{id}", a.authed(a.updateClass))
-	a.handle("DELETE /api/v1/service-classes/{id}", a.authed(a.deleteClass))
+	a.handle("GET /api/v1/service-classes", a.authed(a.listTerms(classesVocabulary)))
+	a.handle("POST /api/v1/service-classes", a.authed(a.createTerm(classesVocabulary)))
+	a.handle("GET /api/v1/service-classes/{id}", a.authed(a.term(classesVocabulary)))
+	a.handle("PATCH /api/v1/service-classes/{id}", a.authed(a.updateTerm(classesVocabulary)))
+	a.handle("DELETE /api/v1/service-classes/{id}", a.authed(a.deleteTerm(classesVocabulary)))
 
 	a.handle("GET /api/v1/service-types", a.authed(a.listTypes))
 	a.handle("POST /api/v1/service-types", a.authed(a.createType))
@@ -40,11 +40,11 @@ func (a *API) routes() {
 	a.handle("DELETE /api/v1/service-types/{id}", a.authed(a.deleteType))
 	a.handle("PUT /api/v1/service-types/{id}/problem-types", a.authed(a.setOffers))
 
-	a.handle("GET /api/v1/problem-types", a.authed(a.listProblems))
-	a.handle("POST /api/v1/problem-types", a.authed(a.createProblem))
-	a.handle("GET /api/v1/problem-types/{id}", a.authed(a.problemType))
-	a.handle("PATCH /api/v1/problem-types/{id}", a.authed(a.updateProblem))
-	a.handle("DELETE /api/v1/problem-types/{id}", a.authed(a.deleteProblem))
+	a.handle("GET /api/v1/problem-types", a.authed(a.listTerms(problemsVocabulary)))
+	a.handle("POST /api/v1/problem-types", a.authed(a.createTerm(problemsVocabulary)))
+	a.handle("GET /api/v1/problem-types/{id}", a.authed(a.term(problemsVocabulary)))
+	a.handle("PATCH /api/v1/problem-types/{id}", a.authed(a.updateTerm(problemsVocabulary)))
+	a.handle("DELETE /api/v1/problem-types/{id}", a.authed(a.deleteTerm(problemsVocabulary)))
 
 	a.handle("GET /api/v1/assets", a.authed(a.listAssets))
 	a.handle("POST /api/v1/assets", a.authed(a.createAsset))

@@ -23,11 +23,9 @@ type Names struct {
 	EN, RU string
 }
 
-// Class is a broad area: IT equipment, kitchen and food…
-type Class struct {
-	ID int64
-	Names
-}
+// Class is a broad area: IT equipment, kitchen and food… (an entry of
+// ClassVocabulary).
+type Class = Term
 
 // Type is a kind of device or place within a class: printer, coffee machine…
 type Type struct {
@@ -38,11 +36,9 @@ type Type struct {
 	Problems []Offer
 }
 
-// Problem is one entry of the shared vocabulary: "leaking", "out of paper"…
-type Problem struct {
-	ID int64
-	Names
-}
+// Problem is one entry of the shared vocabulary of problem types: "leaking",
+// "out of paper"… (an entry of ProblemVocabulary).
+type Problem = Term
 
 // Offer is a problem type as one service type offers it, with that type's self-help.
 type Offer struct {
@@ -115,24 +111,6 @@ func textField(f *apperr.Fields, field, v string, max int) {
 
 var notFound = apperr.New(apperr.NotFound, "error.not_found")
 
-// Classes lists every class, by id.
-func (s *Service) Classes(ctx context.Context) ([]Class, error) {
-	rows, err := s.db.R.QueryContext(ctx, "SELECT id, name_en, name_ru FROM service_classes ORDER BY id")
-	if err != nil {
-		return nil, fmt.Errorf("assets: unable to list classes: %w", err)
-	}
-	defer rows.Close()
-	var out []Class
-	for rows.Next() {
-		var c Class
-		if err := rows.Scan(&c.ID, &c.EN, &c.RU); err != nil {
-			return nil, err
-		}
-		out = append(out, c)
-	}
-	return out, rows.Err()
-}
-
 // Types lists the types, of one class when classID is not 0.
 func (s *Service) Types(ctx context.Context, classID int64) ([]Type, error) {
 	q := "SELECT id, class_id, name_en, name_ru FROM service_types"
@@ -153,24 +131,6 @@ func (s *Service) Types(ctx context.Context, classID int64) ([]Type, error) {
 			return nil, err
 		}
 		out = append(out, t)
-	}
-	return out, rows.Err()
-}
-
-// Problems lists the shared vocabulary.
-func (s *Service) Problems(ctx context.Context) ([]Problem, error) {
-	rows, err := s.db.R.QueryContext(ctx, "SELECT id, name_en, name_ru FROM problem_types ORDER BY id")
-	if err != nil {
-		return nil, fmt.Errorf("assets: unable to list problem types: %w", err)
-	}
-	defer rows.Close()
-	var out []Problem
-	for rows.Next() {
-		var p Problem
-		if err := rows.Scan(&p.ID, &p.EN, &p.RU); err != nil {
-			return nil, err
-		}
-		out = append(out, p)
 	}
 	return out, rows.Err()
 }

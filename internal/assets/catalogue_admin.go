@@ -16,46 +16,6 @@ import (
 // maxSelfHelp bounds a self-help text.
 const maxSelfHelp = 2000
 
-// CreateClass adds a service class (admin).
-func (s *Service) CreateClass(ctx context.Context, actor *users.User, n Names) (Class, error) {
-	if err := requireAdmin(actor); err != nil {
-		return Class{}, err
-	}
-	var f apperr.Fields
-	validNames(&f, &n, 100)
-	if err := f.Err(); err != nil {
-		return Class{}, err
-	}
-	c := Class{Names: n}
-	err := s.db.W.QueryRowContext(ctx, "INSERT INTO service_classes (name_en, name_ru, created_at) VALUES ($1, $2, $3) RETURNING id",
-		n.EN, n.RU, s.now().UTC()).Scan(&c.ID)
-	if err != nil {
-		return Class{}, fmt.Errorf("assets: unable to create class: %w", err)
-	}
-	return c, nil
-}
-
-// UpdateClass renames a class (admin).
-func (s *Service) UpdateClass(ctx context.Context, actor *users.User, id int64, n Names) (Class, error) {
-	if err := requireAdmin(actor); err != nil {
-		return Class{}, err
-	}
-	var f apperr.Fields
-	validNames(&f, &n, 100)
-	if err := f.Err(); err != nil {
-		return Class{}, err
-	}
-	return Class{ID: id, Names: n}, affected(s.db.W.ExecContext(ctx, "UPDATE service_classes SET name_en = $1, name_ru = $2 WHERE id = $3", n.EN, n.RU, id))
-}
-
-// DeleteClass removes a class no type belongs to (admin).
-func (s *Service) DeleteClass(ctx context.Context, actor *users.User, id int64) error {
-	if err := requireAdmin(actor); err != nil {
-		return err
-	}
-	return deleted(s.db.W.ExecContext(ctx, "DELETE FROM service_classes WHERE id = $1", id))("catalogue.class_in_use")
-}
-
 // TypeInput is a service type as an admin creates or edits it.
 type TypeInput struct {
 	ClassID int64
@@ -111,46 +71,6 @@ func (s *Service) DeleteType(ctx context.Context, actor *users.User, id int64) e
 		return err
 	}
 	return deleted(s.db.W.ExecContext(ctx, "DELETE FROM service_types WHERE id = $1", id))("catalogue.type_in_use")
-}
-
-// CreateProblem adds a problem type to the shared vocabulary (admin).
-func (s *Service) CreateProblem(ctx context.Context, actor *users.User, n Names) (Problem, error) {
-	if err := requireAdmin(actor); err != nil {
-		return Problem{}, err
-	}
-	var f apperr.Fields
-	validNames(&f, &n, 100)
-	if err := f.Err(); err != nil {
-		return Problem{}, err
-	}
-	p := Problem{Names: n}
-	err := s.db.W.QueryRowContext(ctx, "INSERT INTO problem_types (name_en, name_ru, created_at) VALUES ($1, $2, $3) RETURNING id",
-		n.EN, n.RU, s.now().UTC()).Scan(&p.ID)
-	if err != nil {
-		return Problem{}, fmt.Errorf("assets: unable to create problem type: %w", err)
-	}
-	return p, nil
-}
-
-// UpdateProblem renames a problem type (admin).
-func (s *Service) UpdateProblem(ctx context.Context, actor *users.User, id int64, n Names) (Problem, error) {
-	if err := requireAdmin(actor); err != nil {
-		return Problem{}, err
-	}
-	var f apperr.Fields
-	validNames(&f, &n, 100)
-	if err := f.Err(); err != nil {
-		return Problem{}, err
-	}
-	return Problem{ID: id, Names: n}, affected(s.db.W.ExecContext(ctx, "UPDATE problem_types SET name_en = $1, name_ru = $2 WHERE id = $3", n.EN, n.RU, id))
-}
-
-// DeleteProblem removes a problem type no type offers (admin).
-func (s *Service) DeleteProblem(ctx context.Context, actor *users.User, id int64) error {
-	if err := requireAdmin(actor); err != nil {
-		return err
-	}
-	return deleted(s.db.W.ExecContext(ctx, "DELETE FROM problem_types WHERE id = $1", id))("catalogue.problem_in_use")
 }
 
 // OfferInput is one offered problem of a type, in the order given.

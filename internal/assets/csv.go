@@ -15,6 +15,7 @@ import (
 	"unicode/utf8"
 
 	"smartservice/internal/apperr"
+	"smartservice/internal/csvsafe"
 	"smartservice/internal/users"
 )
 
@@ -199,7 +200,7 @@ func parseImport(buf []byte, rep *ImportReport) []importRow {
 		}
 		row := importRow{line: line, cells: make(map[string]string, len(cols))}
 		for i, c := range cols {
-			row.cells[c] = unguard(rec[i])
+			row.cells[c] = csvsafe.Unescape(rec[i])
 		}
 		rows = append(rows, row)
 	}
@@ -526,9 +527,9 @@ func (s *Service) writeImport(ctx context.Context, tx *sql.Tx, plan *importPlan,
 
 // ExportCSV writes the devices matching f as CSV (admin): UTF-8 with a BOM (so a
 // spreadsheet reads the Cyrillic right), CRLF, the header CSVColumns, and every
-// cell that a spreadsheet would take for a formula (starting with = + - @, a tab
-// or a CR) prefixed with an apostrophe. ImportCSV reads the file back, apostrophes
-// removed. f.AfterID and f.Limit are ignored: every match is written.
+// cell through csvsafe, so no spreadsheet finds a formula in it whichever
+// separator it splits on. ImportCSV reads the file back unchanged.
+// f.AfterID and f.Limit are ignored: every match is written.
 func (s *Service) ExportCSV(ctx context.Context, actor *users.User, w io.Writer, f Filter) error {
 	if err := requireAdmin(actor); err != nil {
 		return err
@@ -546,7 +547,7 @@ func (s *Service) ExportCSV(ctx context.Context, actor *users.User, w io.Writer,
 	if _, err := io.WriteString(w, "\ufeff"); err != nil {
 		return err
 	}
-	cw := csv.NewWriter(w)
+	cw := csvsafe.NewWriter(w)
 	cw.UseCRLF = true
 	if err := cw.Write(CSVColumns); err != nil {
 		return err
@@ -582,9 +583,6 @@ func (s *Service) ExportCSV(ctx context.Context, actor *users.User, w io.Writer,
 				archived = "true"
 			}
 			rec := []string{a.Name, className, typeName, a.InventoryNumber, a.Location.Building, a.Location.Floor, a.Location.Room, a.Instructions, owner, archived}
-			for i := range rec {
-				rec[i] = guard(rec[i])
-			}
 			if err := cw.Write(rec); err != nil {
 				return err
 			}
@@ -596,24 +594,4 @@ func (s *Service) ExportCSV(ctx context.Context, actor *users.User, w io.Writer,
 	}
 	cw.Flush()
 	return cw.Error()
-}
-
-// formulaStart lists what makes a spreadsheet read a cell as a formula (OWASP's
-// "CSV injection" list).
-const formulaStart = "=+-@\t\r"
-
-// guard neutralises a cell a spreadsheet would evaluate.
-func guard(s string) string {
-	if s != "" && strings.IndexByte(formulaStart, s[0]) >= 0 {
-		return "'" + s
-	}
-	return s
-}
-
-// unguard undoes guard on import, so an export reads back unchanged.
-func unguard(s string) string {
-	if len(s) >= 2 && s[0] == '\'' && strings.IndexByte(formulaStart, s[1]) >= 0 {
-		return s[1:]
-	}
-	return s
 }

@@ -11,6 +11,7 @@ import (
 
 	"smartservice/internal/apperr"
 	"smartservice/internal/assets"
+	"smartservice/internal/testkit"
 )
 
 func init() {
@@ -261,6 +262,9 @@ func testExportRoundTrip(t *testing.T, e *assetsEnv) {
 		{Name: "Кофемашина «Байкал»", TypeID: b.coffee.ID, Instructions: "Line 1\n=cmd|' /C calc'!A0\nhttps://wiki.example/coffee", OwnerID: e.owner.ID},
 		{Name: "<script>alert(1)</script>", TypeID: b.printer.ID, Archived: true},
 		{Name: "Обычный принтер", TypeID: b.printer.ID, InventoryNumber: "INV-000042", Location: assets.Location{Building: "БЦ", Floor: "3", Room: "301"}},
+		// Formulas behind a separator: a spreadsheet splitting on ';' or tab finds them.
+		{Name: "Течёт;=1+2;", TypeID: b.coffee.ID, InventoryNumber: "x,+1", Location: assets.Location{Building: "@SUM(1)", Floor: "б; -2", Room: "к\"=1"},
+			Instructions: "a\t=cmd|' /C calc'!A0\n-см."},
 	}
 	for _, in := range ins {
 		e.device(t, in.TypeID, in)
@@ -278,7 +282,10 @@ func testExportRoundTrip(t *testing.T, e *assetsEnv) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(recs) != 4 {
+	if bad := testkit.FormulaCells(raw); len(bad) > 0 {
+		t.Errorf("formulas %q in\n%s", bad, raw)
+	}
+	if len(recs) != 5 {
 		t.Fatalf("%d records (archived ones are left out by the default filter)", len(recs))
 	}
 	for _, rec := range recs[1:] {
@@ -292,7 +299,7 @@ func testExportRoundTrip(t *testing.T, e *assetsEnv) {
 	if !slices.Equal(recs[1], want) {
 		t.Fatalf("first row %q", recs[1])
 	}
-	if r := recs[2]; r[1] != "Kitchen and food" || r[7] != "Line 1\n=cmd|' /C calc'!A0\nhttps://wiki.example/coffee" || r[8] != "owner@example.test" {
+	if r := recs[2]; r[1] != "Kitchen and food" || r[7] != "Line 1\n'=cmd|' /C calc'!A0\nhttps://wiki.example/coffee" || r[8] != "owner@example.test" {
 		t.Fatalf("second row %q", r)
 	}
 	// Everything, archived included, reads back into an empty office unchanged.
@@ -315,7 +322,7 @@ func testExportRoundTrip(t *testing.T, e *assetsEnv) {
 		}
 	}
 	rep, err := e.svc.ImportCSV(e.ctx, e.admin, strings.NewReader(all.String()+archived), false)
-	if err != nil || rep.Imported != 4 {
+	if err != nil || rep.Imported != 5 {
 		t.Fatalf("import of the export: %+v, %v", rep, err)
 	}
 	after := devicesByName(t, e)

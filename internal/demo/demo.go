@@ -86,13 +86,15 @@ func Load(ctx context.Context, d *db.DB, u *users.Store, accounts *users.Service
 	if admin == nil {
 		return nil, errors.New("demo: no administrator among the demo accounts")
 	}
-	if sum.Catalogue, sum.Devices, err = loadDevices(ctx, d, admin, sum.Accounts); err != nil {
-		return nil, fmt.Errorf("demo: %w", err)
+	// The starter catalogue and its rules table, through the same function as the
+	// catalogue page's button and the CLI.
+	load, err := tickets.LoadStarter(ctx, assets.NewService(d, nil), tickets.NewRules(d, nil), admin)
+	if err != nil {
+		return nil, fmt.Errorf("demo: starter catalogue: %w", err)
 	}
-	// The starter rules table comes with the starter catalogue, through the same
-	// domain call the rules page's button makes.
-	if sum.Rules, err = tickets.NewRules(d, nil).LoadStarterRules(ctx, admin); err != nil {
-		return nil, fmt.Errorf("demo: routing rules: %w", err)
+	sum.Catalogue, sum.Rules = load.Catalogue, load.Rules
+	if sum.Devices, err = loadDevices(ctx, d, admin, sum.Accounts); err != nil {
+		return nil, fmt.Errorf("demo: %w", err)
 	}
 	return sum, nil
 }

@@ -85,17 +85,13 @@ var devices = []device{
 	{typ: "Laptop", name: "Ноутбук Huawei MateBook (Сергей Волков)", floor: "4", room: "Кабинет руководителя АХО, 402", inventory: "INV-002003", owner: "sergey.volkov@demo.office"},
 }
 
-// loadDevices loads the starter catalogue and the demo devices as admin; owners
+// loadDevices loads the demo devices into the starter catalogue as admin; owners
 // are found among the demo accounts.
-func loadDevices(ctx context.Context, d *db.DB, admin *users.User, accounts []*users.User) (*assets.StarterSummary, []*assets.Asset, error) {
+func loadDevices(ctx context.Context, d *db.DB, admin *users.User, accounts []*users.User) ([]*assets.Asset, error) {
 	svc := assets.NewService(d, nil)
-	starter, err := svc.LoadStarter(ctx, admin)
-	if err != nil {
-		return nil, nil, fmt.Errorf("starter catalogue: %w", err)
-	}
 	types, err := svc.Types(ctx, 0)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	typeIDs := map[string]int64{}
 	for _, t := range types {
@@ -109,21 +105,21 @@ func loadDevices(ctx context.Context, d *db.DB, admin *users.User, accounts []*u
 	for _, dev := range devices {
 		typeID, ok := typeIDs[dev.typ]
 		if !ok {
-			return nil, nil, fmt.Errorf("device %q: no starter type %q", dev.name, dev.typ)
+			return nil, fmt.Errorf("device %q: no starter type %q", dev.name, dev.typ)
 		}
 		var ownerID int64
 		if dev.owner != "" {
 			if ownerID, ok = owners[dev.owner]; !ok {
-				return nil, nil, fmt.Errorf("device %q: no demo account %s", dev.name, dev.owner)
+				return nil, fmt.Errorf("device %q: no demo account %s", dev.name, dev.owner)
 			}
 		}
 		a, err := svc.CreateAsset(ctx, admin, assets.AssetInput{Name: dev.name, TypeID: typeID, InventoryNumber: dev.inventory,
 			Location: assets.Location{Building: Building, Floor: dev.floor, Room: dev.room}, Instructions: dev.instructions,
 			OwnerID: ownerID, Archived: dev.archived})
 		if err != nil {
-			return nil, nil, fmt.Errorf("device %q: %w", dev.name, err)
+			return nil, fmt.Errorf("device %q: %w", dev.name, err)
 		}
 		out = append(out, a)
 	}
-	return starter, out, nil
+	return out, nil
 }

@@ -2,13 +2,13 @@ package tickets
 
 import (
 	"context"
-	"encoding/csv"
 	"fmt"
 	"io"
 	"strconv"
 	"time"
 
 	"smartservice/internal/apperr"
+	"smartservice/internal/csvsafe"
 	"smartservice/internal/users"
 )
 
@@ -23,8 +23,8 @@ var ExportHeader = []string{"number", "created_utc", "status", "class", "type", 
 	"followers", "comment", "resolution", "cancel_reason", "done_utc", "cancelled_utc"}
 
 // ExportCSV writes every ticket actor may see that matches f (all pages, newest
-// first) as CSV with a header row. Names are in actor's language. Cells that a
-// spreadsheet would run as a formula are neutralised (see csvCell).
+// first) as CSV with a header row. Names are in actor's language. Every cell goes
+// through csvsafe, so no spreadsheet finds a formula whichever separator it uses.
 func (s *Service) ExportCSV(ctx context.Context, actor *users.User, f Filter, out io.Writer) error {
 	if err := requireLogin(actor); err != nil {
 		return err
@@ -42,7 +42,7 @@ func (s *Service) ExportCSV(ctx context.Context, actor *users.User, f Filter, ou
 		}
 		return t.UTC().Format("2006-01-02 15:04:05")
 	}
-	w := csv.NewWriter(out)
+	w := csvsafe.NewWriter(out)
 	if err := w.Write(ExportHeader); err != nil {
 		return err
 	}
@@ -69,9 +69,6 @@ func (s *Service) ExportCSV(ctx context.Context, actor *users.User, f Filter, ou
 				name(r.ProblemEN, r.ProblemRU), r.AssetName, r.AssetCode, r.InventoryNumber, r.Location,
 				name(r.DepartmentEN, r.DepartmentRU), r.AssigneeName, r.AssigneeEmail, r.ReporterName, r.ReporterEmail,
 				strconv.Itoa(r.FollowersCount), r.Comment, r.Resolution, r.CancelReason, stamp(r.DoneAt), stamp(r.CancelledAt)}
-			for i := range rec {
-				rec[i] = csvCell(rec[i])
-			}
 			if err := w.Write(rec); err != nil {
 				return err
 			}
@@ -85,18 +82,4 @@ func (s *Service) ExportCSV(ctx context.Context, actor *users.User, f Filter, ou
 		}
 		f.Cursor = p.NextCursor
 	}
-}
-
-// csvCell neutralises a cell a spreadsheet would run as a formula (CSV injection):
-// one starting with = + - @ (or a tab or carriage return, which some spreadsheets
-// skip before looking) gets a leading apostrophe, which they show as text.
-func csvCell(s string) string {
-	if s == "" {
-		return s
-	}
-	switch s[0] {
-	case '=', '+', '-', '@', '\t', '\r':
-		return "'" + s
-	}
-	return s
 }

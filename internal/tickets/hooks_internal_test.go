@@ -8,6 +8,3 @@ func SetExportPage(n int) (restore func()) {
 	exportPage = n
 	return func() { exportPage = old }
 }
-
-// CSVCell is csvCell.
-var CSVCell = csvCell

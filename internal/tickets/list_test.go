@@ -693,15 +693,6 @@ func TestSearchText(t *testing.T) {
 	}
 }
 
-func TestCSVCell(t *testing.T) {
-	for in, want := range map[string]string{"": "", "=1+1": "'=1+1", "+7 999": "'+7 999", "-": "'-", "@x": "'@x", "\t=x": "'\t=x",
-		"\r=x": "'\r=x", "a=b": "a=b", "T-12": "T-12", "'quoted": "'quoted"} {
-		if got := tickets.CSVCell(in); got != want {
-			t.Errorf("CSVCell(%q) = %q, want %q", in, got, want)
-		}
-	}
-}
-
 // testJournalPeople: the executor choices of the journal and of reassigning, and
 // the names a ticket's history refers to by id.
 func testJournalPeople(t *testing.T, e *jenv) {

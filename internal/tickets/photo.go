@@ -23,6 +23,7 @@ import (
 
 	"golang.org/x/image/draw"
 	"golang.org/x/image/webp"
+	"golang.org/x/sync/semaphore"
 
 	"smartservice/internal/apperr"
 	"smartservice/internal/users"
@@ -48,10 +49,34 @@ const (
 	photoQuality  = 82
 )
 
-// photoSlots bounds how many photos are decoded at once in this process: each
-// decode may hold up to maxPhotoDecodedBytes, and a burst of uploads must not add
-// those up.
-var photoSlots = make(chan struct{}, 2)
+// photoDecodes bounds the pixels decoded at once in this process. Counting
+// decodes is not enough (six 40 MP PNGs at once took the process to 740 MB, while
+// a dozen phone photos are harmless): each decode takes its header's width ×
+// height from a budget of one and a half of the largest photo the header check
+// lets through, so one largest photo always fits, two never run together, and
+// small ones run side by side.
+var photoDecodes = newPixelLimiter(maxPhotoPixels * 3 / 2)
+
+// pixelLimiter is a weighted semaphore counted in pixels.
+type pixelLimiter struct {
+	sem    *semaphore.Weighted
+	budget int64
+}
+
+func newPixelLimiter(budget int64) *pixelLimiter {
+	return &pixelLimiter{sem: semaphore.NewWeighted(budget), budget: budget}
+}
+
+// acquire waits until pixels fit in the budget (first come, first served, so a
+// large photo is not starved by small ones) or ctx ends, and returns the release.
+// More than the budget takes the whole budget rather than waiting forever.
+func (l *pixelLimiter) acquire(ctx context.Context, pixels int64) (release func(), err error) {
+	n := min(max(pixels, 1), l.budget)
+	if err := l.sem.Acquire(ctx, n); err != nil {
+		return nil, err
+	}
+	return func() { l.sem.Release(n) }, nil
+}
 
 // Photo is a ticket's picture as stored: always a JPEG made by the server.
 type Photo struct {
@@ -146,12 +171,11 @@ func inspectPhoto(raw []byte) (*photoUpload, error) {
 
 // prepare decodes the upload and returns it as it will be stored.
 func (u *photoUpload) prepare(ctx context.Context) (*Photo, error) {
-	select {
-	case photoSlots <- struct{}{}:
-		defer func() { <-photoSlots }()
-	case <-ctx.Done():
-		return nil, ctx.Err()
+	release, err := photoDecodes.acquire(ctx, int64(u.cfg.Width)*int64(u.cfg.Height))
+	if err != nil {
+		return nil, err
 	}
+	defer release()
 	img, err := safely(func() (image.Image, error) {
 		switch u.format {
 		case "jpeg":

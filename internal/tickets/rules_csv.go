@@ -13,6 +13,7 @@ import (
 	"unicode/utf8"
 
 	"smartservice/internal/apperr"
+	"smartservice/internal/csvsafe"
 	"smartservice/internal/db"
 	"smartservice/internal/users"
 )
@@ -48,13 +49,13 @@ var anyWords = map[string]bool{"": true, "any": true, "любой": true}
 
 // ExportCSV writes every rule as CSV in List's order (staff, like List): English
 // catalogue names, "any" for a wildcard, the department's code. Cells a spreadsheet
-// would run as a formula are neutralised (csvCell), which ImportCSV undoes.
+// would run as a formula are neutralised (csvsafe), which ImportCSV undoes.
 func (s *Rules) ExportCSV(ctx context.Context, actor *users.User, w io.Writer) error {
 	rules, err := s.List(ctx, actor)
 	if err != nil {
 		return err
 	}
-	cw := csv.NewWriter(w)
+	cw := csvsafe.NewWriter(w)
 	if err := cw.Write(RulesCSVColumns); err != nil {
 		return fmt.Errorf("tickets: unable to write the rules CSV: %w", err)
 	}
@@ -62,10 +63,10 @@ func (s *Rules) ExportCSV(ctx context.Context, actor *users.User, w io.Writer) e
 		if id == 0 {
 			return "any"
 		}
-		return csvCell(en)
+		return en
 	}
 	for _, r := range rules {
-		rec := []string{name(r.ClassID, r.Class.EN), name(r.TypeID, r.Type.EN), name(r.ProblemID, r.Problem.EN), csvCell(r.DepartmentCode)}
+		rec := []string{name(r.ClassID, r.Class.EN), name(r.TypeID, r.Type.EN), name(r.ProblemID, r.Problem.EN), r.DepartmentCode}
 		if err := cw.Write(rec); err != nil {
 			return fmt.Errorf("tickets: unable to write the rules CSV: %w", err)
 		}
@@ -75,14 +76,6 @@ func (s *Rules) ExportCSV(ctx context.Context, actor *users.User, w io.Writer) e
 		return fmt.Errorf("tickets: unable to write the rules CSV: %w", err)
 	}
 	return nil
-}
-
-// uncell undoes csvCell: an apostrophe before a formula character was ours.
-func uncell(s string) string {
-	if len(s) > 1 && s[0] == '\'' && strings.ContainsRune("=+-@\t\r", rune(s[1])) {
-		return s[1:]
-	}
-	return s
 }
 
 var errRulesImportRefused = errors.New("tickets: rules import refused")
@@ -276,7 +269,7 @@ func (s *Rules) ImportCSV(ctx context.Context, actor *users.User, r io.Reader) (
 			bad := func(k string, args ...any) {
 				rep.Errors = append(rep.Errors, RulesImportError{Line: l.n, Key: k, Args: args})
 			}
-			cls, typ, prob, dep := key(uncell(l.cells[0])), key(uncell(l.cells[1])), key(uncell(l.cells[2])), key(uncell(l.cells[3]))
+			cls, typ, prob, dep := key(csvsafe.Unescape(l.cells[0])), key(csvsafe.Unescape(l.cells[1])), key(csvsafe.Unescape(l.cells[2])), key(csvsafe.Unescape(l.cells[3]))
 			var in RuleInput
 			ok := true
 			if !anyWords[cls] {

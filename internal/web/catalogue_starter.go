@@ -3,7 +3,7 @@ package web
 import (
 	"net/http"
 
-	"smartservice/internal/apperr"
+	"smartservice/internal/tickets"
 )
 
 // catalogueStarter loads the starter catalogue (OFFICE-CATALOGUE.md) in one step on a
@@ -14,16 +14,9 @@ func (s *Server) catalogueStarter(w http.ResponseWriter, r *http.Request) {
 	if u == nil {
 		return
 	}
-	if _, err := s.Assets.LoadStarter(r.Context(), u); err != nil {
+	if _, err := tickets.LoadStarter(r.Context(), s.Assets, s.Rules, u); err != nil {
 		s.fail(w, r, err)
 		return
-	}
-	if s.Rules != nil {
-		// A table an admin has already filled stays as it is.
-		if _, err := s.Rules.LoadStarterRules(r.Context(), u); err != nil && apperr.CodeOf(err) != apperr.Conflict {
-			s.serverError(w, r, err)
-			return
-		}
 	}
 	s.setNotice(r.Context(), "transfer.starter_loaded")
 	http.Redirect(w, r, "/catalogue", http.StatusSeeOther)

@@ -27,7 +27,9 @@ func (s *Server) ticketPhoto(w http.ResponseWriter, r *http.Request) {
 	h := w.Header()
 	h.Set("Content-Type", "image/jpeg")
 	h.Set("Content-Length", strconv.Itoa(len(p.Data)))
-	h.Set("Cache-Control", "private, max-age=3600")
+	// Not kept in the browser's cache: a photo must not outlive the logout there
+	// (a shared office computer), as in the API.
+	h.Set("Cache-Control", "private, no-store")
 	h.Set("Content-Disposition", `inline; filename="T-`+strconv.FormatInt(id, 10)+`.jpg"`)
 	_, _ = w.Write(p.Data)
 }

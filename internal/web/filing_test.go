@@ -263,7 +263,7 @@ func TestFilingFromTheDevicePage(t *testing.T) {
 			for _, who := range []*loginClient{emp, o.login(t, "ivan@office.example")} {
 				res, body := who.get(t, fmt.Sprintf("/tickets/%d/photo", id))
 				if res.StatusCode != http.StatusOK || res.Header.Get("Content-Type") != "image/jpeg" ||
-					res.Header.Get("Cache-Control") != "private, max-age=3600" || res.Header.Get("X-Content-Type-Options") != "nosniff" {
+					res.Header.Get("Cache-Control") != "private, no-store" || res.Header.Get("X-Content-Type-Options") != "nosniff" {
 					t.Fatalf("photo: %d %v", res.StatusCode, res.Header)
 				}
 				cfg, err := jpeg.DecodeConfig(strings.NewReader(body))
