@@ -8,6 +8,9 @@ func (a *API) routes() {
 	a.handle("GET /api/v1/openapi.json", a.openAPI)
 
 	a.handle("POST /api/v1/auth/register", a.register)
+	a.handle("POST /api/v1/auth/register/complete", a.completeRegistration)
+	a.handle("POST /api/v1/auth/password-reset", a.requestPasswordReset)
+	a.handle("POST /api/v1/auth/password-reset/complete", a.completePasswordReset)
 	a.handle("POST /api/v1/auth/login", a.login)
 	a.handle("POST /api/v1/auth/logout", a.authed(a.logout))
 

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"time"
 
 	"smartservice/internal/apperr"
 	"smartservice/internal/directory"
@@ -137,3 +138,6 @@ func (s *Service) RevokePersonalTokens(ctx context.Context, actor *User) (int64,
 	n, _ := res.RowsAffected()
 	return n, nil
 }
+
+// ResetTTL is how long a password reset link works, for the pages to say.
+func (s *Service) ResetTTL() time.Duration { return s.opts.ResetTTL }
