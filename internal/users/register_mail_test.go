@@ -86,7 +86,9 @@ func testRegisterCannotBePreHijacked(t *testing.T, d *db.DB) {
 // Throttled for any e-mail; both recover when the window passes.
 func testRegisterMailsThrottled(t *testing.T, d *db.DB) {
 	ctx := context.Background()
-	e := newEnv(t, d, func(o *users.Options) { o.MailThrottle = users.MailThrottle{Window: time.Hour, PerEmail: 3, PerAddress: 5} })
+	e := newEnv(t, d, func(o *users.Options) {
+		o.MailThrottle = users.MailThrottle{Window: time.Hour, PerEmail: 3, PerAddress: 5}
+	})
 	e.dir.AddActive("anna@example.com", "Anna")
 	for i := range 5 {
 		_, err := e.svc.Register(ctx, users.RegisterInput{Email: "anna@example.com", Addr: fmt.Sprintf("10.0.0.%d", i)})

@@ -166,7 +166,9 @@ func testRegisterDefaultsAndRussianMail(t *testing.T, d *db.DB) {
 // Unavailable, quickly; neither leaves a registration or a job.
 func testRegisterRefusedStoresNothing(t *testing.T, d *db.DB) {
 	ctx := context.Background()
-	lavish := func(o *users.Options) { o.MailThrottle = users.MailThrottle{Window: time.Hour, PerEmail: 100, PerAddress: 100} }
+	lavish := func(o *users.Options) {
+		o.MailThrottle = users.MailThrottle{Window: time.Hour, PerEmail: 100, PerAddress: 100}
+	}
 	e := newEnv(t, d, lavish)
 	e.dir.AddInactive("gone@example.com", "Gone Person")
 	e.dir.AddActive("anna@example.com", "Anna")
@@ -386,7 +388,9 @@ func testConfirmEmailConcurrently(t *testing.T, d *db.DB) {
 // and nothing that could send them to another site.
 func testRegisterNextInLink(t *testing.T, d *db.DB) {
 	ctx := context.Background()
-	e := newEnv(t, d, func(o *users.Options) { o.MailThrottle = users.MailThrottle{Window: time.Hour, PerEmail: 100, PerAddress: 100} })
+	e := newEnv(t, d, func(o *users.Options) {
+		o.MailThrottle = users.MailThrottle{Window: time.Hour, PerEmail: 100, PerAddress: 100}
+	})
 	e.dir.AddActive("anna@example.com", "Anna")
 	linkRe := regexp.MustCompile(regexp.QuoteMeta(baseURL) + `/register/confirm\?\S+`)
 	for next, want := range map[string]string{
