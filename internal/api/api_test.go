@@ -176,6 +176,9 @@ type opt struct{ name, value string }
 
 func header(name, value string) opt { return opt{name, value} }
 
+// remoteAddr sends the request from another client address.
+func remoteAddr(addr string) opt { return opt{":remote", addr} }
+
 // do sends a request to the API: body nil sends none, a string is sent as it is,
 // anything else as JSON; Content-Type is application/json unless an opt says
 // otherwise. The answer must match the OpenAPI document, whatever its status.
@@ -203,6 +206,10 @@ func (e *env) do(method, path, token string, body any, opts ...opt) *result {
 		r.Header.Set("Authorization", "Bearer "+token)
 	}
 	for _, o := range opts {
+		if o.name == ":remote" {
+			r.RemoteAddr = o.value
+			continue
+		}
 		if o.value == "" {
 			r.Header.Del(o.name)
 		} else {

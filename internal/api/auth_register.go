@@ -3,13 +3,13 @@ package api
 import (
 	"net/http"
 
+	"smartservice/internal/httpx"
 	"smartservice/internal/users"
 )
 
 type registerInput struct {
-	Email    string `json:"email"`
-	Password string `json:"password"`
-	// Language of the account and of the confirmation mail; the request's language when absent.
+	Email string `json:"email"`
+	// Language of the account and of the mail; the request's language when absent.
 	Language *string `json:"language"`
 }
 
@@ -19,8 +19,9 @@ type registerAnswer struct {
 	DevMail bool `json:"dev_mail"`
 }
 
-// register answers POST /api/v1/auth/register: the employee directory decides; for
-// an active employee a confirmation link is mailed (202), otherwise nothing is stored.
+// register answers POST /api/v1/auth/register with 202 for every well-formed
+// address: the mail says what applies (a link to set the password, "you already
+// have an account", or nothing when the directory does not know the person).
 func (a *API) register(w http.ResponseWriter, r *http.Request) {
 	var in registerInput
 	if !a.decode(w, r, &in) {
@@ -30,7 +31,7 @@ func (a *API) register(w http.ResponseWriter, r *http.Request) {
 	if in.Language != nil {
 		lang = *in.Language
 	}
-	res, err := a.Accounts.Register(r.Context(), users.RegisterInput{Email: in.Email, Password: in.Password, Language: lang})
+	res, err := a.Accounts.Register(r.Context(), users.RegisterInput{Email: in.Email, Language: lang, Addr: httpx.ClientAddr(r)})
 	if err != nil {
 		a.fail(w, r, err)
 		return

@@ -12,6 +12,9 @@ func (a *API) routes() {
 	a.handle("GET /api/v1/openapi.json", http.HandlerFunc(a.openAPI))
 
 	a.handle("POST /api/v1/auth/register", http.HandlerFunc(a.register))
+	a.handle("POST /api/v1/auth/register/complete", http.HandlerFunc(a.completeRegistration))
+	a.handle("POST /api/v1/auth/password-reset", http.HandlerFunc(a.requestPasswordReset))
+	a.handle("POST /api/v1/auth/password-reset/complete", http.HandlerFunc(a.completePasswordReset))
 	a.handle("POST /api/v1/auth/login", http.HandlerFunc(a.login))
 	a.handle("POST /api/v1/auth/logout", a.authed(a.logout))
 

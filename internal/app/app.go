@@ -131,7 +131,7 @@ func build(cfg *config.Config, logger *slog.Logger, d *db.DB, opts Options) (*Ap
 	a.Accounts, err = users.NewService(d, a.Users, users.Options{
 		BaseURL: cfg.BaseURL, Directory: dir, Jobs: a.Jobs, DevMail: devMail, Argon2: opts.Argon2,
 		SessionTTL: cfg.SessionTTL, AdminSessionTTL: cfg.AdminSessionTTL, DefaultLanguage: cfg.DefaultLanguage,
-		Logger: logger, Now: opts.Now,
+		Catalog: cat, Logger: logger, Now: opts.Now,
 	})
 	if err != nil {
 		return nil, err

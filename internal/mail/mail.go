@@ -1,4 +1,5 @@
-// Package mail sends Smart Service's e-mails (registration links) through SMTP, or,
+// Package mail sends Smart Service's e-mails (registration and password reset links; their
+// text comes from the catalogue) through SMTP, or,
 // in development mode when no SMTP server is configured, writes them to the log.
 // Mails leave through a River job, so a slow or failing mail server neither holds a
 // request nor loses a mail: the job retries with backoff.

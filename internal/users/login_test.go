@@ -15,10 +15,11 @@ import (
 
 func init() {
 	dbCases = append(dbCases, dbCase{"LoginFailuresLookAlike", testLoginFailuresLookAlike})
-	dbCases = append(dbCases, dbCase{"LoginThrottlePerAccount", testLoginThrottlePerAccount})
+	dbCases = append(dbCases, dbCase{"LoginThrottlePerPair", testLoginThrottlePerPair})
+	dbCases = append(dbCases, dbCase{"LoginThrottleBusyAccount", testLoginThrottleBusyAccount})
 	dbCases = append(dbCases, dbCase{"LoginThrottleFailuresStayInWindow", testLoginThrottleFailuresStayInWindow})
 	dbCases = append(dbCases, dbCase{"LoginThrottleUnknownEmail", testLoginThrottleUnknownEmail})
-	dbCases = append(dbCases, dbCase{"LoginThrottlePerAddress", testLoginThrottlePerAddress})
+	dbCases = append(dbCases, dbCase{"LoginThrottleBusyAddress", testLoginThrottleBusyAddress})
 	dbCases = append(dbCases, dbCase{"LoginBurst", testLoginBurst})
 	dbCases = append(dbCases, dbCase{"AuthenticateEpoch", testAuthenticateEpoch})
 	dbCases = append(dbCases, dbCase{"SessionLifetimes", testSessionLifetimes})
@@ -77,30 +78,30 @@ func testLoginFailuresLookAlike(t *testing.T, d *db.DB) {
 }
 
 var throttleSmall = func(o *users.Options) {
-	o.Throttle = users.Throttle{Window: 15 * time.Minute, AccountLimit: 3, AccountPause: time.Minute, AddressLimit: 100}
+	o.Throttle = users.Throttle{Window: 15 * time.Minute, PairLimit: 3, AccountLimit: 6, AddressLimit: 10}
 }
 
 func (e *env) accountFailures(email string) int {
 	e.t.Helper()
-	return e.count("SELECT COUNT(*) FROM login_failures WHERE scope = 'account' AND key = $1", email)
+	return e.count("SELECT COUNT(*) FROM login_failures WHERE email = $1", email)
 }
 
-// testLoginThrottlePerAccount: after AccountLimit failures even the right password
-// is refused until AccountPause after the latest failure; attempts while throttled
-// neither count nor extend the pause; a success resets the account's counter.
-func testLoginThrottlePerAccount(t *testing.T, d *db.DB) {
+// testLoginThrottlePerPair: after PairLimit failures from one address even the right
+// password is refused from that address, for any spelling of the e-mail, until the
+// oldest failure ages out; refused attempts neither count nor extend it; the owner
+// from another address is let in, and that does not reset the guesser's pair.
+func testLoginThrottlePerPair(t *testing.T, d *db.DB) {
 	e := newEnv(t, d, throttleSmall)
 	e.mkUser("anna@example.com")
-	for i := range 3 {
-		_, err := e.login("anna@example.com", "wrong passphrase here", fmt.Sprintf("10.0.0.%d", i))
+	for range 3 {
+		_, err := e.login("anna@example.com", "wrong passphrase here", "203.0.113.7")
 		wantCode(t, err, apperr.Unauthenticated, "login.failed")
-		e.clock.Add(time.Second)
+		e.clock.Add(time.Minute)
 	}
-	// Throttled now, from any address, for any spelling of the e-mail, right password or not.
 	for _, in := range []users.LoginInput{
-		{Email: "anna@example.com", Password: goodPassword, Addr: "10.0.9.9"},
-		{Email: " Anna@EXAMPLE.com", Password: goodPassword, Addr: "10.0.9.8"},
-		{Email: "anna@example.com", Password: "wrong passphrase here"},
+		{Email: "anna@example.com", Password: goodPassword, Addr: "203.0.113.7"},
+		{Email: " Anna@EXAMPLE.com", Password: goodPassword, Addr: "203.0.113.7"},
+		{Email: "anna@example.com", Password: "wrong passphrase here", Addr: "203.0.113.7"},
 	} {
 		_, err := e.svc.Login(context.Background(), in)
 		wantCode(t, err, apperr.Throttled, "login.throttled")
@@ -108,31 +109,28 @@ func testLoginThrottlePerAccount(t *testing.T, d *db.DB) {
 	if n := e.accountFailures("anna@example.com"); n != 3 {
 		t.Errorf("%d failures recorded, want 3: throttled attempts must not count", n)
 	}
-	// Hammering during the pause does not extend it: the pause runs from the last failure.
-	e.clock.Add(30 * time.Second)
-	_, err := e.login("anna@example.com", goodPassword, "10.0.9.9")
-	wantCode(t, err, apperr.Throttled, "login.throttled")
-	e.clock.Add(28 * time.Second) // 59 s after the last failure
-	_, err = e.login("anna@example.com", goodPassword, "10.0.9.9")
-	wantCode(t, err, apperr.Throttled, "login.throttled")
-	e.clock.Add(time.Second) // 60 s: over
-	_, err = e.login("anna@example.com", goodPassword, "10.0.9.9")
+	_, err := e.login("anna@example.com", goodPassword, "198.51.100.1")
 	ok(t, err)
-	if n := e.accountFailures("anna@example.com"); n != 0 {
-		t.Errorf("%d account failures after a success, want 0", n)
-	}
-	// A success reset the counter: two more failures do not throttle.
+	_, err = e.login("anna@example.com", goodPassword, "203.0.113.7")
+	wantCode(t, err, apperr.Throttled, "login.throttled")
+	// The first failure was 3 min ago; 12 min more and it is out of the window.
+	e.clock.Add(12*time.Minute - time.Second)
+	_, err = e.login("anna@example.com", goodPassword, "203.0.113.7")
+	wantCode(t, err, apperr.Throttled, "login.throttled")
+	e.clock.Add(time.Second)
+	_, err = e.login("anna@example.com", goodPassword, "203.0.113.7")
+	ok(t, err)
+	// A success forgives that address's failures: two more do not throttle it.
 	for range 2 {
-		_, err := e.login("anna@example.com", "wrong passphrase here", "10.0.0.1")
+		_, err := e.login("anna@example.com", "wrong passphrase here", "203.0.113.7")
 		wantCode(t, err, apperr.Unauthenticated, "login.failed")
 	}
-	_, err = e.login("anna@example.com", goodPassword, "10.0.0.1")
+	_, err = e.login("anna@example.com", goodPassword, "203.0.113.7")
 	ok(t, err)
 }
 
-// testLoginThrottleFailuresStayInWindow: past the pause, failures still inside the
-// window keep counting, so one more failure throttles again at once; once the window
-// has passed the count starts over.
+// testLoginThrottleFailuresStayInWindow: the window rolls: failures inside it keep
+// counting; once it has passed the count starts over.
 func testLoginThrottleFailuresStayInWindow(t *testing.T, d *db.DB) {
 	e := newEnv(t, d, throttleSmall)
 	e.mkUser("anna@example.com")
@@ -141,15 +139,19 @@ func testLoginThrottleFailuresStayInWindow(t *testing.T, d *db.DB) {
 		_, err := e.login("anna@example.com", "wrong passphrase here", "")
 		wantCode(t, err, apperr.Unauthenticated, "login.failed")
 	}
-	for range 3 {
+	for range 2 {
 		fail()
 	}
-	e.clock.Add(2 * time.Minute)
+	e.clock.Add(10 * time.Minute)
 	fail()
 	_, err := e.login("anna@example.com", goodPassword, "")
 	wantCode(t, err, apperr.Throttled, "login.throttled")
-	e.clock.Add(16 * time.Minute)
+	e.clock.Add(5 * time.Minute) // the first two are out, the third is in
 	fail()
+	fail()
+	_, err = e.login("anna@example.com", goodPassword, "")
+	wantCode(t, err, apperr.Throttled, "login.throttled")
+	e.clock.Add(16 * time.Minute)
 	_, err = e.login("anna@example.com", goodPassword, "")
 	ok(t, err)
 }
@@ -166,28 +168,51 @@ func testLoginThrottleUnknownEmail(t *testing.T, d *db.DB) {
 	wantCode(t, err, apperr.Throttled, "login.throttled")
 }
 
-// testLoginThrottlePerAddress: one address failing against many e-mails is stopped at
-// AddressLimit, even for a right password of another account; other addresses are not.
-func testLoginThrottlePerAddress(t *testing.T, d *db.DB) {
-	e := newEnv(t, d, func(o *users.Options) {
-		o.Throttle = users.Throttle{Window: 15 * time.Minute, AccountLimit: 100, AccountPause: time.Minute, AddressLimit: 5}
-	})
+// testLoginThrottleBusyAddress: an address with AddressLimit failures (a sprayer, or
+// an office behind NAT) gets one attempt per account per window: an account it has
+// already failed for is refused, one it has not is checked; other addresses are not
+// affected.
+func testLoginThrottleBusyAddress(t *testing.T, d *db.DB) {
+	e := newEnv(t, d, throttleSmall)
 	e.mkUser("anna@example.com")
-	for i := range 5 {
+	e.mkUser("boris@example.com")
+	_, err := e.login("boris@example.com", "wrong passphrase here", "203.0.113.7")
+	wantCode(t, err, apperr.Unauthenticated, "login.failed")
+	for i := range 9 {
 		_, err := e.login(fmt.Sprintf("victim%d@example.com", i), "wrong passphrase here", "203.0.113.7")
 		wantCode(t, err, apperr.Unauthenticated, "login.failed")
-		e.clock.Add(time.Minute)
 	}
-	_, err := e.login("anna@example.com", goodPassword, "203.0.113.7")
+	_, err = e.login("victim0@example.com", "wrong passphrase here", "203.0.113.7")
+	wantCode(t, err, apperr.Throttled, "login.throttled")
+	_, err = e.login("boris@example.com", goodPassword, "203.0.113.7")
+	wantCode(t, err, apperr.Throttled, "login.throttled")
+	_, err = e.login("boris@example.com", goodPassword, "198.51.100.1")
+	ok(t, err)
+	_, err = e.login("anna@example.com", goodPassword, "203.0.113.7")
+	ok(t, err)
+	_, err = e.login("victim10@example.com", "wrong passphrase here", "203.0.113.7")
+	wantCode(t, err, apperr.Unauthenticated, "login.failed")
+	_, err = e.login("victim10@example.com", "wrong passphrase here", "203.0.113.7")
+	wantCode(t, err, apperr.Throttled, "login.throttled")
+}
+
+// testLoginThrottleBusyAccount: an account with AccountLimit failures from many
+// addresses gives each address one attempt per window: an address that has failed
+// is refused, one that has not (the owner's) is checked.
+func testLoginThrottleBusyAccount(t *testing.T, d *db.DB) {
+	e := newEnv(t, d, throttleSmall)
+	e.mkUser("anna@example.com")
+	for i := range 6 {
+		_, err := e.login("anna@example.com", "wrong passphrase here", fmt.Sprintf("10.9.0.%d", i))
+		wantCode(t, err, apperr.Unauthenticated, "login.failed")
+	}
+	_, err := e.login("anna@example.com", "wrong passphrase here", "10.9.0.1")
+	wantCode(t, err, apperr.Throttled, "login.throttled")
+	_, err = e.login("anna@example.com", "wrong passphrase here", "10.9.0.99")
+	wantCode(t, err, apperr.Unauthenticated, "login.failed")
+	_, err = e.login("anna@example.com", "wrong passphrase here", "10.9.0.99")
 	wantCode(t, err, apperr.Throttled, "login.throttled")
 	_, err = e.login("anna@example.com", goodPassword, "198.51.100.1")
-	ok(t, err)
-	// A success elsewhere does not reset the address.
-	_, err = e.login("anna@example.com", goodPassword, "203.0.113.7")
-	wantCode(t, err, apperr.Throttled, "login.throttled")
-	// The first failure ages out of the window: the address may try again.
-	e.clock.Add(11 * time.Minute) // the first failure was 15 min ago, exactly
-	_, err = e.login("anna@example.com", goodPassword, "203.0.113.7")
 	ok(t, err)
 }
 
@@ -215,7 +240,7 @@ func testLoginBurst(t *testing.T, d *db.DB) {
 		counts[ae.Key]++
 	}
 	t.Logf("burst of %d: %v", n, counts)
-	limit := users.DefaultThrottle.AccountLimit
+	limit := users.DefaultThrottle.PairLimit
 	if counts["login.failed"] < limit {
 		t.Errorf("only %d attempts were checked, want at least the limit %d", counts["login.failed"], limit)
 	}
@@ -232,10 +257,12 @@ func testLoginBurst(t *testing.T, d *db.DB) {
 	if f := e.accountFailures("anna@example.com"); f != counts["login.failed"] {
 		t.Errorf("%d failures recorded for %d checked attempts: throttled ones must not count", f, counts["login.failed"])
 	}
-	_, err := e.login("anna@example.com", goodPassword, "198.51.100.1")
+	_, err := e.login("anna@example.com", goodPassword, "203.0.113.7")
 	wantCode(t, err, apperr.Throttled, "login.throttled")
-	e.clock.Add(users.DefaultThrottle.AccountPause)
 	_, err = e.login("anna@example.com", goodPassword, "198.51.100.1")
+	ok(t, err)
+	e.clock.Add(users.DefaultThrottle.Window)
+	_, err = e.login("anna@example.com", goodPassword, "203.0.113.7")
 	ok(t, err)
 }
 

@@ -177,7 +177,7 @@ func benchService(b *testing.B, d *db.DB) *users.Service {
 	}
 	base, _ := url.Parse(baseURL)
 	svc, err := users.NewService(d, users.NewStore(d, nil), users.Options{BaseURL: base, Directory: directory.NewStatic(nil), Jobs: j,
-		Argon2: users.DefaultArgon2, Throttle: users.Throttle{Window: time.Minute, AccountLimit: 1 << 30, AccountPause: time.Second, AddressLimit: 1 << 30}})
+		Argon2: users.DefaultArgon2, Throttle: users.Throttle{Window: time.Minute, PairLimit: 1 << 30, AccountLimit: 1 << 30, AddressLimit: 1 << 30}})
 	if err != nil {
 		b.Fatal(err)
 	}

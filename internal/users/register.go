@@ -12,36 +12,34 @@ import (
 
 	"smartservice/internal/apperr"
 	"smartservice/internal/directory"
-	"smartservice/internal/mail"
 )
 
-// RegisterInput is what a person types on the registration form.
+// RegisterInput is what a person types on the registration form: the e-mail alone.
 type RegisterInput struct {
 	Email    string
-	Password string
 	Language string
-	// Next is a local path (checked by the face) the confirmation link carries, so the
-	// person lands where they were going: the device they scanned.
+	// Next is a local path the mailed link carries, so the person lands where they
+	// were going: the device they scanned.
 	Next string
+	// Addr is the client's address, for throttling.
+	Addr string
 }
 
-// RegisterResult tells the face what happened after a successful registration.
-type RegisterResult struct {
-	Email string
-	// DevMail is true when the link went to the server log (no SMTP configured).
-	DevMail bool
-}
-
-// Register asks the employee directory about the e-mail and, for an active employee,
-// keeps the registration and mails a single-use confirmation link. Nothing is stored
-// otherwise. The directory is asked before any transaction opens.
-func (s *Service) Register(ctx context.Context, in RegisterInput) (*RegisterResult, error) {
+// Register answers every well-formed address alike and lets the mail say what
+// applies: to an active employee of the directory without an account, a link to set
+// the password and finish; to an existing account, "you already have an account"
+// with links to log in and to reset the password; to anyone else, nothing. The
+// password is set only from the link, by whoever reads the mailbox, so nobody can
+// register a colleague's address with a password of their own. A new request for
+// the same address replaces an older pending one. Requests are throttled per
+// address and per e-mail (MailThrottle). The directory is asked for every address,
+// before any transaction, so the answer takes alike long whoever it is about.
+func (s *Service) Register(ctx context.Context, in RegisterInput) (*MailResult, error) {
 	var f apperr.Fields
 	email, err := directory.NormalizeEmail(in.Email)
 	if err != nil {
 		f.Add("email", "validation.email_invalid")
 	}
-	passwordField(&f, "password", in.Password, email)
 	lang := in.Language
 	if lang == "" {
 		lang = s.opts.DefaultLanguage
@@ -52,84 +50,104 @@ func (s *Service) Register(ctx context.Context, in RegisterInput) (*RegisterResu
 	if err := f.Err(); err != nil {
 		return nil, err
 	}
-	if _, err := getUser(ctx, s.db.R, "u.email = $1", email); err == nil {
-		return nil, &apperr.Error{Code: apperr.Invalid, Key: "register.email_taken", Fields: []apperr.FieldError{{Field: "email", Key: "register.email_taken"}}}
-	} else if !errors.Is(err, errNoUser) {
-		return nil, err
+	res := &MailResult{Email: email, DevMail: s.opts.DevMail}
+	send, err := s.admitMail(ctx, "register", email, in.Addr)
+	if err != nil || !send {
+		return res, err
 	}
 
 	emp, err := s.opts.Directory.Lookup(ctx, email)
 	switch {
-	case errors.Is(err, directory.ErrNotFound), err == nil && !emp.Active:
-		s.log.Info("registration refused: not an active employee", "email", email)
-		return nil, &apperr.Error{Code: apperr.Invalid, Key: "register.not_employee", Fields: []apperr.FieldError{{Field: "email", Key: "register.not_employee"}}}
-	case errors.Is(err, directory.ErrInvalidEmail):
-		return nil, &apperr.Error{Code: apperr.Invalid, Key: "validation.email_invalid", Fields: []apperr.FieldError{{Field: "email", Key: "validation.email_invalid"}}}
+	case errors.Is(err, directory.ErrNotFound), errors.Is(err, directory.ErrInvalidEmail):
+		emp = nil
 	case err != nil:
 		s.log.Warn("registration: the employee directory is unavailable", "err", err)
 		return nil, apperr.Wrap(apperr.Unavailable, "register.directory_unavailable", err)
 	}
 
-	hash, err := HashPassword(in.Password, s.opts.Argon2)
-	if err != nil {
+	u, err := getUser(ctx, s.db.R, "u.email = $1", email)
+	switch {
+	case err == nil && u.Active:
+		s.log.Info("registration asked for an existing account; told so by mail", "email", email)
+		m := s.mailText(u.Language, email, "account_exists", "Name", u.FullName,
+			"LoginLink", s.linkWithNext("/login", nil, in.Next), "ResetLink", s.linkWithNext("/password-reset", nil, in.Next))
+		return res, s.sendMail(ctx, m)
+	case err == nil:
+		s.log.Info("registration asked for a deactivated account; nothing sent", "email", email)
+		return res, nil
+	case !errors.Is(err, errNoUser):
 		return nil, err
 	}
+	if emp == nil || !emp.Active {
+		s.log.Info("registration asked for someone the directory does not list as active; nothing sent", "email", email)
+		return res, nil
+	}
+
 	empJSON, err := json.Marshal(emp)
 	if err != nil {
 		return nil, err
 	}
 	token, tokenHash := newSecret(32)
 	now := s.now().UTC()
-	q := url.Values{"token": {token}}
-	if strings.HasPrefix(in.Next, "/") && !strings.HasPrefix(in.Next, "//") && !strings.Contains(in.Next, "\\") {
-		q.Set("next", in.Next)
-	}
-	msg := s.confirmationMail(lang, email, emp.FullName, s.link("/register/confirm", q))
+	m := s.mailText(lang, email, "register", "Name", emp.FullName, "Hours", int(s.opts.ConfirmTTL.Hours()),
+		"Link", s.linkWithNext("/register/confirm", url.Values{"token": {token}}, in.Next))
 	err = s.db.InTx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, "INSERT INTO registrations (email, password_hash, language, employee, token_hash, created_at, expires_at) "+
-			"VALUES ($1, $2, $3, $4, $5, $6, $7)", email, hash, lang, string(empJSON), tokenHash, now, now.Add(s.opts.ConfirmTTL)); err != nil {
+		if _, err := tx.ExecContext(ctx, "DELETE FROM registrations WHERE email = $1 AND used_at IS NULL", email); err != nil {
+			return fmt.Errorf("users: unable to replace a pending registration: %w", err)
+		}
+		if _, err := tx.ExecContext(ctx, "INSERT INTO registrations (email, language, employee, token_hash, created_at, expires_at) "+
+			"VALUES ($1, $2, $3, $4, $5, $6)", email, lang, string(empJSON), tokenHash, now, now.Add(s.opts.ConfirmTTL)); err != nil {
 			return fmt.Errorf("users: unable to keep the registration: %w", err)
 		}
-		return s.opts.Jobs.InsertTx(ctx, tx, mail.SendArgs{Message: msg}, nil)
+		return s.queueMail(ctx, tx, m)
 	})
 	if err != nil {
 		return nil, err
 	}
-	s.log.Info("registration confirmed by the directory; confirmation mail queued", "email", email)
-	return &RegisterResult{Email: email, DevMail: s.opts.DevMail}, nil
+	s.log.Info("registration confirmed by the directory; link mailed", "email", email)
+	return res, nil
 }
 
-func (s *Service) confirmationMail(lang, email, name, link string) mail.Message {
-	hours := int(s.opts.ConfirmTTL.Hours())
-	if lang == "en" {
-		return mail.Message{To: email, Subject: "Confirm your Smart Service account",
-			Body: fmt.Sprintf("Hello, %s!\n\nTo finish registering with Smart Service, open this link within %d hours:\n\n%s\n\nIf you did not register, ignore this mail.\n", name, hours, link)}
-	}
-	return mail.Message{To: email, Subject: "Подтвердите учётную запись Smart Service",
-		Body: fmt.Sprintf("Здравствуйте, %s!\n\nЧтобы завершить регистрацию в Smart Service, откройте ссылку в течение %d ч:\n\n%s\n\nЕсли вы не регистрировались, просто проигнорируйте это письмо.\n", name, hours, link)}
-}
-
-// ConfirmEmail turns a registration into an account when token is a live link.
-// A link works once; an expired, used or unknown one gets the same answer.
-func (s *Service) ConfirmEmail(ctx context.Context, token string) (*User, error) {
+// CompleteRegistration turns a registration into an account with password when token
+// is a live link from the registration mail, and returns the account, to be logged
+// in. A bad password leaves the link unspent; an expired, used, replaced or unknown
+// link gets one answer.
+func (s *Service) CompleteRegistration(ctx context.Context, token, password string) (*User, error) {
 	bad := apperr.New(apperr.Invalid, "register.link_invalid")
 	if token == "" || len(token) > 100 {
 		return nil, bad
 	}
+	th := hashSecret(token)
+	var email string
+	err := s.db.R.QueryRowContext(ctx, "SELECT email FROM registrations WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2",
+		th, s.now().UTC()).Scan(&email)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, bad
+	}
+	if err != nil {
+		return nil, fmt.Errorf("users: unable to read the registration: %w", err)
+	}
+	var f apperr.Fields
+	passwordField(&f, "password", password, email)
+	if err := f.Err(); err != nil {
+		return nil, err
+	}
+	// Hashed outside the transaction: SQLite's one writer would wait for argon2.
+	hash, err := HashPassword(password, s.opts.Argon2)
+	if err != nil {
+		return nil, err
+	}
 	now := s.now().UTC()
 	var u *User
-	err := s.db.InTx(ctx, func(tx *sql.Tx) error {
+	err = s.db.InTx(ctx, func(tx *sql.Tx) error {
 		var id int64
-		var email, hash, lang, empJSON string
-		err := tx.QueryRowContext(ctx, "SELECT id, email, password_hash, language, employee FROM registrations "+
-			"WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2", hashSecret(token), now).Scan(&id, &email, &hash, &lang, &empJSON)
+		var lang, empJSON string
+		err := tx.QueryRowContext(ctx, "UPDATE registrations SET used_at = $1 WHERE token_hash = $2 AND used_at IS NULL AND expires_at > $1 "+
+			"RETURNING id, language, employee", now, th).Scan(&id, &lang, &empJSON)
 		if errors.Is(err, sql.ErrNoRows) {
-			return bad
+			return bad // spent by a concurrent twin, or replaced meanwhile
 		}
 		if err != nil {
-			return fmt.Errorf("users: unable to read the registration: %w", err)
-		}
-		if _, err := tx.ExecContext(ctx, "UPDATE registrations SET used_at = $1 WHERE email = $2 AND used_at IS NULL", now, email); err != nil {
 			return fmt.Errorf("users: unable to use the registration: %w", err)
 		}
 		var emp directory.Employee
@@ -146,11 +164,16 @@ func (s *Service) ConfirmEmail(ctx context.Context, token string) (*User, error)
 			}
 			return err
 		}
+		// Setting the password logs the person in: that is their first login.
+		if _, err := tx.ExecContext(ctx, "UPDATE users SET last_login_at = $1 WHERE id = $2", now, u.ID); err != nil {
+			return fmt.Errorf("users: unable to record the login: %w", err)
+		}
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
+	u.LastLoginAt = &now
 	s.log.Info("account created", "user_id", u.ID, "email", u.Email, "roles", u.Roles)
 	return u, nil
 }

@@ -15,6 +15,7 @@ import (
 	"smartservice/internal/apperr"
 	"smartservice/internal/db"
 	"smartservice/internal/directory"
+	"smartservice/internal/i18n"
 	"smartservice/internal/jobs"
 )
 
@@ -36,6 +37,12 @@ type Options struct {
 	SessionTTL, AdminSessionTTL time.Duration
 	// Throttle limits failed logins.
 	Throttle Throttle
+	// MailThrottle limits registration and password reset mails.
+	MailThrottle MailThrottle
+	// ResetTTL is how long a password reset link works.
+	ResetTTL time.Duration
+	// Catalog holds the mails' text in every language; the embedded catalogue when nil.
+	Catalog *i18n.Catalog
 	// DefaultLanguage is the language of accounts that name none.
 	DefaultLanguage string
 	Logger          *slog.Logger
@@ -43,18 +50,35 @@ type Options struct {
 }
 
 // Throttle limits failed logins, counted in the database so it holds across instances.
-// An account with AccountLimit failures within Window is refused for AccountPause after
-// its latest failure (short, so an attacker cannot lock a person out for long); a client
-// address with AddressLimit failures within Window is refused until they age out.
+// Failures are counted within Window per pair (account, client address): a pair with
+// PairLimit failures is refused until the oldest ages out. An account with AccountLimit
+// failures from anywhere, or an address with AddressLimit failures for any accounts,
+// lowers its pair limit to one: every address still gets one attempt checked per
+// window, so the owner's address (and a colleague's behind the same NAT) is never
+// locked out by someone else's failures, while a guesser spread over many addresses
+// gets one guess per address per window. Refused attempts are not counted.
 type Throttle struct {
 	Window       time.Duration
+	PairLimit    int
 	AccountLimit int
-	AccountPause time.Duration
 	AddressLimit int
 }
 
 // DefaultThrottle are the numbers the docs state.
-var DefaultThrottle = Throttle{Window: 15 * time.Minute, AccountLimit: 10, AccountPause: time.Minute, AddressLimit: 30}
+var DefaultThrottle = Throttle{Window: 15 * time.Minute, PairLimit: 5, AccountLimit: 20, AddressLimit: 100}
+
+// MailThrottle limits requests that send mail (registration, password reset), per
+// kind: within Window, an e-mail gets at most PerEmail mails (further requests are
+// answered alike and send nothing), and a client address may make at most
+// PerAddress requests (further ones are Throttled, whatever the address asked).
+type MailThrottle struct {
+	Window     time.Duration
+	PerEmail   int
+	PerAddress int
+}
+
+// DefaultMailThrottle are the numbers the docs state.
+var DefaultMailThrottle = MailThrottle{Window: time.Hour, PerEmail: 3, PerAddress: 30}
 
 // Service is the accounts domain: every face calls it, and it checks every rule.
 type Service struct {
@@ -89,8 +113,21 @@ func NewService(d *db.DB, store *Store, opts Options) (*Service, error) {
 	if opts.Throttle.Window == 0 {
 		opts.Throttle = DefaultThrottle
 	}
+	if opts.MailThrottle.Window == 0 {
+		opts.MailThrottle = DefaultMailThrottle
+	}
+	if opts.ResetTTL == 0 {
+		opts.ResetTTL = time.Hour
+	}
 	if opts.DefaultLanguage == "" {
 		opts.DefaultLanguage = "ru"
+	}
+	if opts.Catalog == nil {
+		cat, err := i18n.New(opts.DefaultLanguage, opts.Logger)
+		if err != nil {
+			return nil, err
+		}
+		opts.Catalog = cat
 	}
 	if opts.BaseURL == nil {
 		return nil, errors.New("users: BaseURL is required")

@@ -55,7 +55,8 @@ func (s *Server) filingForm(w http.ResponseWriter, r *http.Request) {
 		s.errorPage(w, r, http.StatusNotFound)
 		return
 	}
-	s.renderFilingForm(w, r, u, http.StatusOK, v, o, newForm(), newFormToken(), false)
+	f, photoAgain := s.restoreFilingDraft(r, v.Asset.Code, o.ID)
+	s.renderFilingForm(w, r, u, http.StatusOK, v, o, f, newFormToken(), photoAgain)
 }
 
 // renderFilingForm renders the form page for the device and the problem.

@@ -61,8 +61,9 @@ func readFilingForm(r *http.Request) (*filingInput, error) {
 // input renders the form again with what to fix, the comment kept (a photo cannot
 // be put back into a file input, so the page asks for it again).
 func (s *Server) filingPost(w http.ResponseWriter, r *http.Request) {
-	u := s.requireUser(w, r)
+	u := s.currentUser(r)
 	if u == nil {
+		s.keepFilingDraft(w, r) // the session ended while the form was open
 		return
 	}
 	in, readErr := readFilingForm(r)

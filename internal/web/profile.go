@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"net/http"
+	"strings"
 	"time"
 
 	"smartservice/internal/users"
@@ -23,6 +24,9 @@ type profileData struct {
 	// never stored, never put in a URL.
 	NewToken     string
 	NewTokenName string
+	// LiveTokens names the personal tokens that would survive a password change,
+	// comma-separated, so the password form can offer to revoke them.
+	LiveTokens string
 }
 
 // tokenRow is a personal token as the list shows it, times already in the office's zone.
@@ -63,11 +67,16 @@ func (s *Server) renderProfile(w http.ResponseWriter, r *http.Request, status in
 		return
 	}
 	now := s.Now()
+	var live []string
 	for _, t := range tokens {
 		row := tokenRow{ID: t.ID, Name: t.Name, Created: s.stamp(&t.CreatedAt), Expires: s.stamp(&t.ExpiresAt), LastUsed: s.stamp(t.LastUsedAt),
 			Revoked: s.stamp(t.RevokedAt), Expired: !now.Before(t.ExpiresAt)}
 		d.Tokens = append(d.Tokens, row)
+		if row.Revoked == "" && !row.Expired {
+			live = append(live, t.Name)
+		}
 	}
+	d.LiveTokens = strings.Join(live, ", ")
 	s.render(w, r, status, "profile", "profile.title", d)
 }
 

@@ -4,7 +4,8 @@ import "net/http"
 
 // profilePassword changes the password. The domain moves the account's epoch, which
 // ends every session; this one is then renewed with the new epoch, so the person
-// stays logged in here and every other browser is logged out.
+// stays logged in here and every other browser is logged out. Personal API tokens
+// survive a password change unless the person ticks the box that revokes them.
 func (s *Server) profilePassword(w http.ResponseWriter, r *http.Request) {
 	u := s.requireUser(w, r)
 	if u == nil || !s.parseForm(w, r) {
@@ -25,6 +26,14 @@ func (s *Server) profilePassword(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	s.setNotice(r.Context(), "profile.password_changed")
+	notice := "profile.password_changed"
+	if r.PostForm.Get("revoke_tokens") != "" {
+		if _, err := s.Accounts.RevokePersonalTokens(r.Context(), u); err != nil {
+			s.serverError(w, r, err)
+			return
+		}
+		notice = "password.tokens_revoked"
+	}
+	s.setNotice(r.Context(), notice)
 	http.Redirect(w, r, "/profile", http.StatusSeeOther)
 }

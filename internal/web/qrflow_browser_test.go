@@ -13,11 +13,12 @@ import (
 	"smartservice/internal/testkit/testserver"
 )
 
-// TestBrowserScanRegisterConfirmLoginLandsOnDevice is the accounts issue's done-when:
+// TestBrowserScanRegisterSetPasswordLandsOnDevice is the accounts issue's done-when:
 // at phone width a person opens a device URL while logged out, is sent to login with
-// next, registers through the employee directory, confirms the mail link, logs in,
-// and lands back on the device URL.
-func TestBrowserScanRegisterConfirmLoginLandsOnDevice(t *testing.T) {
+// next, registers with the e-mail alone, opens the link from the mail, sets the
+// password there and lands back on the device URL, logged in: two screens of ours
+// and the mail, no second login.
+func TestBrowserScanRegisterSetPasswordLandsOnDevice(t *testing.T) {
 	dir := testkit.NewFakeDirectory(t)
 	dir.AddActive("new.person@office.example", "Новый Сотрудник <b>", "employee")
 	smtp := testkit.NewFakeSMTP(t)
@@ -40,8 +41,10 @@ func TestBrowserScanRegisterConfirmLoginLandsOnDevice(t *testing.T) {
 	if !strings.Contains(b.URL(), "next=") {
 		t.Fatalf("the register link lost next: %s", b.URL())
 	}
+	if len(b.Texts("#password")) != 0 {
+		t.Fatal("the registration form asks for a password: only the mailbox's owner may set it")
+	}
 	b.SetValue("#email", "New.Person@office.example")
-	b.SetValue("#password", "зелёный чайник на подоконнике")
 	b.Screenshot("register-phone")
 	if st := b.ClickAndWait(`form[action="/register"] button[type=submit]`); st != 202 {
 		t.Fatalf("registration answered %d, want 202: %s", st, b.Text("main"))
@@ -51,17 +54,19 @@ func TestBrowserScanRegisterConfirmLoginLandsOnDevice(t *testing.T) {
 	mail := smtp.WaitMail(t, "new.person@office.example", 30*time.Second)
 	m := regexp.MustCompile(`http://\S+/register/confirm\?\S+`).FindString(mail.Data)
 	if m == "" || !strings.HasPrefix(m, srv.URL) {
-		t.Fatalf("no confirmation link built from the base URL in the mail:\n%s", mail.Data)
+		t.Fatalf("no link built from the base URL in the mail:\n%s", mail.Data)
 	}
 	b.Navigate(m)
-	b.ClickAndWait(`form[action="/register/confirm"] button[type=submit]`)
-	if got, _ := b.Attribute("#email", "value"); got != "new.person@office.example" {
-		t.Fatalf("after confirming, the login form should be prefilled, got %q", got)
+	b.CheckNoHorizontalScroll()
+	b.Screenshot("set-password-phone")
+	b.SetValue("#password", "short")
+	if st := b.ClickAndWait(`form[action="/register/confirm"] button[type=submit]`); st != 422 {
+		t.Fatalf("a short password answered %d, want 422", st)
 	}
 	b.SetValue("#password", "зелёный чайник на подоконнике")
-	b.ClickAndWait(`form[action="/login"] button[type=submit]`)
+	b.ClickAndWait(`form[action="/register/confirm"] button[type=submit]`)
 	if u, _ := url.Parse(b.URL()); u.Path != "/a/Xq7-device" {
-		t.Fatalf("after login landed on %s, want /a/Xq7-device", b.URL())
+		t.Fatalf("after setting the password landed on %s, want /a/Xq7-device", b.URL())
 	}
 	if !strings.Contains(b.Text("header"), "Новый Сотрудник <b>") {
 		t.Fatalf("the header should name the person (escaped), got %q", b.Text("header"))
@@ -69,6 +74,7 @@ func TestBrowserScanRegisterConfirmLoginLandsOnDevice(t *testing.T) {
 
 	// The link works once.
 	b.Navigate(m)
+	b.SetValue("#password", "another long passphrase")
 	b.ClickAndWait(`form[action="/register/confirm"] button[type=submit]`)
 	if b.Status() != 422 {
 		t.Fatalf("a spent link answered %d, want 422", b.Status())

@@ -19,6 +19,10 @@ func (s *Server) routes() {
 	m.HandleFunc("POST /register", s.register)
 	m.HandleFunc("GET /register/confirm", s.confirmPage)
 	m.HandleFunc("POST /register/confirm", s.confirm)
+	m.HandleFunc("GET /password-reset", s.resetPage)
+	m.HandleFunc("POST /password-reset", s.reset)
+	m.HandleFunc("GET /password-reset/confirm", s.resetConfirmPage)
+	m.HandleFunc("POST /password-reset/confirm", s.resetConfirm)
 
 	// Account pages: the profile, the administration of users and departments, and
 	// the one-time setup of the first administrator.
