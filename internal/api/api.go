@@ -18,6 +18,7 @@ import (
 	"smartservice/internal/assets"
 	"smartservice/internal/config"
 	"smartservice/internal/i18n"
+	"smartservice/internal/reports"
 	"smartservice/internal/tickets"
 	"smartservice/internal/users"
 	"smartservice/internal/web"
@@ -45,6 +46,8 @@ type Deps struct {
 	// Tickets files tickets and moves them through their life; it scopes what each
 	// caller sees and may do.
 	Tickets *tickets.Service
+	// Reports is the period report for heads and administrators.
+	Reports *reports.Service
 }
 
 // API is the /api/v1 face of Smart Service: an http.Handler with its own routes.

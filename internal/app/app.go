@@ -23,6 +23,7 @@ import (
 	"smartservice/internal/directory"
 	"smartservice/internal/i18n"
 	"smartservice/internal/jobs"
+	"smartservice/internal/reports"
 	"smartservice/internal/tickets"
 	"smartservice/internal/users"
 	"smartservice/internal/web"
@@ -43,6 +44,8 @@ type App struct {
 	Assets *assets.Service
 	// Tickets files and works tickets.
 	Tickets *tickets.Service
+	// Reports computes the period report.
+	Reports *reports.Service
 	Catalog *i18n.Catalog
 	Web     *web.Server
 	API     *api.API // mounted by Web under /api/v1/
@@ -130,9 +133,11 @@ func build(cfg *config.Config, logger *slog.Logger, d *db.DB, opts Options) (*Ap
 	a.Assets = assets.NewService(d, opts.Now)
 	rules := tickets.NewRules(d, opts.Now)
 	a.Tickets = tickets.NewService(d, rules, a.Assets, opts.Now)
-	a.API = api.New(api.Deps{Config: cfg, Logger: logger, Catalog: cat, Accounts: a.Accounts, Users: a.Users, Assets: a.Assets, Rules: rules, Tickets: a.Tickets})
+	a.Reports = reports.NewService(d, cfg.Location, opts.Now)
+	a.API = api.New(api.Deps{Config: cfg, Logger: logger, Catalog: cat, Accounts: a.Accounts, Users: a.Users, Assets: a.Assets, Rules: rules, Tickets: a.Tickets,
+		Reports: a.Reports})
 	a.Web, err = web.New(web.Deps{
-		Config: cfg, Logger: logger, Catalog: cat, DB: d, Users: a.Users, Accounts: a.Accounts, Assets: a.Assets, Rules: rules, Tickets: a.Tickets, Jobs: a.Jobs,
+		Config: cfg, Logger: logger, Catalog: cat, DB: d, Users: a.Users, Accounts: a.Accounts, Assets: a.Assets, Rules: rules, Tickets: a.Tickets, Reports: a.Reports, Jobs: a.Jobs,
 		Metrics: reg, Version: Version, Now: opts.Now, API: a.API,
 	})
 	if err != nil {

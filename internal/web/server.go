@@ -18,6 +18,7 @@ import (
 	"smartservice/internal/config"
 	"smartservice/internal/db"
 	"smartservice/internal/i18n"
+	"smartservice/internal/reports"
 	"smartservice/internal/tickets"
 	"smartservice/internal/users"
 )
@@ -42,6 +43,8 @@ type Deps struct {
 	Rules *tickets.Rules
 	// Tickets files and works tickets (the device page shows staff the history).
 	Tickets *tickets.Service
+	// Reports is the period report for heads and administrators.
+	Reports *reports.Service
 	Jobs    Readiness
 	// Metrics is the registry /metrics exposes; the HTTP metrics are registered on it.
 	Metrics *prometheus.Registry
