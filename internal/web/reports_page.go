@@ -204,8 +204,14 @@ func (s *Server) reportView(loc *i18n.Localizer, rep *reports.Report, rq *report
 		Period:   loc.T("reports.period_label", "From", dateText(loc, rep.Period.From), "To", dateText(loc, rep.Period.To)),
 		Previous: loc.T("reports.previous", "From", dateText(loc, rep.Previous.From), "To", dateText(loc, rep.Previous.To)),
 		Zone:     s.Reports.Location().String(),
-		CSV:      reportHref("/reports/export.csv", rq.keep), XLSX: reportHref("/reports/export.xlsx", rq.keep),
 	}
+	// The exports name the period the page shows, so a file downloaded after
+	// midnight still matches it.
+	ex := url.Values{"from": {rep.Period.From.Format(reports.DateLayout)}, "to": {rep.Period.To.Format(reports.DateLayout)}}
+	if rep.DepartmentID != 0 {
+		ex.Set("department_id", itoa(rep.DepartmentID))
+	}
+	v.CSV, v.XLSX = reportHref("/reports/export.csv", ex), reportHref("/reports/export.xlsx", ex)
 	v.ChartTitle = loc.T("reports.chart_title", "From", dateText(loc, rep.Period.From), "To", dateText(loc, rep.Period.To))
 	c, b := rep.Current, rep.Before
 	count := func(key string, now, before int64) {
