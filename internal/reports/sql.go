@@ -78,16 +78,17 @@ func (s *Service) figures(ctx context.Context, sc scope, p Period) (Figures, err
 	var a args
 	from, to := a.add(utc(p.Start())), a.add(utc(p.End()))
 	c := sc.cond(&a)
-	// Open at the end = filed before it − completed before it − cancelled before
-	// it: a ticket is completed or cancelled, never both (reopening clears the
-	// completion), and three index range counts beat reading every old ticket.
+	// Open at the end: filed before it and still open now, or completed or
+	// cancelled only after it. Each part is a short range (the open tickets by the
+	// status index, the completions after the end by the time indexes), where
+	// "everything filed before the end" would read the whole history.
 	q := `SELECT
 	(SELECT COUNT(*) FROM tickets t WHERE t.created_at >= ` + from + ` AND t.created_at < ` + to + c + `),
 	(SELECT COUNT(*) FROM tickets t WHERE t.done_at >= ` + from + ` AND t.done_at < ` + to + c + `),
 	(SELECT COUNT(*) FROM tickets t WHERE t.cancelled_at >= ` + from + ` AND t.cancelled_at < ` + to + c + `),
-	(SELECT COUNT(*) FROM tickets t WHERE t.created_at < ` + to + c + `)
-	- (SELECT COUNT(*) FROM tickets t WHERE t.done_at < ` + to + c + `)
-	- (SELECT COUNT(*) FROM tickets t WHERE t.cancelled_at < ` + to + c + `)`
+	(SELECT COUNT(*) FROM tickets t WHERE t.status IN ('new', 'assigned', 'in_progress') AND t.created_at < ` + to + c + `)
+	+ (SELECT COUNT(*) FROM tickets t WHERE t.done_at >= ` + to + ` AND t.created_at < ` + to + c + `)
+	+ (SELECT COUNT(*) FROM tickets t WHERE t.cancelled_at >= ` + to + ` AND t.created_at < ` + to + c + `)`
 	if err := s.db.R.QueryRowContext(ctx, q, a...).Scan(&f.Created, &f.Completed, &f.Cancelled, &f.OpenAtEnd); err != nil {
 		return f, fmt.Errorf("reports: unable to count tickets: %w", err)
 	}
