@@ -46,12 +46,16 @@ func (sc scope) cond(a *args) string {
 
 // seconds is the SQL for the seconds from one time column to another. SQLite
 // reads the stored text with julianday (days as a float); PostgreSQL subtracts
-// timestamps and takes the epoch of the interval.
+// timestamps and takes the epoch of the interval. On SQLite only the first 19
+// characters (YYYY-MM-DD HH:MM:SS) are read: times are stored in UTC, and those
+// characters are the same in the driver's older text format (Go's String(),
+// which julianday cannot read whole) and in SQLite's own; the fraction of a
+// second is dropped, which a report rounding to seconds does not show.
 func (s *Service) seconds(from, to string) string {
 	if s.db.Dialect == db.Postgres {
 		return "CAST(EXTRACT(EPOCH FROM (" + to + " - " + from + ")) AS DOUBLE PRECISION)"
 	}
-	return "((julianday(" + to + ") - julianday(" + from + ")) * 86400.0)"
+	return "((julianday(substr(" + to + ", 1, 19)) - julianday(substr(" + from + ", 1, 19))) * 86400.0)"
 }
 
 // stamp is a time parameter where nothing around it gives its type (a VALUES
