@@ -6,6 +6,7 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"smartservice/internal/db"
 	"smartservice/internal/demo"
@@ -35,7 +36,8 @@ func TestBrowserReport(t *testing.T) {
 	for _, vp := range browser.Viewports {
 		t.Run(vp.Name, func(t *testing.T) {
 			t.Parallel()
-			b := browser.New(t, vp)
+			// Full-page screenshots of a long page at 2× take a while on a busy machine.
+			b := browser.New(t, vp, browser.Timeout(time.Minute))
 			shot := func(name string) {
 				t.Helper()
 				b.CheckNoHorizontalScroll()
