@@ -109,21 +109,31 @@ func (s *Service) figures(ctx context.Context, sc scope, p Period) (Figures, err
 // spread computes the average, median and 90th percentile of end − start over
 // the tickets whose `in` time falls in p. The percentiles are nearest-rank:
 // ROW_NUMBER over the sorted durations picks rank ⌈n/2⌉ and ⌈9n/10⌉, written
-// (n+1)/2 and (9n+9)/10 in integer arithmetic, which both engines share.
+// (n+1)/2 and (9n+9)/10 in integer arithmetic (SQLite); PostgreSQL's
+// percentile_disc gives the same values faster.
 func (s *Service) spread(ctx context.Context, sc scope, p Period, start, end, in string) (Spread, error) {
 	var a args
 	from, to := a.add(utc(p.Start())), a.add(utc(p.End()))
 	c := sc.cond(&a)
-	q := `WITH d AS (
-		SELECT ` + s.seconds(start, end) + ` AS s FROM tickets t
-		WHERE ` + in + ` >= ` + from + ` AND ` + in + ` < ` + to + ` AND ` + start + ` IS NOT NULL` + c + `
-	), r AS (
+	d := `SELECT ` + s.seconds(start, end) + ` AS s FROM tickets t
+		WHERE ` + in + ` >= ` + from + ` AND ` + in + ` < ` + to + ` AND ` + start + ` IS NOT NULL` + c
+	q := `WITH d AS (` + d + `), r AS (
 		SELECT s, ROW_NUMBER() OVER (ORDER BY s) AS rn, COUNT(*) OVER () AS n FROM d
 	)
 	SELECT COUNT(*), COALESCE(AVG(s), 0),
 		COALESCE(MAX(CASE WHEN rn = (n + 1) / 2 THEN s END), 0),
 		COALESCE(MAX(CASE WHEN rn = (9 * n + 9) / 10 THEN s END), 0)
 	FROM r`
+	if s.db.Dialect == db.Postgres {
+		// percentile_disc is the same nearest-rank value (the first whose
+		// cumulative share reaches p), computed by one in-memory sort shared by
+		// both calls instead of two window passes: at a million tickets, the
+		// difference between a spill to disk and none.
+		q = `SELECT COUNT(*), COALESCE(AVG(s), 0),
+			COALESCE(percentile_disc(0.5) WITHIN GROUP (ORDER BY s), 0),
+			COALESCE(percentile_disc(0.9) WITHIN GROUP (ORDER BY s), 0)
+		FROM (` + d + `) d`
+	}
 	var sp Spread
 	var avg, med, p90 float64
 	if err := s.db.R.QueryRowContext(ctx, q, a...).Scan(&sp.Count, &avg, &med, &p90); err != nil {
