@@ -18,6 +18,7 @@ import (
 	"smartservice/internal/config"
 	"smartservice/internal/httpx"
 	"smartservice/internal/i18n"
+	"smartservice/internal/reports"
 	"smartservice/internal/tickets"
 	"smartservice/internal/users"
 )
@@ -44,6 +45,8 @@ type Deps struct {
 	// Tickets files tickets and moves them through their life; it scopes what each
 	// caller sees and may do.
 	Tickets *tickets.Service
+	// Reports is the period report for heads and administrators.
+	Reports *reports.Service
 }
 
 // API is the /api/v1 face of Smart Service: an httpx.Face with its own routes.

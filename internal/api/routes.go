@@ -84,6 +84,8 @@ func (a *API) routes() {
 	a.handle("DELETE /api/v1/tickets/{id}/follow", a.authed(a.unfollowTicket))
 	a.handle("POST /api/v1/tickets/{id}/comments", a.authed(a.commentTicket))
 
+	a.handle("GET /api/v1/reports/summary", a.authed(a.reportsSummary))
+
 	a.handle("GET /api/v1/users", a.authed(a.listUsers))
 	a.handle("PATCH /api/v1/users/{id}", a.authed(a.updateUser))
 }

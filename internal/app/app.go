@@ -25,6 +25,7 @@ import (
 	"smartservice/internal/httpx"
 	"smartservice/internal/i18n"
 	"smartservice/internal/jobs"
+	"smartservice/internal/reports"
 	"smartservice/internal/tickets"
 	"smartservice/internal/users"
 	"smartservice/internal/web"
@@ -45,6 +46,8 @@ type App struct {
 	Assets *assets.Service
 	// Tickets files and works tickets.
 	Tickets *tickets.Service
+	// Reports computes the period report.
+	Reports *reports.Service
 	Catalog *i18n.Catalog
 	// HTTP is the host every face is mounted in: the main listener's handler.
 	HTTP    *httpx.Host
@@ -140,9 +143,11 @@ func build(cfg *config.Config, logger *slog.Logger, d *db.DB, opts Options) (*Ap
 	a.Assets = assets.NewService(d, opts.Now)
 	rules := tickets.NewRules(d, opts.Now)
 	a.Tickets = tickets.NewService(d, rules, a.Assets, opts.Now)
-	a.API = api.New(api.Deps{Config: cfg, Logger: logger, Catalog: cat, Accounts: a.Accounts, Users: a.Users, Assets: a.Assets, Rules: rules, Tickets: a.Tickets})
+	a.Reports = reports.NewService(d, cfg.Location, opts.Now)
+	a.API = api.New(api.Deps{Config: cfg, Logger: logger, Catalog: cat, Accounts: a.Accounts, Users: a.Users, Assets: a.Assets, Rules: rules, Tickets: a.Tickets,
+		Reports: a.Reports})
 	a.Web, err = web.New(web.Deps{
-		Config: cfg, Logger: logger, Catalog: cat, DB: d, Users: a.Users, Accounts: a.Accounts, Assets: a.Assets, Rules: rules, Tickets: a.Tickets, Jobs: a.Jobs,
+		Config: cfg, Logger: logger, Catalog: cat, DB: d, Users: a.Users, Accounts: a.Accounts, Assets: a.Assets, Rules: rules, Tickets: a.Tickets, Reports: a.Reports, Jobs: a.Jobs,
 		Version: Version, Now: opts.Now,
 	})
 	if err != nil {

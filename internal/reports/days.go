@@ -13,13 +13,13 @@ import (
 	"smartservice/internal/db"
 )
 
-// MaxDays bounds the days of one report: a year and then some, so a report by day is
-// one query with a few hundred parameters, never an unbounded list.
-const MaxDays = 400
+// MaxDays bounds the days of one report: MaxYears of them, so a report by day is one
+// query with at most about a thousand parameters, never an unbounded list.
+const MaxDays = MaxYears*366 + 1
 
-// Day is one calendar day of the office's time zone as the UTC instants it spans. A
+// Span is one calendar day of the office's time zone as the UTC instants it spans. A
 // day is 24 hours long except across a daylight saving change (23 or 25 hours).
-type Day struct {
+type Span struct {
 	// Date is the local date, "2006-01-02".
 	Date string
 	// Start is the day's first instant, in UTC.
@@ -28,11 +28,11 @@ type Day struct {
 	End time.Time
 }
 
-// Days lists the days of loc from the date of from to the date of to, both taken in
+// Spans lists the days of loc from the date of from to the date of to, both taken in
 // loc and both included. The boundaries come from Go's zone database, not the
 // database's: SQLite has none, and computing them once here gives both engines the
 // same days, daylight saving included.
-func Days(loc *time.Location, from, to time.Time) ([]Day, error) {
+func Spans(loc *time.Location, from, to time.Time) ([]Span, error) {
 	fy, fm, fd := from.In(loc).Date()
 	ty, tm, td := to.In(loc).Date()
 	first := time.Date(fy, fm, fd, 0, 0, 0, 0, time.UTC)
@@ -44,12 +44,12 @@ func Days(loc *time.Location, from, to time.Time) ([]Day, error) {
 	if n > MaxDays {
 		return nil, apperr.New(apperr.Invalid, "reports.range_too_long", "Max", MaxDays)
 	}
-	days := make([]Day, n)
+	days := make([]Span, n)
 	start := startOfDay(fy, fm, fd, loc)
 	for i := range days {
 		y, m, d := first.AddDate(0, 0, i+1).Date()
 		end := startOfDay(y, m, d, loc)
-		days[i] = Day{Date: first.AddDate(0, 0, i).Format(time.DateOnly), Start: start, End: end}
+		days[i] = Span{Date: first.AddDate(0, 0, i).Format(time.DateOnly), Start: start, End: end}
 		start = end
 	}
 	return days, nil
@@ -92,7 +92,7 @@ func startOfDay(y int, m time.Month, d int, loc *time.Location) time.Time {
 // difference: PostgreSQL types a VALUES column from its first row, and an untyped
 // parameter would make it text, so there each boundary is cast; on SQLite a cast
 // to a time type would turn the text into a number, so there it is not.
-func DaySpans(dialect db.Dialect, days []Day, first int) (string, []any) {
+func DaySpans(dialect db.Dialect, days []Span, first int) (string, []any) {
 	if len(days) == 0 {
 		// An empty table with the same columns, so the query still runs.
 		return "day_spans(day, start_at, end_at) AS (SELECT 0, NULL, NULL WHERE 1 = 0)", nil

@@ -61,7 +61,7 @@ func TestDaysFollowTheZone(t *testing.T) {
 		loc := zone(t, c.zone)
 		from, _ := time.ParseInLocation(time.DateOnly, c.from, loc)
 		to, _ := time.ParseInLocation(time.DateOnly, c.to, loc)
-		days, err := reports.Days(loc, from, to.Add(13*time.Hour))
+		days, err := reports.Spans(loc, from, to.Add(13*time.Hour))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -81,13 +81,13 @@ func TestDaysFollowTheZone(t *testing.T) {
 func TestDaysRefusesBadRanges(t *testing.T) {
 	loc := zone(t, "Europe/Moscow")
 	day := time.Date(2026, 3, 29, 12, 0, 0, 0, loc)
-	if _, err := reports.Days(loc, day, day.AddDate(0, 0, -1)); apperr.CodeOf(err) != apperr.Invalid || apperr.As(err).Key != "reports.range_reversed" {
+	if _, err := reports.Spans(loc, day, day.AddDate(0, 0, -1)); apperr.CodeOf(err) != apperr.Invalid || apperr.As(err).Key != "reports.range_reversed" {
 		t.Errorf("reversed range: %v", err)
 	}
-	if _, err := reports.Days(loc, day, day.AddDate(0, 0, reports.MaxDays)); apperr.CodeOf(err) != apperr.Invalid || apperr.As(err).Key != "reports.range_too_long" {
+	if _, err := reports.Spans(loc, day, day.AddDate(0, 0, reports.MaxDays)); apperr.CodeOf(err) != apperr.Invalid || apperr.As(err).Key != "reports.range_too_long" {
 		t.Errorf("too long a range: %v", err)
 	}
-	if days, err := reports.Days(loc, day, day.AddDate(0, 0, reports.MaxDays-1)); err != nil || len(days) != reports.MaxDays {
+	if days, err := reports.Spans(loc, day, day.AddDate(0, 0, reports.MaxDays-1)); err != nil || len(days) != reports.MaxDays {
 		t.Errorf("the longest range: %d days, %v", len(days), err)
 	}
 }
@@ -134,7 +134,7 @@ func TestTicketsPerLocalDayInSQL(t *testing.T) {
 			loc := zone(t, c.zone)
 			from, _ := time.ParseInLocation(time.DateOnly, c.from, loc)
 			to, _ := time.ParseInLocation(time.DateOnly, c.to, loc)
-			days, err := reports.Days(loc, from, to)
+			days, err := reports.Spans(loc, from, to)
 			if err != nil {
 				t.Fatal(err)
 			}

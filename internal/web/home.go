@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"smartservice/internal/httpx"
+	"smartservice/internal/reports"
 	"smartservice/internal/tickets"
 	"smartservice/internal/users"
 )
@@ -23,6 +24,8 @@ type homeData struct {
 type deskData struct {
 	Notice   string
 	Sections []deskSection
+	// Reports: the reader may open the period report (heads, admins).
+	Reports bool
 }
 
 // deskSection is one list of the home page with a link to the journal filtered
@@ -75,7 +78,7 @@ func (s *Server) desk(w http.ResponseWriter, r *http.Request, u *users.User) {
 		out["status"] = status
 		return journalHref("/tickets", out)
 	}
-	d := &deskData{Notice: s.popNotice(r)}
+	d := &deskData{Notice: s.popNotice(r), Reports: reports.MayReport(u)}
 	add := func(id string, rows []tickets.Row, href string) {
 		if rows == nil {
 			return // not this person's list

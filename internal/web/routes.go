@@ -106,6 +106,11 @@ func (s *Server) routes() {
 	m.HandleFunc("POST /tickets/{id}/follow", s.ticketFollow)
 	m.HandleFunc("POST /tickets/{id}/unfollow", s.ticketUnfollow)
 
+	// The period report of heads and administrators, and its exports.
+	m.HandleFunc("GET /reports", s.reportsPage)
+	m.HandleFunc("GET /reports/export.csv", s.reportsExport("csv"))
+	m.HandleFunc("GET /reports/export.xlsx", s.reportsExport("xlsx"))
+
 	m.Handle("GET /static/{file}", http.HandlerFunc(s.serveStatic))
 
 	m.HandleFunc("GET /healthz", s.healthz)

@@ -20,6 +20,7 @@ import (
 	"smartservice/internal/db"
 	"smartservice/internal/httpx"
 	"smartservice/internal/i18n"
+	"smartservice/internal/reports"
 	"smartservice/internal/tickets"
 	"smartservice/internal/users"
 )
@@ -44,6 +45,8 @@ type Deps struct {
 	Rules *tickets.Rules
 	// Tickets files and works tickets (the device page shows staff the history).
 	Tickets *tickets.Service
+	// Reports is the period report for heads and administrators.
+	Reports *reports.Service
 	Jobs    Readiness
 	// Version is the build's version string.
 	Version string
