@@ -71,7 +71,9 @@ func TestMigration00008RewritesStoredTimes(t *testing.T) {
 	}
 
 	d := testkit.OpenURL(t, "sqlite://"+path)
-	if err := d.Migrate(ctx, nil); err != nil {
+	// Up to 00008 only: later migrations may reshape these tables (00010 recreates
+	// login_failures), and what is checked here is what 00008 did to the rows.
+	if err := d.MigrateUpTo(ctx, 8); err != nil {
 		t.Fatal(err)
 	}
 	type stored struct {

@@ -4,6 +4,7 @@ import (
 	"encoding/csv"
 	"fmt"
 	"io"
+	"smartservice/internal/csvsafe"
 	"strconv"
 	"time"
 
@@ -102,21 +103,10 @@ func cell(v any) string {
 	return csvSafe(fmt.Sprint(v))
 }
 
-// csvSafe neutralises a cell a spreadsheet would run as a formula (CSV
-// injection): a leading = + - @ (or tab or carriage return) gets an apostrophe.
-// The same guard as the journal's export (tickets/export.go); names here come
-// from people (devices, departments), so it matters.
-// TODO(debts): switch to the one shared formula-safe cell function when it lands.
-func csvSafe(s string) string {
-	if s == "" {
-		return s
-	}
-	switch s[0] {
-	case '=', '+', '-', '@', '\t', '\r':
-		return "'" + s
-	}
-	return s
-}
+// csvSafe neutralises a cell a spreadsheet would run as a formula (CSV injection),
+// with the one guard every export uses; names here come from people (devices,
+// departments), so it matters. Numbers are written as they are.
+func csvSafe(s string) string { return csvsafe.Escape(s) }
 
 // WriteCSV writes the report's tables as CSV, one block after another, a blank
 // line between them.

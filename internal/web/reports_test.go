@@ -39,7 +39,7 @@ func TestReportPages(t *testing.T) {
 			} {
 				w.must(step(w.t1))
 			}
-			evil := w.must(a.Assets.CreateAsset(ctx, w.admin, assets.AssetInput{Name: "=HYPERLINK(\"http://evil.example\")", TypeID: w.printerType})).(*assets.Asset)
+			evil := w.must(a.Assets.CreateAsset(ctx, w.admin, assets.AssetInput{Name: "=HYPERLINK(\"http://evil.example\");=1+2", TypeID: w.printerType})).(*assets.Asset)
 			w.file(w.emp, evil, w.paper, "")
 			zone := a.Config.Location
 			today := time.Now().In(zone).Format("2006-01-02")
@@ -164,6 +164,10 @@ func TestReportPages(t *testing.T) {
 							evilSafe = true
 						}
 					}
+				}
+				// Whichever of , ; and tab a spreadsheet splits on, no cell starts a formula.
+				if bad := testkit.FormulaCells(body); len(bad) > 0 {
+					t.Errorf("cells a spreadsheet would run: %q", bad)
 				}
 				if !created || !evilSafe {
 					t.Errorf("csv: created row %v, neutralised device %v:\n%s", created, evilSafe, body)
