@@ -85,7 +85,7 @@ func TestRefusalsInEachFacesWords(t *testing.T) {
 		wantProblem("a large API body", res, body, http.StatusRequestEntityTooLarge)
 
 		// The filing form is the pages' upload route: its own limit and its own page.
-		res, body = send("POST", "/a/AAAAAAAAAAAAAAAA/report", big, "Content-Type", "multipart/form-data; boundary=b")
+		res, _ = send("POST", "/a/AAAAAAAAAAAAAAAA/report", big, "Content-Type", "multipart/form-data; boundary=b")
 		if res.StatusCode == http.StatusRequestEntityTooLarge {
 			t.Errorf("the filing form got the default limit: %d", res.StatusCode)
 		}

@@ -58,15 +58,6 @@ func (s *Service) seconds(from, to string) string {
 	return "((julianday(substr(" + to + ", 1, 19)) - julianday(substr(" + from + ", 1, 19))) * 86400.0)"
 }
 
-// stamp is a time parameter where nothing around it gives its type (a VALUES
-// list): PostgreSQL would take it for text.
-func (s *Service) stamp(ph string) string {
-	if s.db.Dialect == db.Postgres {
-		return "CAST(" + ph + " AS TIMESTAMPTZ)"
-	}
-	return ph
-}
-
 // utc is how every time is passed: the stored times are UTC.
 func utc(t time.Time) time.Time { return t.UTC() }
 

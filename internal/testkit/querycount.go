@@ -10,6 +10,7 @@ package testkit
 import (
 	"context"
 	"database/sql/driver"
+	"errors"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -73,6 +74,9 @@ func (c countingConnector) Connect(ctx context.Context) (driver.Conn, error) {
 // (argument conversion included) as it does without the wrapper.
 type countingConn struct{ driver.Conn }
 
+// errNoContextForm: the wrapped driver lacks a context form of a method.
+var errNoContextForm = errors.New("testkit: the wrapped driver has no context form of this method")
+
 func (c *countingConn) BeginTx(ctx context.Context, opts driver.TxOptions) (driver.Tx, error) {
 	if cc, ok := ctx.Value(counterKey{}).(*queryCounter); ok {
 		cc.transactions.Add(1)
@@ -80,7 +84,9 @@ func (c *countingConn) BeginTx(ctx context.Context, opts driver.TxOptions) (driv
 	if b, ok := c.Conn.(driver.ConnBeginTx); ok {
 		return b.BeginTx(ctx, opts)
 	}
-	return c.Conn.Begin() //nolint:staticcheck // the fallback database/sql itself would use
+	// Both our drivers (modernc, pgx) have the context forms; the deprecated ones are
+	// not worth wrapping.
+	return nil, errNoContextForm
 }
 
 func (c *countingConn) PrepareContext(ctx context.Context, query string) (driver.Stmt, error) {
@@ -161,7 +167,7 @@ func (s *countingStmt) ExecContext(ctx context.Context, args []driver.NamedValue
 	if e, ok := s.Stmt.(driver.StmtExecContext); ok {
 		return e.ExecContext(ctx, args)
 	}
-	return s.Stmt.Exec(namedToValues(args)) //nolint:staticcheck // drivers without the context form
+	return nil, errNoContextForm
 }
 
 func (s *countingStmt) QueryContext(ctx context.Context, args []driver.NamedValue) (driver.Rows, error) {
@@ -169,7 +175,7 @@ func (s *countingStmt) QueryContext(ctx context.Context, args []driver.NamedValu
 	if q, ok := s.Stmt.(driver.StmtQueryContext); ok {
 		return q.QueryContext(ctx, args)
 	}
-	return s.Stmt.Query(namedToValues(args)) //nolint:staticcheck // drivers without the context form
+	return nil, errNoContextForm
 }
 
 // CheckNamedValue asks the statement, then the connection, as database/sql would
@@ -182,12 +188,4 @@ func (s *countingStmt) CheckNamedValue(nv *driver.NamedValue) error {
 		return n.CheckNamedValue(nv)
 	}
 	return driver.ErrSkip
-}
-
-func namedToValues(args []driver.NamedValue) []driver.Value {
-	out := make([]driver.Value, len(args))
-	for i, a := range args {
-		out[i] = a.Value
-	}
-	return out
 }

@@ -79,9 +79,9 @@ func TestPasswordResetPages(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		res, body := e.client().get("/login")
+		_, body := e.client().get("/login")
 		wantContains(t, "login page", body, `href="/password-reset"`)
-		res, body = e.client().get("/password-reset")
+		res, body := e.client().get("/password-reset")
 		wantStatus(t, "reset page", res, body, http.StatusOK)
 		bodies := map[string]string{}
 		for _, email := range []string{"emp@example.com", "nobody@example.com"} {
