@@ -75,7 +75,7 @@ func (s *Server) renderTicket(w http.ResponseWriter, r *http.Request, u *users.U
 		DeviceHref: "/a/" + row.AssetCode + "?from=list", Resolution: row.Resolution, CancelReason: row.CancelReason, CommentText: row.Comment, Back: "/tickets/" + itoa(id),
 		DeviceJournal: journalHref("/tickets", url.Values{"device": {itoa(row.AssetID)}}),
 		Trace:         s.routingTrace(loc, v), Events: s.ticketEvents(loc, v.Events)}
-	if u.IsStaff() {
+	if u.IsStaff() && !row.Limited {
 		d.ReporterJournal = journalHref("/tickets", url.Values{"reporter": {row.ReporterEmail}})
 	}
 	switch {
@@ -124,7 +124,10 @@ func (s *Server) ticketEvents(loc *i18n.Localizer, events []tickets.EventRow) []
 	out := make([]eventLine, 0, len(events))
 	for _, e := range events {
 		name := e.ActorName
-		if e.ActorID == 0 {
+		switch {
+		case e.ByReporter:
+			name = loc.T("follow.reporter")
+		case e.ActorID == 0:
 			name = loc.T("journal.system")
 		}
 		whom := e.SubjectName
