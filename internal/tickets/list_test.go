@@ -231,7 +231,8 @@ func testJournalScoping(t *testing.T, e *jenv) {
 	}
 	for name, u := range people {
 		t.Run(name, func(t *testing.T) {
-			got := e.list(t, u, tickets.Filter{Limit: tickets.MaxLimit})
+			items := must(e.svc.List(e.ctx, u, tickets.Filter{Limit: tickets.MaxLimit}))(t).Items
+			got := rowIDs(items)
 			if w := e.ids(want[name]...); !slices.Equal(got, append([]int64{}, w...)) {
 				t.Fatalf("journal %v, want %v", got, w)
 			}
@@ -254,9 +255,17 @@ func testJournalScoping(t *testing.T, e *jenv) {
 					wantErr(t, rowErr, apperr.NotFound, "")
 				} else if rowErr != nil || row.ID != tk.ID {
 					t.Fatalf("ticket %d: Row %v", tk.ID, rowErr)
+				} else if item := items[slices.Index(got, tk.ID)]; !rowsEqual(item, *row) {
+					// Limited alike too: what a follower reads of a ticket is the same
+					// in the journal as on its page.
+					t.Fatalf("ticket %d: the journal's row %+v\n differs from Row %+v", tk.ID, item, *row)
 				}
 			}
 		})
+	}
+	// emp2 sees t1 only as its follower: limited, the one such case above.
+	if r := must(e.svc.Row(e.ctx, e.emp2, e.tk["t1"].ID))(t); !r.Limited || r.Comment != "" {
+		t.Fatalf("the follower's t1: %+v", r)
 	}
 	wantErr(t, first(e.svc.List(e.ctx, nil, tickets.Filter{})), apperr.Unauthenticated, "")
 	wantErr(t, first(e.svc.Counts(e.ctx, nil, tickets.Filter{})), apperr.Unauthenticated, "")
