@@ -169,7 +169,7 @@ func TestBrowserFilingAtPhoneWidth(t *testing.T) {
 		t.Errorf("the follower's note %q", got)
 	}
 	if got := emp2.Text("article.ticket"); strings.Contains(got, "Tray 2 is empty") || strings.Contains(got, o.emp.FullName) ||
-		!strings.Contains(got, o.en.T("follow.reporter")) {
+		!strings.Contains(got, o.en.T("follow.event_filed")) {
 		t.Errorf("the follower's page shows the reporter's: %q", got)
 	}
 	if n := browser.Eval[float64](emp2, `document.querySelectorAll(".ticket-photo, .comment-form").length`); n != 0 {

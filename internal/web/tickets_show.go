@@ -133,6 +133,12 @@ func (s *Server) ticketEvents(loc *i18n.Localizer, events []tickets.EventRow) []
 		whom := e.SubjectName
 		l := eventLine{When: s.stamp(&e.CreatedAt), Kind: e.Kind}
 		switch e.Kind {
+		case tickets.EventFiled:
+			if e.ByReporter {
+				l.Text = loc.T("follow.event_filed")
+			} else {
+				l.Text = loc.T("journal.event_filed", "Name", name)
+			}
 		case tickets.EventRouted:
 			switch e.Detail {
 			case tickets.RoutedByDefault:
@@ -148,7 +154,7 @@ func (s *Server) ticketEvents(loc *i18n.Localizer, events []tickets.EventRow) []
 			l.Text = loc.T("journal.event_reassigned", "Name", name, "Assignee", whom)
 		case tickets.EventDone, tickets.EventCancelled, tickets.EventComment:
 			l.Text, l.Detail = loc.T("journal.event_"+e.Kind, "Name", name), e.Detail
-		case tickets.EventFiled, tickets.EventTaken, tickets.EventStarted, tickets.EventReopened, tickets.EventFollowed:
+		case tickets.EventTaken, tickets.EventStarted, tickets.EventReopened, tickets.EventFollowed:
 			l.Text = loc.T("journal.event_"+e.Kind, "Name", name)
 		default:
 			l.Text = loc.T("journal.event_other", "Name", name, "Kind", e.Kind)
