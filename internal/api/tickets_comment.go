@@ -12,7 +12,8 @@ type commentInput struct {
 }
 
 // commentTicket answers POST /api/v1/tickets/{id}/comments {"text"} with 201 and
-// the comment as an event of the history; anyone who sees the ticket may comment.
+// the comment as an event of the history; anyone who sees the ticket fully may
+// comment (403 for who only follows it).
 func (a *API) commentTicket(w http.ResponseWriter, r *http.Request, c *caller) {
 	id, ok := a.ticketID(w, r)
 	if !ok {

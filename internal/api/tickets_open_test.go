@@ -68,7 +68,7 @@ func TestTicketsOpenOnScannedDevice(t *testing.T) {
 		}
 
 		// "Me too": Bob follows Ann's jam, and the list says so.
-		o.do("POST", path("/api/v1/tickets/%d/follow", jam), o.tBob, nil).want(200)
+		o.do("POST", path("/api/v1/tickets/%d/follow", jam), o.tBob, map[string]any{"code": o.pr.Code}).want(200)
 		if j := o.do("GET", byCode, o.tBob, nil).want(200).obj["open_tickets"].([]any)[1].(map[string]any); idOf(j) != jam || j["following"] != true {
 			t.Errorf("after me too: %v", j)
 		}

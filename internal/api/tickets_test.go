@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/base64"
+	"fmt"
 	"image"
 	"image/color"
 	"image/png"
@@ -428,36 +429,80 @@ func TestTicketsFollow(t *testing.T) {
 	t.Parallel()
 	testkit.EachDB(t, func(t *testing.T, d *db.DB) {
 		o := newOffice(t, d)
-		id := o.file(o.tAnn, o.paper.ID, "")
+		id := o.file(o.tAnn, o.paper.ID, "Call me on 5551234")
+		o.do("POST", path("/api/v1/tickets/%d/comments", id), o.tAnn, map[string]any{"text": "still broken, desk 4.12"}).want(201)
+		o.do("POST", path("/api/v1/tickets/%d/comments", id), o.tHead, map[string]any{"text": "part ordered"}).want(201)
 		follow := path("/api/v1/tickets/%d/follow", id)
+		code := map[string]any{"code": o.pr.Code}
 
-		// Bob sees the printer, so he may say "me too" on its open ticket, and then
-		// sees the ticket.
+		// Bob sees the printer but not Ann's ticket: a guessed id, with no code or
+		// a wrong one, is the 404 of an absent ticket and makes him follow nothing.
 		o.get(o.tBob, id).want(404)
-		res := o.do("POST", follow, o.tBob, nil).want(200)
-		if res.num("followers_count") != 2 || !res.action("unfollow") || res.action("follow") {
+		o.do("POST", follow, o.tBob, nil).want(404)
+		o.do("POST", follow, o.tBob, map[string]any{}).want(404)
+		o.do("POST", follow, o.tBob, map[string]any{"code": "aaaaaaaaaaaaaaaa"}).want(404)
+		o.do("POST", follow, o.tBob, map[string]any{"code": o.archived.Code}).want(404)
+		o.do("POST", "/api/v1/tickets/999999/follow", o.tBob, code).want(404)
+		o.do("POST", follow, o.tBob, map[string]any{"code": 42}).wantFieldError("code")
+		o.do("POST", follow, o.tBob, map[string]any{"code": o.pr.Code, "user_id": o.ann.ID}).wantFieldError("user_id")
+		o.get(o.tBob, id).want(404)
+
+		// With the printer's code he follows it, and then sees it as a follower: no
+		// reporter, comment or photo, no comments of hers, and no comment of his own.
+		res := o.do("POST", follow, o.tBob, code).want(200)
+		if res.num("followers_count") != 2 || !res.action("unfollow") || res.action("follow") || res.action("comment") ||
+			res.obj["reporter"] != nil || res.str("comment") != "" || res.obj["has_photo"] != false {
 			t.Errorf("followed: %s", res.body)
 		}
-		o.do("POST", follow, o.tBob, nil).want(200) // twice is no error
-		o.get(o.tBob, id).want(200)
-		// Nor does an executor of another department, who may follow it all the same.
+		o.do("POST", follow, o.tBob, nil).want(200) // twice is no error, and needs no code
+		for _, body := range [][]byte{o.get(o.tBob, id).want(200).body, o.do("GET", path("/api/v1/tickets/%d/events", id), o.tBob, nil).want(200).body,
+			o.do("GET", "/api/v1/tickets", o.tBob, nil).want(200).body} {
+			for _, secret := range []string{"5551234", "desk 4.12", "ann@example.com"} {
+				if bytes.Contains(body, []byte(secret)) {
+					t.Errorf("the follower reads %q: %s", secret, body)
+				}
+			}
+		}
+		var kinds []string
+		for _, e := range o.do("GET", path("/api/v1/tickets/%d/events", id), o.tBob, nil).want(200).items() {
+			kinds = append(kinds, fmt.Sprint(e["kind"], ":", e["detail"]))
+			if e["kind"] == "filed" && e["actor"] != nil {
+				t.Errorf("the filing names its reporter to a follower: %v", e)
+			}
+		}
+		if want := []string{"filed:", "routed:" + fmt.Sprint(o.itRule), "comment:part ordered"}; !slices.Equal(kinds, want) {
+			t.Errorf("the follower's history %v, want %v", kinds, want)
+		}
+		o.do("GET", path("/api/v1/tickets/%d/photo", id), o.tBob, nil).want(404)
+		o.do("POST", path("/api/v1/tickets/%d/comments", id), o.tBob, map[string]any{"text": "me too"}).want(403)
+		// Ann and the staff still read everything.
+		for _, tok := range []string{o.tAnn, o.tHead, o.tRoot} {
+			if got := o.get(tok, id).want(200); got.str("comment") != "Call me on 5551234" || got.sub("reporter")["email"] != "ann@example.com" ||
+				!got.action("comment") {
+				t.Errorf("a full view: %s", got.body)
+			}
+		}
+		// Nor does an executor of another department see it; with the code he may
+		// follow it all the same.
 		o.get(o.tExecF, id).want(404)
-		o.do("POST", follow, o.tExecF, nil).want(200)
-		o.do("POST", "/api/v1/tickets/999999/follow", o.tBob, nil).want(404)
+		o.do("POST", follow, o.tExecF, nil).want(404)
+		o.do("POST", follow, o.tExecF, code).want(200)
 
 		// Unfollowing: Bob no longer sees it (204), then it is 404 for him.
 		o.do("DELETE", follow, o.tBob, nil).want(204)
 		o.get(o.tBob, id).want(404)
 		o.do("DELETE", follow, o.tBob, nil).want(404)
-		// Ann still sees her own ticket after unfollowing it.
+		// Ann still sees her own ticket after unfollowing it, and follows it again
+		// with no code.
 		res = o.do("DELETE", follow, o.tAnn, nil).want(200)
 		if res.num("followers_count") != 1 || !res.action("follow") {
 			t.Errorf("the reporter unfollowed: %s", res.body)
 		}
+		o.do("POST", follow, o.tAnn, nil).want(200)
 
-		// A closed ticket takes no new followers who could not see it.
+		// A closed ticket takes no new followers who could not see it, code or not.
 		o.do("POST", path("/api/v1/tickets/%d/cancel", id), o.tAnn, map[string]any{"reason": "fixed"}).want(200)
-		o.do("POST", follow, o.tBob, nil).want(404)
+		o.do("POST", follow, o.tBob, code).want(404)
 	})
 }
 

@@ -37,7 +37,7 @@ type ticketItem struct {
 	ServiceType    ref            `json:"service_type"`
 	ProblemType    ref            `json:"problem_type"`
 	Comment        string         `json:"comment"`
-	Reporter       personRef      `json:"reporter"`
+	Reporter       *personRef     `json:"reporter"`
 	Department     *departmentRef `json:"department"`
 	Assignee       *personRef     `json:"assignee"`
 	CreatedAt      string         `json:"created_at"`
@@ -72,8 +72,9 @@ type actionsView struct {
 	Unfollow bool `json:"unfollow"`
 }
 
-// eventView is one line of a ticket's history; Actor is null for the system,
-// Subject null when the event is about nobody in particular.
+// eventView is one line of a ticket's history; Actor is null for the system (and
+// for the reporter in a follower's limited view), Subject null when the event is
+// about nobody in particular.
 type eventView struct {
 	ID        int64      `json:"id"`
 	Kind      string     `json:"kind"`
@@ -93,12 +94,16 @@ func (a *API) ticketItem(loc *i18n.Localizer, row *tickets.Row) ticketItem {
 		ServiceType:  ref{ID: row.TypeID, Name: loc.Name(row.TypeEN, row.TypeRU)},
 		ProblemType:  ref{ID: t.ProblemID, Name: loc.Name(row.ProblemEN, row.ProblemRU)},
 		Comment:      t.Comment,
-		Reporter:     personRef{ID: t.ReporterID, Email: row.ReporterEmail, FullName: row.ReporterName},
 		CreatedAt:    a.timestamp(t.CreatedAt), AssignedAt: a.optTimestamp(t.AssignedAt), StartedAt: a.optTimestamp(t.StartedAt),
 		DoneAt: a.optTimestamp(t.DoneAt), CancelledAt: a.optTimestamp(t.CancelledAt),
 		Resolution: t.Resolution, CancelReason: t.CancelReason, ReopenedCount: t.ReopenedCount,
 		FollowersCount: row.FollowersCount, HasPhoto: row.HasPhoto,
 		Routing: routingView{By: t.RoutedBy},
+	}
+	if !row.Limited {
+		// A follower with no other right to the ticket is not told who reported it
+		// (tickets.Row.Limited): null.
+		v.Reporter = &personRef{ID: t.ReporterID, Email: row.ReporterEmail, FullName: row.ReporterName}
 	}
 	if t.DepartmentID != 0 {
 		v.Department = &departmentRef{ID: t.DepartmentID, Name: loc.Name(row.DepartmentEN, row.DepartmentRU)}

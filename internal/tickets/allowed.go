@@ -121,6 +121,16 @@ func mayReopen(actor *users.User, t *Ticket, now time.Time) error {
 	return nil
 }
 
+// mayComment: whoever sees the ticket fully writes in its history; a follower
+// with no other right to it reads a limited history and may not add to it (they
+// see it, so the answer is Forbidden, not NotFound).
+func mayComment(actor *users.User, t *Ticket) error {
+	if !seesFully(actor, t) {
+		return forbidden
+	}
+	return nil
+}
+
 // actionsFor says which changes actor may make to t now, actor being someone
 // who sees it (following: whether they follow it).
 func actionsFor(actor *users.User, t *Ticket, following bool, now time.Time) Actions {
@@ -132,7 +142,7 @@ func actionsFor(actor *users.User, t *Ticket, following bool, now time.Time) Act
 		Cancel:   cancelErr == nil,
 		Reassign: mayReassign(actor, t) == nil,
 		Reopen:   mayReopen(actor, t, now) == nil,
-		Comment:  true,
+		Comment:  mayComment(actor, t) == nil,
 		Follow:   !following,
 		Unfollow: following,
 	}

@@ -226,9 +226,9 @@ func testPhotoScoping(t *testing.T, e *tenv) {
 	}
 	wantErr(t, first(e.svc.Photo(e.ctx, nil, tk.ID)), apperr.Unauthenticated, "")
 	wantErr(t, first(e.svc.Photo(e.ctx, e.admin, 999999)), apperr.NotFound, "")
-	// "Me too" makes the photo visible to the new follower.
-	must(0, e.svc.Follow(e.ctx, e.emp2, tk.ID))(t)
-	must(e.svc.Photo(e.ctx, e.emp2, tk.ID))(t)
+	// "Me too" does not: the photo is the reporter's (the follower sees the ticket limited).
+	must(0, e.svc.Follow(e.ctx, e.emp2, tk.ID, e.printer.Code))(t)
+	wantErr(t, first(e.svc.Photo(e.ctx, e.emp2, tk.ID)), apperr.NotFound, "")
 }
 
 func testIdempotentReplay(t *testing.T, e *tenv) {
@@ -370,9 +370,9 @@ func testSearchColumn(t *testing.T, e *tenv) {
 
 func testMeToo(t *testing.T, e *tenv) {
 	tk := e.file(t, e.paper)
-	must(0, e.svc.Follow(e.ctx, e.emp2, tk.ID))(t)
-	must(0, e.svc.Follow(e.ctx, e.emp2, tk.ID))(t) // again: no second event
-	must(0, e.svc.Follow(e.ctx, e.emp, tk.ID))(t)  // the reporter follows already
+	must(0, e.svc.Follow(e.ctx, e.emp2, tk.ID, e.printer.Code))(t)
+	must(0, e.svc.Follow(e.ctx, e.emp2, tk.ID, ""))(t) // again: no second event (a follower needs no code)
+	must(0, e.svc.Follow(e.ctx, e.emp, tk.ID, ""))(t)  // the reporter follows already
 	var followed []string
 	for _, ev := range must(e.svc.View(e.ctx, e.admin, tk.ID))(t).Events {
 		if ev.Kind == tickets.EventFollowed {
@@ -384,7 +384,7 @@ func testMeToo(t *testing.T, e *tenv) {
 	}
 	// Unfollow, then follow again: a second "me too" is news again.
 	must(0, e.svc.Unfollow(e.ctx, e.emp2, tk.ID))(t)
-	must(0, e.svc.Follow(e.ctx, e.emp2, tk.ID))(t)
+	must(0, e.svc.Follow(e.ctx, e.emp2, tk.ID, e.printer.Code))(t)
 	if got := e.kinds(t, tk.ID); got[len(got)-1] != "followed:" || len(got) != 5 {
 		t.Fatalf("events %v", got)
 	}
@@ -419,7 +419,7 @@ func testOpenOnAsset(t *testing.T, e *tenv) {
 			t.Fatalf("the reporter does not follow %+v", o)
 		}
 	}
-	must(0, e.svc.Follow(e.ctx, e.emp2, assigned.ID))(t)
+	must(0, e.svc.Follow(e.ctx, e.emp2, assigned.ID, e.printer.Code))(t)
 	got = must(e.svc.OpenOnAsset(e.ctx, e.emp2, e.printer.ID))(t)
 	if got[0].Following || !got[1].Following {
 		t.Fatalf("after me too: %+v", got)

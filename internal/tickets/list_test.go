@@ -204,7 +204,7 @@ func testJournalFilters(t *testing.T, e *jenv) {
 // testJournalScoping: for every person, the journal holds exactly the tickets Get
 // lets them open, and Row answers like Get.
 func testJournalScoping(t *testing.T, e *jenv) {
-	must(0, e.svc.Follow(e.ctx, e.emp2, e.tk["t1"].ID))(t)
+	must(0, e.svc.Follow(e.ctx, e.emp2, e.tk["t1"].ID, e.printer.Code))(t)
 	fhead := e.member(t, must(e.acc.CreateUser(e.ctx, users.CreateInput{Email: "fh@example.test", FullName: "FH",
 		Roles: []users.Role{users.RoleEmployee, users.RoleHead}, Password: "correct-horse-battery-9", Language: "en"}))(t), e.fac)
 	nobody := must(e.acc.CreateUser(e.ctx, users.CreateInput{Email: "nobody@example.test", FullName: "Nobody",
@@ -231,7 +231,8 @@ func testJournalScoping(t *testing.T, e *jenv) {
 	}
 	for name, u := range people {
 		t.Run(name, func(t *testing.T) {
-			got := e.list(t, u, tickets.Filter{Limit: tickets.MaxLimit})
+			items := must(e.svc.List(e.ctx, u, tickets.Filter{Limit: tickets.MaxLimit}))(t).Items
+			got := rowIDs(items)
 			if w := e.ids(want[name]...); !slices.Equal(got, append([]int64{}, w...)) {
 				t.Fatalf("journal %v, want %v", got, w)
 			}
@@ -254,9 +255,17 @@ func testJournalScoping(t *testing.T, e *jenv) {
 					wantErr(t, rowErr, apperr.NotFound, "")
 				} else if rowErr != nil || row.ID != tk.ID {
 					t.Fatalf("ticket %d: Row %v", tk.ID, rowErr)
+				} else if item := items[slices.Index(got, tk.ID)]; !rowsEqual(item, *row) {
+					// Limited alike too: what a follower reads of a ticket is the same
+					// in the journal as on its page.
+					t.Fatalf("ticket %d: the journal's row %+v\n differs from Row %+v", tk.ID, item, *row)
 				}
 			}
 		})
+	}
+	// emp2 sees t1 only as its follower: limited, the one such case above.
+	if r := must(e.svc.Row(e.ctx, e.emp2, e.tk["t1"].ID))(t); !r.Limited || r.Comment != "" {
+		t.Fatalf("the follower's t1: %+v", r)
 	}
 	wantErr(t, first(e.svc.List(e.ctx, nil, tickets.Filter{})), apperr.Unauthenticated, "")
 	wantErr(t, first(e.svc.Counts(e.ctx, nil, tickets.Filter{})), apperr.Unauthenticated, "")
@@ -265,7 +274,7 @@ func testJournalScoping(t *testing.T, e *jenv) {
 }
 
 func testJournalRow(t *testing.T, e *jenv) {
-	must(0, e.svc.Follow(e.ctx, e.emp2, e.tk["t5"].ID))(t)
+	must(0, e.svc.Follow(e.ctx, e.emp2, e.tk["t5"].ID, e.coffee.Code))(t)
 	r := must(e.svc.Row(e.ctx, e.emp, e.tk["t5"].ID))(t)
 	want := tickets.Row{Ticket: *e.tk["t5"], AssetName: "Coffee machine", AssetCode: e.coffee.Code, Location: "HQ, 2, Kitchen",
 		ClassID: e.kitchen, TypeID: e.coffeeType, ClassEN: "Kitchen", ClassRU: "Кухня", TypeEN: "Coffee machine", TypeRU: "Кофемашина",
@@ -442,7 +451,7 @@ func testJournalActions(t *testing.T, e *jenv) {
 	// followers from people who do not see it).
 	fileF := func(t *testing.T, problem int64) int64 {
 		id := e.file(t, problem).ID
-		must(0, e.svc.Follow(e.ctx, follower, id))(t)
+		must(0, e.svc.Follow(e.ctx, follower, id, e.printer.Code))(t)
 		return id
 	}
 	states := []struct {
@@ -565,7 +574,7 @@ func testJournalFollowActions(t *testing.T, e *jenv) {
 	if !acts.Follow || acts.Unfollow {
 		t.Fatalf("admin before following: %+v", acts)
 	}
-	must(0, e.svc.Follow(e.ctx, e.admin, tk.ID))(t)
+	must(0, e.svc.Follow(e.ctx, e.admin, tk.ID, ""))(t)
 	acts = must(e.svc.View(e.ctx, e.admin, tk.ID))(t).Actions
 	if acts.Follow || !acts.Unfollow {
 		t.Fatalf("admin following: %+v", acts)

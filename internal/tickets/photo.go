@@ -397,13 +397,20 @@ func insertPhoto(ctx context.Context, tx *sql.Tx, ticketID int64, p *Photo, now 
 }
 
 // Photo returns ticket id's photo to actor, scoped exactly like Get: NotFound when
-// the ticket is absent, invisible to actor, or has no photo.
+// the ticket is absent, invisible to actor, has no photo, or actor only follows
+// it (Get withholds the photo from such a follower too: Row.HasPhoto is false).
 func (s *Service) Photo(ctx context.Context, actor *users.User, id int64) (*Photo, error) {
-	if _, err := s.visible(ctx, actor, id); err != nil {
+	t, err := s.visible(ctx, actor, id)
+	if err != nil {
 		return nil, err
 	}
+	if !seesFully(actor, t) {
+		// The photo is the reporter's: a follower with no other right to the
+		// ticket gets the answer for a ticket without one.
+		return nil, notFound
+	}
 	var p Photo
-	err := s.db.R.QueryRowContext(ctx, "SELECT content_type, width, height, data FROM ticket_photos WHERE ticket_id = $1", id).
+	err = s.db.R.QueryRowContext(ctx, "SELECT content_type, width, height, data FROM ticket_photos WHERE ticket_id = $1", id).
 		Scan(&p.ContentType, &p.Width, &p.Height, &p.Data)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, notFound

@@ -33,6 +33,24 @@ type Row struct {
 	AssigneeName, AssigneeEmail string
 	FollowersCount              int
 	HasPhoto                    bool
+	// Limited is set when the reader follows the ticket and has no other right to
+	// it: the reporter (ReporterID, ReporterName, ReporterEmail), the comment and
+	// the photo are withheld, blank here (see limit).
+	Limited bool
+}
+
+// limit withholds from r what a follower with no other right to the ticket may
+// not read (Ticket.limit), the photo included, and marks it Limited.
+func (r *Row) limit() {
+	r.Ticket.limit()
+	r.ReporterName, r.ReporterEmail, r.HasPhoto, r.Limited = "", "", false, true
+}
+
+// limitFor applies limit when actor, who sees the row, does not see it fully.
+func (r *Row) limitFor(actor *users.User) {
+	if !seesFully(actor, &r.Ticket) {
+		r.limit()
+	}
 }
 
 // ticketCols are the tickets columns in scanTicket's order, on table alias t.
@@ -100,8 +118,10 @@ func scanRow(row interface{ Scan(...any) error }, extra ...any) (*Row, error) {
 	return &r, nil
 }
 
-// queryRows runs rowSelect and reads every row.
-func (s *Service) queryRows(ctx context.Context, pageSQL, order string, args []any) ([]Row, error) {
+// queryRows runs rowSelect and reads every row, as actor may read it: pageSQL
+// picks only tickets actor sees, and a row actor sees only as a follower is
+// limited.
+func (s *Service) queryRows(ctx context.Context, actor *users.User, pageSQL, order string, args []any) ([]Row, error) {
 	rows, err := s.db.R.QueryContext(ctx, rowSelect(pageSQL, order), args...)
 	if err != nil {
 		return nil, fmt.Errorf("tickets: unable to list: %w", err)
@@ -113,23 +133,30 @@ func (s *Service) queryRows(ctx context.Context, pageSQL, order string, args []a
 		if err != nil {
 			return nil, fmt.Errorf("tickets: unable to read a ticket row: %w", err)
 		}
+		r.limitFor(actor)
 		out = append(out, *r)
 	}
 	return out, rows.Err()
 }
 
 // Row returns ticket id with what people read about it, if actor may see it: the
-// same rule and the same NotFound as Get, decided on the same one read.
+// same rule and the same NotFound as Get, decided on the same one read, and
+// limited as Get limits it.
 func (s *Service) Row(ctx context.Context, actor *users.User, id int64) (*Row, error) {
 	if err := requireLogin(actor); err != nil {
 		return nil, err
 	}
 	r, _, err := readRow(ctx, s.db.R, actor, id)
-	return r, err
+	if err != nil {
+		return nil, err
+	}
+	r.limitFor(actor)
+	return r, nil
 }
 
 // readRow reads ticket id's row and whether actor follows it, in one query, and
-// applies the visibility rule to it: NotFound for someone who may not see it.
+// applies the visibility rule to it: NotFound for someone who may not see it. The
+// row is whole: the caller limits it (Row.limitFor) once it has used it.
 func readRow(ctx context.Context, q querier, actor *users.User, id int64) (*Row, bool, error) {
 	var following bool
 	r, err := scanRow(q.QueryRowContext(ctx, rowSelectWith("SELECT id FROM tickets WHERE id = $1",

@@ -7,6 +7,7 @@ package tickets
 
 import (
 	"context"
+	"crypto/subtle"
 	"database/sql"
 	"errors"
 	"fmt"
@@ -374,13 +375,28 @@ func headOf(actor *users.User, t *Ticket) bool {
 	return t.DepartmentID != 0 && actor.Has(users.RoleHead) && actor.InDepartment(t.DepartmentID)
 }
 
-// mayView is the visibility rule: the reporter, followers, the assignee, staff of
-// its department, heads and admins see a ticket. Anyone else gets NotFound, the
-// same answer as for an absent ticket, so ids do not leak. The journal's WHERE
-// clause (list.go) says the same in SQL.
-func mayView(actor *users.User, t *Ticket, following bool) bool {
+// seesFully reports whether actor may see all of the ticket: the reporter, the
+// assignee, staff of its department, heads and admins. Following alone does not
+// count: "me too" is offered to anyone standing at the device, so a follower who
+// has no other right sees only what a "me too" needs (limit).
+func seesFully(actor *users.User, t *Ticket) bool {
 	return actor.IsAdmin() || actor.Has(users.RoleHead) || t.ReporterID == actor.ID || t.AssigneeID == actor.ID ||
-		staffOf(actor, t) || following
+		staffOf(actor, t)
+}
+
+// mayView is the visibility rule: who sees the ticket fully (seesFully) and its
+// followers see it. Anyone else gets NotFound, the same answer as for an absent
+// ticket, so ids do not leak. The journal's WHERE clause (list.go) says the same
+// in SQL.
+func mayView(actor *users.User, t *Ticket, following bool) bool {
+	return seesFully(actor, t) || following
+}
+
+// limit withholds from t what a follower with no other right to it may not read:
+// who reported it and what they wrote. The rest (status, device, problem,
+// department, executor, times, resolution, cancel reason) is theirs to read.
+func (t *Ticket) limit() {
+	t.ReporterID, t.Comment = 0, ""
 }
 
 // visible loads ticket id, with whether actor follows it, in one query, if actor
@@ -405,23 +421,30 @@ FROM tickets t WHERE t.id = $1`, id, actor.ID), extra: []any{&following}})
 	return t, nil
 }
 
-// Get returns ticket id if actor may see it (NotFound otherwise).
+// Get returns ticket id if actor may see it (NotFound otherwise); to a follower
+// with no other right to it, without the reporter and their comment (Ticket.limit).
 func (s *Service) Get(ctx context.Context, actor *users.User, id int64) (*Ticket, error) {
-	return s.visible(ctx, actor, id)
+	t, err := s.visible(ctx, actor, id)
+	if err != nil {
+		return nil, err
+	}
+	if !seesFully(actor, t) {
+		t.limit()
+	}
+	return t, nil
 }
 
-// Follow makes actor a follower of ticket id ("me too"). Besides those who may see
-// the ticket, anyone who may see its device may follow it while it is open. A new
-// follower is an event in the history ("X: me too"); following again changes nothing.
-func (s *Service) Follow(ctx context.Context, actor *users.User, id int64) error {
+// Follow makes actor a follower of ticket id ("me too"). Who may already see the
+// ticket (a follower included) may. Anyone else must stand at the device: code is
+// the device's current QR code, as its page (/a/{code}) offers "me too" for the
+// open tickets it lists, and then actor must see the device and the ticket must be
+// open. Anything else is NotFound, as for an absent ticket, so that ids cannot be
+// guessed into (a code is 80 random bits). A new follower is an event in the
+// history ("X: me too"); following again changes nothing.
+func (s *Service) Follow(ctx context.Context, actor *users.User, id int64, code string) error {
 	t, err := s.visible(ctx, actor, id)
 	if apperr.CodeOf(err) == apperr.NotFound && actor != nil {
-		t, err = s.load(ctx, s.db.R, id)
-		if err == nil {
-			if _, verr := s.assets.ViewByID(ctx, actor, t.AssetID); verr != nil || !t.Status.Open() {
-				return notFound
-			}
-		}
+		t, err = s.atDevice(ctx, actor, id, code)
 	}
 	if err != nil {
 		return err
@@ -442,6 +465,31 @@ func (s *Service) Follow(ctx context.Context, actor *users.User, id int64) error
 		}
 		return s.addEvent(ctx, tx, &Event{TicketID: t.ID, ActorID: actor.ID, Kind: EventFollowed, CreatedAt: now})
 	})
+}
+
+// atDevice loads ticket id for someone who does not see it but holds its device's
+// code: the code must be the device's current one (a retired label names it no
+// more), actor must see the device and the ticket must be open. Every refusal is
+// the same NotFound.
+func (s *Service) atDevice(ctx context.Context, actor *users.User, id int64, code string) (*Ticket, error) {
+	if !assets.ValidCode(code) {
+		return nil, notFound
+	}
+	t, err := s.load(ctx, s.db.R, id)
+	if err != nil {
+		return nil, err
+	}
+	a, err := s.assets.Asset(ctx, actor, t.AssetID)
+	if apperr.CodeOf(err) == apperr.NotFound {
+		return nil, notFound
+	}
+	if err != nil {
+		return nil, err
+	}
+	if subtle.ConstantTimeCompare([]byte(a.Code), []byte(code)) != 1 || !t.Status.Open() {
+		return nil, notFound
+	}
+	return t, nil
 }
 
 // Unfollow stops actor following ticket id; not following is no error.

@@ -368,18 +368,18 @@ func testDuplicateAndFollow(t *testing.T, e *tenv) {
 	}
 	wantErr(t, first(e.svc.OpenOnAsset(e.ctx, e.emp2, 999999)), apperr.NotFound, "")
 	wantErr(t, first(e.svc.Get(e.ctx, e.emp2, tk.ID)), apperr.NotFound, "")
-	must(0, e.svc.Follow(e.ctx, e.emp2, tk.ID))(t)
-	must(0, e.svc.Follow(e.ctx, e.emp2, tk.ID))(t) // twice is fine
+	must(0, e.svc.Follow(e.ctx, e.emp2, tk.ID, e.printer.Code))(t)
+	must(0, e.svc.Follow(e.ctx, e.emp2, tk.ID, e.printer.Code))(t) // twice is fine
 	must(e.svc.Get(e.ctx, e.emp2, tk.ID))(t)
 	must(0, e.svc.Unfollow(e.ctx, e.emp2, tk.ID))(t)
 	wantErr(t, first(e.svc.Get(e.ctx, e.emp2, tk.ID)), apperr.NotFound, "")
-	wantErr(t, e.svc.Follow(e.ctx, e.emp2, 999999), apperr.NotFound, "")
+	wantErr(t, e.svc.Follow(e.ctx, e.emp2, 999999, e.printer.Code), apperr.NotFound, "")
 	must(e.svc.Complete(e.ctx, e.a, tk.ID, "fixed"))(t)
 	if d := e.openOn(t, e.printer.ID); len(d) != 0 {
 		t.Fatalf("open tickets after done: %v", d)
 	}
 	// A closed ticket cannot be followed by a stranger.
-	wantErr(t, e.svc.Follow(e.ctx, e.emp2, tk.ID), apperr.NotFound, "")
+	wantErr(t, e.svc.Follow(e.ctx, e.emp2, tk.ID, e.printer.Code), apperr.NotFound, "")
 }
 
 func testScoping(t *testing.T, e *tenv) {

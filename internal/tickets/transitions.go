@@ -179,10 +179,13 @@ func (s *Service) Reopen(ctx context.Context, actor *users.User, id int64) (*Tic
 }
 
 // Comment adds a comment to the ticket's history and returns it as recorded;
-// anyone who may see the ticket may.
+// anyone who sees the ticket fully may (mayComment).
 func (s *Service) Comment(ctx context.Context, actor *users.User, id int64, text string) (*Event, error) {
 	t, err := s.visible(ctx, actor, id)
 	if err != nil {
+		return nil, err
+	}
+	if err := mayComment(actor, t); err != nil {
 		return nil, err
 	}
 	text, err = requiredText("text", text)

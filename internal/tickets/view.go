@@ -40,10 +40,15 @@ type EventRow struct {
 	// SubjectName and SubjectEmail name the person the event is about (SubjectID);
 	// empty when it is about nobody.
 	SubjectName, SubjectEmail string
+	// ByReporter is set, in a limited view (Row.Limited), on the reporter's own
+	// events: the actor is withheld (ActorID 0, no names), yet it was not the system.
+	ByReporter bool
 }
 
 // View reads ticket id for actor; NotFound when actor may not see it, as for an
-// absent ticket.
+// absent ticket. A follower with no other right to the ticket gets it limited
+// (Row.Limited): no reporter, comment or photo, and a history of its status changes
+// and of the comments of its department's staff only (limitEvents).
 func (s *Service) View(ctx context.Context, actor *users.User, id int64) (*View, error) {
 	if err := requireLogin(actor); err != nil {
 		return nil, err
@@ -59,6 +64,12 @@ func (s *Service) View(ctx context.Context, actor *users.User, id int64) (*View,
 		v.Actions = actionsFor(actor, t, following, s.now().UTC())
 		if v.Events, err = readEvents(ctx, tx, id); err != nil {
 			return err
+		}
+		if !seesFully(actor, t) {
+			if v.Events, err = limitEvents(ctx, tx, t, v.Events); err != nil {
+				return err
+			}
+			v.Row.limit()
 		}
 		if v.Actions.Reassign {
 			if v.Executors, err = executors(ctx, tx, t.DepartmentID); err != nil {
@@ -105,6 +116,67 @@ WHERE e.ticket_id = $1 ORDER BY e.id`, id)
 			return nil, fmt.Errorf("tickets: unable to read an event: %w", err)
 		}
 		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+// limitedKinds are the events a follower with no other right to the ticket reads:
+// its status changes. Comments are read only from the department's staff
+// (limitEvents); other followers' "me too" are not theirs to know.
+var limitedKinds = map[string]bool{EventFiled: true, EventRouted: true, EventAssigned: true, EventTaken: true,
+	EventStarted: true, EventDone: true, EventCancelled: true, EventReassigned: true, EventReopened: true}
+
+// limitEvents is the history of t as a follower with no other right to it reads
+// it: the status changes, with the reporter never named (filing, their cancel or
+// reopen show no actor), and the comments written by the staff of t's department
+// (executors and heads who belong to it now), the news a "me too" waits for. The
+// reporter's comments, anyone else's and other followers' "me too" are left out.
+// t is the whole ticket (its reporter still known).
+func limitEvents(ctx context.Context, q rowsQuerier, t *Ticket, events []EventRow) ([]EventRow, error) {
+	var staff map[int64]bool
+	out := make([]EventRow, 0, len(events))
+	for _, e := range events {
+		if e.Kind == EventComment {
+			if t.DepartmentID == 0 || e.ActorID == 0 || e.ActorID == t.ReporterID {
+				continue
+			}
+			if staff == nil {
+				var err error
+				if staff, err = departmentStaff(ctx, q, t.DepartmentID); err != nil {
+					return nil, err
+				}
+			}
+			if !staff[e.ActorID] {
+				continue
+			}
+		} else if !limitedKinds[e.Kind] {
+			continue
+		}
+		if e.ActorID == t.ReporterID {
+			e.ActorID, e.ActorName, e.ActorEmail, e.ByReporter = 0, "", "", true
+		}
+		out = append(out, e)
+	}
+	return out, nil
+}
+
+// departmentStaff is the set of executors and heads of department deptID now
+// (staffOf, in SQL).
+func departmentStaff(ctx context.Context, q rowsQuerier, deptID int64) (map[int64]bool, error) {
+	rows, err := q.QueryContext(ctx, `SELECT DISTINCT ud.user_id FROM user_departments ud
+	JOIN user_roles r ON r.user_id = ud.user_id AND r.role IN ('executor', 'head')
+	WHERE ud.department_id = $1`, deptID)
+	if err != nil {
+		return nil, fmt.Errorf("tickets: unable to list a department's staff: %w", err)
+	}
+	defer rows.Close()
+	out := map[int64]bool{}
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, fmt.Errorf("tickets: unable to read a department's staff: %w", err)
+		}
+		out[id] = true
 	}
 	return out, rows.Err()
 }

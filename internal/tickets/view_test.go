@@ -90,7 +90,7 @@ func testView(t *testing.T, e *tenv) {
 	wantErr(t, first(e.svc.View(e.ctx, e.admin, 999999)), apperr.NotFound, "")
 	wantErr(t, first(e.svc.View(e.ctx, nil, tk.ID)), apperr.Unauthenticated, "")
 	// A follower sees it, and the view says so.
-	must(0, e.svc.Follow(e.ctx, e.emp2, tk.ID))(t)
+	must(0, e.svc.Follow(e.ctx, e.emp2, tk.ID, e.printer.Code))(t)
 	if v := must(e.svc.View(e.ctx, e.emp2, tk.ID))(t); !v.Actions.Unfollow || v.Actions.Follow || v.Rule != nil {
 		t.Fatalf("a follower's view: %+v", v.Actions)
 	}

@@ -120,11 +120,12 @@ func TestBrowserFilingAtPhoneWidth(t *testing.T) {
 	if got := emp2.Text(".reported-list .following"); !strings.Contains(got, o.en.T("filing.you_follow")) {
 		t.Errorf("after me too: %q", got)
 	}
-	if err := o.srv.App.Tickets.Follow(context.Background(), o.emp2, id); err != nil {
-		t.Fatal(err)
-	}
-	if v, err := o.srv.App.Tickets.View(context.Background(), o.emp2, id); err != nil || v.Events[len(v.Events)-1].Kind != "followed" || v.Events[len(v.Events)-1].ActorID != o.emp2.ID {
+	// The reporter's history tells of it; the colleague's view is a follower's.
+	if v, err := o.srv.App.Tickets.View(context.Background(), o.emp, id); err != nil || v.Events[len(v.Events)-1].Kind != "followed" || v.Events[len(v.Events)-1].ActorID != o.emp2.ID {
 		t.Fatalf("me too is not in the history: %+v %v", v, err)
+	}
+	if v, err := o.srv.App.Tickets.View(context.Background(), o.emp2, id); err != nil || !v.Row.Limited {
+		t.Fatalf("the colleague's view: %+v %v", v, err)
 	}
 	// The executor of the routed department: the ticket is on his home page (it was
 	// assigned to him at filing), with the photo; he starts and completes it.
@@ -163,6 +164,18 @@ func TestBrowserFilingAtPhoneWidth(t *testing.T) {
 		}
 	}
 	check(emp, "filing-loop-reporter-done-phone")
+	// The colleague reads how it went, not the reporter's comment, photo or name.
+	if got := emp2.Text(".follow-limited"); !strings.Contains(got, o.en.T("follow.limited")) {
+		t.Errorf("the follower's note %q", got)
+	}
+	if got := emp2.Text("article.ticket"); strings.Contains(got, "Tray 2 is empty") || strings.Contains(got, o.emp.FullName) ||
+		!strings.Contains(got, o.en.T("follow.event_filed")) {
+		t.Errorf("the follower's page shows the reporter's: %q", got)
+	}
+	if n := browser.Eval[float64](emp2, `document.querySelectorAll(".ticket-photo, .comment-form").length`); n != 0 {
+		t.Errorf("the follower's page has %v photo or comment elements", n)
+	}
+	check(emp2, "filing-loop-follower-done-phone")
 	// In Russian, whose words are longer, the form still fits the screen.
 	emp2.Navigate(fmt.Sprintf("%s/report?problem=%d", scan, o.jam.ID))
 	if st := emp2.ClickAndWait(`form.langs button[value="ru"]`); st != http.StatusOK {

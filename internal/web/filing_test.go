@@ -284,12 +284,13 @@ func TestFilingFromTheDevicePage(t *testing.T) {
 			wantStatus(t, "device page", res, body, http.StatusOK)
 			wantContains(t, "device page", body, o.en.T("filing.reported_title"), fmt.Sprintf("T-%d", id), "Out of paper",
 				html.EscapeString(o.en.T("filing.on_it", "Name", "Ivan Petrov")), o.en.T("filing.reported", "Ago", o.en.T("filing.ago_now")),
-				fmt.Sprintf(`action="/tickets/%d/follow"`, id), `name="next" value="/a/`+o.printer.Code+`"`, o.en.T("filing.me_too"))
+				fmt.Sprintf(`action="/tickets/%d/follow"`, id), `name="next" value="/a/`+o.printer.Code+`"`, o.en.T("filing.me_too"),
+				`name="code" value="`+o.printer.Code+`"`)
 			wantNotContains(t, "device page", body, "Tray 2 is empty", "Emil Employee") // nothing of the reporter's
 			res, body = emp2.get(t, fmt.Sprintf("/a/%s/report?problem=%d", o.printer.Code, o.paper.ID))
 			wantStatus(t, "form with a duplicate", res, body, http.StatusOK)
 			wantContains(t, "form with a duplicate", body, o.en.T("filing.already_reported"), o.en.T("filing.me_too_main"),
-				`<details class="file-anyway">`, o.en.T("filing.file_anyway"))
+				`<details class="file-anyway">`, o.en.T("filing.file_anyway"), `name="code" value="`+o.printer.Code+`"`)
 			if i, j := strings.Index(body, o.en.T("filing.me_too_main")), strings.Index(body, `name="comment"`); j < i {
 				t.Error("me too should come before the form")
 			}
@@ -300,13 +301,26 @@ func TestFilingFromTheDevicePage(t *testing.T) {
 			// The reporter already follows; so does emp2 after "me too".
 			_, body = emp.get(t, "/a/"+o.printer.Code)
 			wantContains(t, "the reporter's device page", body, o.en.T("filing.you_follow"))
+			// "Me too" needs the device's code: a guessed id alone is the 404 of an absent ticket.
 			res = emp2.post(t, fmt.Sprintf("/tickets/%d/follow", id), url.Values{"next": {"/a/" + o.printer.Code}})
+			wantStatus(t, "me too without the code", res, "", http.StatusNotFound)
+			res = emp2.post(t, fmt.Sprintf("/tickets/%d/follow", id), url.Values{"next": {"/a/" + o.printer.Code}, "code": {o.old.Code}})
+			wantStatus(t, "me too with another device's code", res, "", http.StatusNotFound)
+			res = emp2.post(t, fmt.Sprintf("/tickets/%d/follow", id), url.Values{"next": {"/a/" + o.printer.Code}, "code": {o.printer.Code}})
 			wantRedirect(t, "me too", res, "/a/"+o.printer.Code)
 			_, body = emp2.get(t, "/a/"+o.printer.Code)
 			wantContains(t, "after me too", body, o.en.T("filing.you_follow"))
 			wantNotContains(t, "after me too", body, fmt.Sprintf(`action="/tickets/%d/follow"`, id))
+			// The follower sees the ticket, not the reporter's photo, comment or name.
 			res, _ = emp2.get(t, fmt.Sprintf("/tickets/%d/photo", id))
-			wantStatus(t, "the follower's photo", res, "", http.StatusOK)
+			wantStatus(t, "the follower's photo", res, "", http.StatusNotFound)
+			res, body = emp2.get(t, fmt.Sprintf("/tickets/%d", id))
+			wantStatus(t, "the follower's ticket page", res, body, http.StatusOK)
+			wantContains(t, "the follower's ticket page", body, fmt.Sprintf("T-%d", id), "Out of paper", o.en.T("follow.limited"))
+			wantNotContains(t, "the follower's ticket page", body, "Tray 2 is empty", "Emil Employee", fmt.Sprintf("/tickets/%d/photo", id),
+				`action="/tickets/`+fmt.Sprint(id)+`/comment"`)
+			res = emp2.post(t, fmt.Sprintf("/tickets/%d/comment", id), url.Values{"text": {"me too, desk 5"}})
+			wantStatus(t, "the follower's comment", res, "", http.StatusForbidden)
 		})
 	}
 }

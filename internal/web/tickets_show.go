@@ -75,7 +75,7 @@ func (s *Server) renderTicket(w http.ResponseWriter, r *http.Request, u *users.U
 		DeviceHref: "/a/" + row.AssetCode + "?from=list", Resolution: row.Resolution, CancelReason: row.CancelReason, CommentText: row.Comment, Back: "/tickets/" + itoa(id),
 		DeviceJournal: journalHref("/tickets", url.Values{"device": {itoa(row.AssetID)}}),
 		Trace:         s.routingTrace(loc, v), Events: s.ticketEvents(loc, v.Events)}
-	if u.IsStaff() {
+	if u.IsStaff() && !row.Limited {
 		d.ReporterJournal = journalHref("/tickets", url.Values{"reporter": {row.ReporterEmail}})
 	}
 	switch {
@@ -124,12 +124,21 @@ func (s *Server) ticketEvents(loc *i18n.Localizer, events []tickets.EventRow) []
 	out := make([]eventLine, 0, len(events))
 	for _, e := range events {
 		name := e.ActorName
-		if e.ActorID == 0 {
+		switch {
+		case e.ByReporter:
+			name = loc.T("follow.reporter")
+		case e.ActorID == 0:
 			name = loc.T("journal.system")
 		}
 		whom := e.SubjectName
 		l := eventLine{When: s.stamp(&e.CreatedAt), Kind: e.Kind}
 		switch e.Kind {
+		case tickets.EventFiled:
+			if e.ByReporter {
+				l.Text = loc.T("follow.event_filed")
+			} else {
+				l.Text = loc.T("journal.event_filed", "Name", name)
+			}
 		case tickets.EventRouted:
 			switch e.Detail {
 			case tickets.RoutedByDefault:
@@ -145,7 +154,7 @@ func (s *Server) ticketEvents(loc *i18n.Localizer, events []tickets.EventRow) []
 			l.Text = loc.T("journal.event_reassigned", "Name", name, "Assignee", whom)
 		case tickets.EventDone, tickets.EventCancelled, tickets.EventComment:
 			l.Text, l.Detail = loc.T("journal.event_"+e.Kind, "Name", name), e.Detail
-		case tickets.EventFiled, tickets.EventTaken, tickets.EventStarted, tickets.EventReopened, tickets.EventFollowed:
+		case tickets.EventTaken, tickets.EventStarted, tickets.EventReopened, tickets.EventFollowed:
 			l.Text = loc.T("journal.event_"+e.Kind, "Name", name)
 		default:
 			l.Text = loc.T("journal.event_other", "Name", name, "Kind", e.Kind)
