@@ -8,26 +8,20 @@ import (
 	"image/png"
 	"net/url"
 	"regexp"
+	"smartservice/internal/testkit/qrread"
 	"strconv"
 	"strings"
 	"testing"
-
-	"github.com/makiuchi-d/gozxing"
-	"github.com/makiuchi-d/gozxing/qrcode"
 )
 
 // qrText reads the QR code in img with a decoder independent of the encoder.
 func qrText(t *testing.T, img image.Image) string {
 	t.Helper()
-	bmp, err := gozxing.NewBinaryBitmapFromImage(img)
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, err := qrcode.NewQRCodeReader().Decode(bmp, map[gozxing.DecodeHintType]any{gozxing.DecodeHintType_TRY_HARDER: true})
+	got, err := qrread.Text(img)
 	if err != nil {
 		t.Fatalf("no QR code could be read: %v", err)
 	}
-	return res.GetText()
+	return got
 }
 
 func TestDeviceURL(t *testing.T) {

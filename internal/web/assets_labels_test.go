@@ -13,26 +13,20 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/makiuchi-d/gozxing"
-	"github.com/makiuchi-d/gozxing/qrcode"
-
 	"smartservice/internal/assets"
 	"smartservice/internal/db"
 	"smartservice/internal/testkit"
+	"smartservice/internal/testkit/qrread"
 )
 
 // decodeQR reads the QR code in img.
 func decodeQR(t *testing.T, img image.Image) string {
 	t.Helper()
-	bmp, err := gozxing.NewBinaryBitmapFromImage(img)
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, err := qrcode.NewQRCodeReader().Decode(bmp, map[gozxing.DecodeHintType]any{gozxing.DecodeHintType_TRY_HARDER: true})
+	got, err := qrread.Text(img)
 	if err != nil {
 		t.Fatalf("no QR code could be read: %v", err)
 	}
-	return res.GetText()
+	return got
 }
 
 // pdfPage renders the first page of a PDF to an image at dpi with Debian's
