@@ -1,0 +1,263 @@
+package notify
+
+// Delivery: one River job per notification. The worker loads the row, skips it
+// unless it is pending, asks the channel to send, and records the outcome on the
+// row in the step right after the channel acknowledged the send:
+//
+//   - success: sent, with the channel's id of the message (or preview);
+//   - ErrRecipientGone: dead, not retried;
+//   - ErrChannelDown: the channel is marked down for every instance; this
+//     message and every later one fail at once without being sent, until an
+//     admin resumes the channel on /admin/notifications (which queues them again);
+//   - RetryAfterError: the whole channel pauses until then and the job snoozes;
+//   - anything else: River retries with its backoff; the last attempt fails.
+//
+// The window that remains: a channel accepted the message and the process died
+// (or the database refused the update) before the row said "sent". River then
+// rescues the job and sends the message a second time. Nothing is lost; in that
+// one case a message may arrive twice.
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/riverqueue/river"
+
+	"smartservice/internal/db"
+)
+
+// Notification states.
+const (
+	StatePending = "pending"
+	StateSent    = "sent"
+	StateFailed  = "failed"
+	StateDead    = "dead"
+	StatePreview = "preview"
+)
+
+// States lists the states in the order the admin page filters them.
+var States = []string{StatePending, StateSent, StateFailed, StateDead, StatePreview}
+
+// DeliverArgs is the job that delivers one notification.
+type DeliverArgs struct {
+	NotificationID int64 `json:"notification_id"`
+}
+
+// Kind names the job.
+func (DeliverArgs) Kind() string { return "notify_deliver" }
+
+// InsertOpts retries a message for about a day (River's backoff) before it fails.
+func (DeliverArgs) InsertOpts() river.InsertOpts { return river.InsertOpts{MaxAttempts: 12} }
+
+// Worker delivers queued notifications.
+type Worker struct {
+	river.WorkerDefaults[DeliverArgs]
+	Service *Service
+}
+
+// Work delivers the job's notification.
+func (w *Worker) Work(ctx context.Context, job *river.Job[DeliverArgs]) error {
+	return w.Service.Deliver(ctx, job.Args.NotificationID, job.Attempt >= job.MaxAttempts)
+}
+
+// Deliver sends notification id once, if it is still pending, and records the
+// outcome; last says this is the job's last attempt, so an error fails the row.
+// It returns an error for River to retry, or river.JobSnooze when rate limited.
+func (s *Service) Deliver(ctx context.Context, id int64, last bool) error {
+	n, state, err := s.load(ctx, id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil // its ticket was deleted, and the notification with it
+	}
+	if err != nil {
+		return err
+	}
+	if state != StatePending {
+		return nil // sent already (a re-run after a crash), dead, or a preview
+	}
+	ch := s.channel(n.Channel)
+	if ch == nil {
+		text, err := s.previewText(ctx, s.db.R, n)
+		if err != nil {
+			return err
+		}
+		return s.finish(ctx, id, StatePreview, "", text, "")
+	}
+	cs, err := s.channelState(ctx, n.Channel)
+	if err != nil {
+		return err
+	}
+	now := s.now()
+	if cs.Down {
+		s.met.failed.WithLabelValues(n.Channel).Inc()
+		return s.finish(ctx, id, StateFailed, "", "", "channel down: "+cs.Reason)
+	}
+	if cs.PausedUntil != nil && cs.PausedUntil.After(now) {
+		return river.JobSnooze(cs.PausedUntil.Sub(now))
+	}
+	if _, err := s.db.W.ExecContext(ctx, "UPDATE notifications SET attempts = attempts + 1, updated_at = $2 WHERE id = $1", id, now); err != nil {
+		return fmt.Errorf("notify: unable to count an attempt: %w", err)
+	}
+	rc, err := ch.Deliver(ctx, n)
+	var retry *RetryAfterError
+	switch {
+	case err == nil:
+		st := StateSent
+		if rc.Preview {
+			st = StatePreview
+		}
+		s.met.sent.WithLabelValues(n.Channel).Inc()
+		return s.finish(ctx, id, st, rc.ExternalID, rc.Text, "")
+	case errors.Is(err, ErrRecipientGone):
+		s.met.failed.WithLabelValues(n.Channel).Inc()
+		return s.finish(ctx, id, StateDead, "", "", err.Error())
+	case errors.Is(err, ErrChannelDown):
+		s.met.failed.WithLabelValues(n.Channel).Inc()
+		if err := s.setDown(ctx, n.Channel, err.Error()); err != nil {
+			return err
+		}
+		s.opts.Logger.Error("a notification channel refuses every message: sending on it stops until an admin resumes it on /admin/notifications",
+			"channel", n.Channel, "err", err)
+		return s.finish(ctx, id, StateFailed, "", "", err.Error())
+	case errors.As(err, &retry):
+		s.met.retried.WithLabelValues(n.Channel).Inc()
+		if err := s.pause(ctx, n.Channel, now.Add(retry.After)); err != nil {
+			return err
+		}
+		if err := s.note(ctx, id, err.Error()); err != nil {
+			return err
+		}
+		return river.JobSnooze(retry.After)
+	case last:
+		s.met.failed.WithLabelValues(n.Channel).Inc()
+		if ferr := s.finish(ctx, id, StateFailed, "", "", err.Error()); ferr != nil {
+			return ferr
+		}
+		return err
+	default:
+		s.met.retried.WithLabelValues(n.Channel).Inc()
+		if nerr := s.note(ctx, id, err.Error()); nerr != nil {
+			return nerr
+		}
+		return err
+	}
+}
+
+// load reads notification id and its state.
+func (s *Service) load(ctx context.Context, id int64) (Notification, string, error) {
+	var n Notification
+	var state string
+	var user, dep, event sql.NullInt64
+	err := s.db.W.QueryRowContext(ctx, `SELECT id, channel, kind, user_id, department_id, ticket_id, event_id, lang, created_at, state
+	FROM notifications WHERE id = $1`, id).Scan(&n.ID, &n.Channel, &n.Kind, &user, &dep, &n.TicketID, &event, &n.Lang, &n.CreatedAt, &state)
+	if err != nil {
+		return n, "", err
+	}
+	n.UserID, n.DepartmentID, n.EventID = user.Int64, dep.Int64, event.Int64
+	return n, state, nil
+}
+
+// recordTimeout bounds the write of an outcome. It runs even when the job's
+// context ended (a stop): the message has gone, and the row must say so.
+const recordTimeout = 10 * time.Second
+
+// finish records the outcome of notification id, if it is still pending.
+func (s *Service) finish(ctx context.Context, id int64, state, externalID, text, lastError string) error {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), recordTimeout)
+	defer cancel()
+	now := s.now()
+	var sentAt any
+	if state == StateSent || state == StatePreview {
+		sentAt = now
+	}
+	_, err := s.db.W.ExecContext(ctx, `UPDATE notifications SET state = $2, external_id = $3,
+	text = CASE WHEN $4 = '' THEN text ELSE $4 END, last_error = $5, sent_at = $6, updated_at = $7
+	WHERE id = $1 AND state = 'pending'`, id, state, externalID, text, truncate(lastError, 1000), sentAt, now)
+	if err != nil {
+		return fmt.Errorf("notify: unable to record the outcome of notification %d: %w", id, err)
+	}
+	return nil
+}
+
+// note keeps the last error of a notification that will be tried again.
+func (s *Service) note(ctx context.Context, id int64, lastError string) error {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), recordTimeout)
+	defer cancel()
+	_, err := s.db.W.ExecContext(ctx, "UPDATE notifications SET last_error = $2, updated_at = $3 WHERE id = $1",
+		id, truncate(lastError, 1000), s.now())
+	if err != nil {
+		return fmt.Errorf("notify: unable to record an error: %w", err)
+	}
+	return nil
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n]
+}
+
+// ChannelState is a channel's state, shared by every instance.
+type ChannelState struct {
+	Channel string
+	// Down: the channel refused every message; nothing is sent until an admin
+	// resumes it. Reason is the error it gave.
+	Down   bool
+	Reason string
+	// PausedUntil: rate limited; no message leaves before then.
+	PausedUntil *time.Time
+	UpdatedAt   time.Time
+}
+
+// channelState reads one channel's state (a primary key lookup per delivery).
+func (s *Service) channelState(ctx context.Context, channel string) (ChannelState, error) {
+	cs := ChannelState{Channel: channel}
+	var paused db.NullTime
+	err := s.db.W.QueryRowContext(ctx, "SELECT down, down_reason, paused_until, updated_at FROM notification_channels WHERE channel = $1", channel).
+		Scan(&cs.Down, &cs.Reason, &paused, &cs.UpdatedAt)
+	if errors.Is(err, sql.ErrNoRows) {
+		return cs, nil
+	}
+	if err != nil {
+		return cs, fmt.Errorf("notify: unable to read the state of channel %s: %w", channel, err)
+	}
+	if paused.Valid {
+		t := paused.Time
+		cs.PausedUntil = &t
+	}
+	return cs, nil
+}
+
+// setDown marks a channel down for every instance.
+func (s *Service) setDown(ctx context.Context, channel, reason string) error {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), recordTimeout)
+	defer cancel()
+	_, err := s.db.W.ExecContext(ctx, `INSERT INTO notification_channels (channel, down, down_reason, updated_at) VALUES ($1, $2, $3, $4)
+	ON CONFLICT (channel) DO UPDATE SET down = $2, down_reason = $3, updated_at = $4`, channel, true, truncate(reason, 1000), s.now())
+	if err != nil {
+		return fmt.Errorf("notify: unable to mark channel %s down: %w", channel, err)
+	}
+	return nil
+}
+
+// pause makes the whole channel wait until until (never shortening a pause).
+func (s *Service) pause(ctx context.Context, channel string, until time.Time) error {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), recordTimeout)
+	defer cancel()
+	cs, err := s.channelState(ctx, channel)
+	if err != nil {
+		return err
+	}
+	if cs.PausedUntil != nil && cs.PausedUntil.After(until) {
+		return nil
+	}
+	_, err = s.db.W.ExecContext(ctx, `INSERT INTO notification_channels (channel, down, paused_until, updated_at) VALUES ($1, $2, $3, $4)
+	ON CONFLICT (channel) DO UPDATE SET paused_until = $3, updated_at = $4`, channel, false, until.UTC(), s.now())
+	if err != nil {
+		return fmt.Errorf("notify: unable to pause channel %s: %w", channel, err)
+	}
+	return nil
+}

@@ -1,0 +1,187 @@
+package notify
+
+// Who hears of an event. The rules (written down in docs/ARCHITECTURE.md,
+// "Notifications"):
+//
+//   - assigned at filing, reassigned: the new assignee (KindAssigned);
+//   - routed at filing: nobody to route to, the admins (KindUnrouted); routed but
+//     nobody available, the department's group chat (KindWaiting);
+//   - taken, done, cancelled, reopened, comment: the reporter and the followers,
+//     each only if their ticket page shows that event (tickets.SeesEvent: a "me
+//     too" follower hears of status changes and of comments by the department's
+//     staff only); cancelled, reopened and comment also the assignee;
+//   - never the person who made the change, never an inactive account.
+//
+// Escalations (KindEscalated, to the department's heads) come from the periodic
+// job (escalate.go), not from an event.
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"slices"
+	"strings"
+
+	"smartservice/internal/tickets"
+	"smartservice/internal/users"
+)
+
+// eventKinds are the ticket events anyone hears of.
+var eventKinds = map[string]bool{tickets.EventAssigned: true, tickets.EventReassigned: true, tickets.EventRouted: true,
+	tickets.EventTaken: true, tickets.EventDone: true, tickets.EventCancelled: true, tickets.EventReopened: true, tickets.EventComment: true}
+
+// followerKinds maps the events told to followers to their message kind.
+var followerKinds = map[string]string{tickets.EventTaken: KindTaken, tickets.EventDone: KindDone, tickets.EventCancelled: KindCancelled,
+	tickets.EventReopened: KindReopened, tickets.EventComment: KindComment}
+
+// recipient is one person (person set) or one department's chat told of kind.
+type recipient struct {
+	Kind         string
+	person       *users.User
+	DepartmentID int64
+}
+
+// recipients decides who hears of e on ticket t (as the change left it).
+func (s *Service) recipients(ctx context.Context, tx *sql.Tx, t *tickets.Ticket, e tickets.Event) ([]recipient, error) {
+	var kind string
+	var ids []int64
+	switch e.Kind {
+	case tickets.EventAssigned, tickets.EventReassigned:
+		kind, ids = KindAssigned, []int64{e.SubjectID}
+	case tickets.EventRouted:
+		if t.DepartmentID == 0 {
+			var err error
+			if ids, err = idsOf(ctx, tx, `SELECT u.id FROM users u JOIN user_roles r ON r.user_id = u.id AND r.role = 'admin'
+			WHERE u.active = $1 ORDER BY u.id`, true); err != nil {
+				return nil, err
+			}
+			kind = KindUnrouted
+			break
+		}
+		if t.AssigneeID == 0 {
+			return []recipient{{Kind: KindWaiting, DepartmentID: t.DepartmentID}}, nil
+		}
+		return nil, nil
+	default:
+		kind = followerKinds[e.Kind]
+		var err error
+		if ids, err = idsOf(ctx, tx, "SELECT user_id FROM ticket_followers WHERE ticket_id = $1 ORDER BY user_id", t.ID); err != nil {
+			return nil, err
+		}
+		if t.AssigneeID != 0 && (e.Kind == tickets.EventCancelled || e.Kind == tickets.EventReopened || e.Kind == tickets.EventComment) {
+			ids = append(ids, t.AssigneeID)
+		}
+	}
+	ids = slices.DeleteFunc(ids, func(id int64) bool { return id == 0 || id == e.ActorID })
+	slices.Sort(ids)
+	ids = slices.Compact(ids)
+	people, err := loadPeople(ctx, tx, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]recipient, 0, len(people))
+	for _, p := range people {
+		if !p.Active {
+			continue
+		}
+		if _, told := followerKinds[e.Kind]; told {
+			ok, err := tickets.SeesEvent(ctx, tx, p, t, e)
+			if err != nil {
+				return nil, err
+			}
+			if !ok {
+				continue
+			}
+		}
+		out = append(out, recipient{Kind: kind, person: p})
+	}
+	return out, nil
+}
+
+// querier reads rows; *sql.Tx and *sql.DB are both one.
+type querier interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// idsOf runs a query of one id column.
+func idsOf(ctx context.Context, q querier, query string, args ...any) ([]int64, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("notify: unable to list recipients: %w", err)
+	}
+	defer rows.Close()
+	var out []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, fmt.Errorf("notify: unable to list recipients: %w", err)
+		}
+		out = append(out, id)
+	}
+	return out, rows.Err()
+}
+
+// loadPeople reads the accounts ids (sorted) with their roles and departments,
+// what the tickets' rules need to decide what each may read; three queries.
+func loadPeople(ctx context.Context, q querier, ids []int64) ([]*users.User, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	in, args := inList(ids)
+	rows, err := q.QueryContext(ctx, "SELECT id, email, full_name, language, active, available FROM users WHERE id IN ("+in+") ORDER BY id", args...)
+	if err != nil {
+		return nil, fmt.Errorf("notify: unable to read recipients: %w", err)
+	}
+	byID := map[int64]*users.User{}
+	var out []*users.User
+	for rows.Next() {
+		u := &users.User{}
+		if err := rows.Scan(&u.ID, &u.Email, &u.FullName, &u.Language, &u.Active, &u.Available); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("notify: unable to read recipients: %w", err)
+		}
+		byID[u.ID] = u
+		out = append(out, u)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if rows, err = q.QueryContext(ctx, "SELECT user_id, role FROM user_roles WHERE user_id IN ("+in+")", args...); err != nil {
+		return nil, fmt.Errorf("notify: unable to read roles: %w", err)
+	}
+	for rows.Next() {
+		var id int64
+		var role string
+		if err := rows.Scan(&id, &role); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		byID[id].Roles = append(byID[id].Roles, users.Role(role))
+	}
+	rows.Close()
+	if rows, err = q.QueryContext(ctx, "SELECT user_id, department_id FROM user_departments WHERE user_id IN ("+in+")", args...); err != nil {
+		return nil, fmt.Errorf("notify: unable to read departments: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id, dep int64
+		if err := rows.Scan(&id, &dep); err != nil {
+			return nil, err
+		}
+		byID[id].Departments = append(byID[id].Departments, users.Department{ID: dep})
+	}
+	return out, rows.Err()
+}
+
+// inList is "$1, $2, …" for ids, and the ids as arguments.
+func inList(ids []int64) (string, []any) {
+	ph := make([]string, len(ids))
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		ph[i] = fmt.Sprintf("$%d", i+1)
+		args[i] = id
+	}
+	return strings.Join(ph, ", "), args
+}
