@@ -25,6 +25,7 @@ import (
 	"smartservice/internal/httpx"
 	"smartservice/internal/i18n"
 	"smartservice/internal/jobs"
+	"smartservice/internal/notify"
 	"smartservice/internal/reports"
 	"smartservice/internal/tickets"
 	"smartservice/internal/users"
@@ -48,6 +49,9 @@ type App struct {
 	Tickets *tickets.Service
 	// Reports computes the period report.
 	Reports *reports.Service
+	// Notify decides and queues notifications; the mail channel is registered,
+	// Telegram registers its own (Notify.Register).
+	Notify *notify.Service
 	Catalog *i18n.Catalog
 	// HTTP is the host every face is mounted in: the main listener's handler.
 	HTTP    *httpx.Host
@@ -139,10 +143,15 @@ func build(cfg *config.Config, logger *slog.Logger, d *db.DB, opts Options) (*Ap
 	if err != nil {
 		return nil, err
 	}
+	if a.Notify, err = notify.New(d, notify.Options{Queue: a.Jobs, Catalog: cat, BaseURL: cfg.BaseURL, Location: cfg.Location,
+		EscalateAfter: cfg.EscalateAfter, Metrics: reg, Logger: logger, Now: opts.Now}); err != nil {
+		return nil, err
+	}
+	a.Notify.Register(notify.MailChannel(a.Notify, sender))
 	registerWorkers(workers, a, sender)
 	a.Assets = assets.NewService(d, opts.Now)
 	rules := tickets.NewRules(d, opts.Now)
-	a.Tickets = tickets.NewService(d, rules, a.Assets, opts.Now)
+	a.Tickets = tickets.NewService(d, rules, a.Assets, opts.Now, tickets.WithNotifier(a.Notify))
 	a.Reports = reports.NewService(d, cfg.Location, opts.Now)
 	a.API = api.New(api.Deps{Config: cfg, Logger: logger, Catalog: cat, Accounts: a.Accounts, Users: a.Users, Assets: a.Assets, Rules: rules, Tickets: a.Tickets,
 		Reports: a.Reports})

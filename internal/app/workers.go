@@ -9,6 +9,7 @@ import (
 	"smartservice/internal/config"
 	"smartservice/internal/db"
 	"smartservice/internal/mail"
+	"smartservice/internal/notify"
 	"smartservice/internal/users"
 )
 
@@ -18,6 +19,8 @@ func registerWorkers(w *river.Workers, a *App, sender mail.Sender) {
 	river.AddWorker(w, &maintenanceWorker{db: a.DB, accounts: a.Accounts})
 	river.AddWorker(w, &mail.Worker{Sender: sender})
 	river.AddWorker(w, &leaversWorker{accounts: a.Accounts})
+	river.AddWorker(w, &notify.Worker{Service: a.Notify})
+	river.AddWorker(w, &notify.EscalateWorker{Service: a.Notify})
 }
 
 // periodicJobs are the jobs every deployment runs on a schedule. River runs
@@ -29,6 +32,9 @@ func periodicJobs(cfg *config.Config) []*river.PeriodicJob {
 		}, nil),
 		river.NewPeriodicJob(river.PeriodicInterval(cfg.LeaversInterval), func() (river.JobArgs, *river.InsertOpts) {
 			return users.LeaversArgs{}, nil
+		}, nil),
+		river.NewPeriodicJob(river.PeriodicInterval(time.Minute), func() (river.JobArgs, *river.InsertOpts) {
+			return notify.EscalateArgs{}, nil
 		}, nil),
 	}
 }

@@ -68,6 +68,9 @@ type Config struct {
 	// MetricsAddr, when set, is a separate listen address that serves /metrics alone
 	// (the main listener then never serves it). With neither set, /metrics is not served.
 	MetricsAddr string
+	// EscalateAfter is how long a ticket may wait unassigned before the heads of
+	// its department are told (once).
+	EscalateAfter time.Duration
 }
 
 // Option is one row of the option table.
@@ -256,6 +259,7 @@ func Options() []Option {
 			c.OfficeName = v
 			return nil
 		}},
+		{Flag: "escalate-after", Env: "SMARTSERVICE_ESCALATE_AFTER", Default: "30m", Help: "how long a ticket may wait unassigned before the heads of its department are notified (once)", apply: durationIn(func(c *Config) *time.Duration { return &c.EscalateAfter }, time.Minute, 30*24*time.Hour)},
 	}
 }
 
