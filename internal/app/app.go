@@ -51,7 +51,7 @@ type App struct {
 	Reports *reports.Service
 	// Notify decides and queues notifications; the mail channel is registered,
 	// Telegram registers its own (Notify.Register).
-	Notify *notify.Service
+	Notify  *notify.Service
 	Catalog *i18n.Catalog
 	// HTTP is the host every face is mounted in: the main listener's handler.
 	HTTP    *httpx.Host

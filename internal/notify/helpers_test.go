@@ -163,7 +163,9 @@ func newEnv(t *testing.T, d *db.DB, withTelegram bool) *env {
 
 	class := must(e.cat.CreateClass(ctx, e.admin, assets.Names{EN: "IT", RU: "ИТ"}))(t)
 	typ := must(e.cat.CreateType(ctx, e.admin, assets.TypeInput{ClassID: class.ID, Names: assets.Names{EN: "Printer", RU: "Принтер"}}))(t)
-	prob := func(en, ru string) int64 { return must(e.cat.CreateProblem(ctx, e.admin, assets.Names{EN: en, RU: ru}))(t).ID }
+	prob := func(en, ru string) int64 {
+		return must(e.cat.CreateProblem(ctx, e.admin, assets.Names{EN: en, RU: ru}))(t).ID
+	}
 	e.paper, e.jam, e.smoke = prob("Out of paper", "Нет бумаги"), prob("Paper jam", "Замятие"), prob("Smoke", "Дым")
 	must(e.cat.SetOffers(ctx, e.admin, typ.ID, []assets.OfferInput{{ProblemID: e.paper}, {ProblemID: e.jam}, {ProblemID: e.smoke}}))(t)
 	must(rules.Create(ctx, e.admin, tickets.RuleInput{ProblemID: e.paper, DepartmentID: e.it}))(t)
@@ -191,11 +193,11 @@ func (e *env) file(t *testing.T, problem int64) *tickets.Ticket {
 
 // row is one stored notification, as the tests compare them.
 type row struct {
-	ID                         int64
-	Kind, Channel, To, State   string
-	NotBefore                  time.Time
-	LastError, Text, External  string
-	Attempts                   int
+	ID                        int64
+	Kind, Channel, To, State  string
+	NotBefore                 time.Time
+	LastError, Text, External string
+	Attempts                  int
 }
 
 // since returns the notifications after id after, oldest first.

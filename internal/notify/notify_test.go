@@ -169,7 +169,7 @@ func TestPreferencesAndQuietHours(t *testing.T) {
 			// A valid change rides along with each bad one, and must not be saved.
 			if c.in.Kinds == nil {
 				c.in.Kinds = map[string]string{}
-							} else {
+			} else {
 				c.in.QuietFrom, c.in.QuietTo = "22:00", "07:00"
 			}
 			c.in.Kinds[notify.KindTaken] = "none"
