@@ -18,6 +18,7 @@ import (
 	"smartservice/internal/config"
 	"smartservice/internal/httpx"
 	"smartservice/internal/i18n"
+	"smartservice/internal/notify"
 	"smartservice/internal/reports"
 	"smartservice/internal/tickets"
 	"smartservice/internal/users"
@@ -47,6 +48,8 @@ type Deps struct {
 	Tickets *tickets.Service
 	// Reports is the period report for heads and administrators.
 	Reports *reports.Service
+	// Notify keeps each person's notification preferences.
+	Notify *notify.Service
 }
 
 // API is the /api/v1 face of Smart Service: an httpx.Face with its own routes.

@@ -100,7 +100,8 @@ func newEnvWith(t *testing.T, d *db.DB, dir directory.Directory) *env {
 	svc := assets.NewService(d, nil)
 	rules := tickets.NewRules(d, nil)
 	h := api.New(api.Deps{Config: cfg, Logger: logger, Catalog: cat, Accounts: acc, Users: users.NewStore(d, nil), Assets: svc,
-		Rules: rules, Tickets: tickets.NewService(d, rules, svc, nil), Reports: reports.NewService(d, cfg.Location, nil)})
+		Rules: rules, Tickets: tickets.NewService(d, rules, svc, nil), Reports: reports.NewService(d, cfg.Location, nil),
+		Notify: notifier(t, d, cfg, cat)})
 	return &env{t: t, d: d, acc: acc, h: h, cfg: cfg, assets: svc}
 }
 

@@ -23,6 +23,8 @@ func (a *API) routes() {
 	a.handle("GET /api/v1/me/tokens", a.authed(a.listTokens))
 	a.handle("POST /api/v1/me/tokens", a.authed(a.createToken))
 	a.handle("DELETE /api/v1/me/tokens/{id}", a.authed(a.revokeToken))
+	a.handle("GET /api/v1/me/notification-settings", a.authed(a.notificationSettings))
+	a.handle("PUT /api/v1/me/notification-settings", a.authed(a.updateNotificationSettings))
 
 	a.handle("GET /api/v1/departments", a.authed(a.listDepartments))
 	a.handle("POST /api/v1/departments", a.authed(a.createDepartment))

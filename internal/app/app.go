@@ -154,7 +154,7 @@ func build(cfg *config.Config, logger *slog.Logger, d *db.DB, opts Options) (*Ap
 	a.Tickets = tickets.NewService(d, rules, a.Assets, opts.Now, tickets.WithNotifier(a.Notify))
 	a.Reports = reports.NewService(d, cfg.Location, opts.Now)
 	a.API = api.New(api.Deps{Config: cfg, Logger: logger, Catalog: cat, Accounts: a.Accounts, Users: a.Users, Assets: a.Assets, Rules: rules, Tickets: a.Tickets,
-		Reports: a.Reports})
+		Reports: a.Reports, Notify: a.Notify})
 	a.Web, err = web.New(web.Deps{
 		Config: cfg, Logger: logger, Catalog: cat, DB: d, Users: a.Users, Accounts: a.Accounts, Assets: a.Assets, Rules: rules, Tickets: a.Tickets, Reports: a.Reports, Jobs: a.Jobs,
 		Version: Version, Now: opts.Now,
