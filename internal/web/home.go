@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"smartservice/internal/httpx"
+	"smartservice/internal/notify"
 	"smartservice/internal/reports"
 	"smartservice/internal/tickets"
 	"smartservice/internal/users"
@@ -26,6 +27,8 @@ type deskData struct {
 	Sections []deskSection
 	// Reports: the reader may open the period report (heads, admins).
 	Reports bool
+	// NotifyAlerts are the notification channels that are down (admins only).
+	NotifyAlerts []notify.ChannelState
 }
 
 // deskSection is one list of the home page with a link to the journal filtered
@@ -79,6 +82,12 @@ func (s *Server) desk(w http.ResponseWriter, r *http.Request, u *users.User) {
 		return journalHref("/tickets", out)
 	}
 	d := &deskData{Notice: s.popNotice(r), Reports: reports.MayReport(u)}
+	if s.Notify != nil {
+		if d.NotifyAlerts, err = s.Notify.Alerts(r.Context(), u); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+	}
 	add := func(id string, rows []tickets.Row, href string) {
 		if rows == nil {
 			return // not this person's list

@@ -27,6 +27,8 @@ type profileData struct {
 	// LiveTokens names the personal tokens that would survive a password change,
 	// comma-separated, so the password form can offer to revoke them.
 	LiveTokens string
+	// Notify is the notifications box (profile_notifications.go).
+	Notify *notifyBox
 }
 
 // tokenRow is a personal token as the list shows it, times already in the office's zone.
@@ -60,6 +62,10 @@ func (s *Server) renderProfile(w http.ResponseWriter, r *http.Request, status in
 	if d.TokenForm == nil {
 		d.TokenForm = newForm()
 		d.TokenForm.Values["expires_in_days"] = "90"
+	}
+	if err := s.fillNotifyBox(r, u, d); err != nil {
+		s.fail(w, r, err)
+		return
 	}
 	tokens, err := s.Accounts.ListTokens(r.Context(), u)
 	if err != nil {

@@ -24,7 +24,9 @@ type views struct {
 
 func parseViews(st *staticFiles) (*views, error) {
 	funcs := template.FuncMap{"asset": st.url}
-	layout, err := template.New("layout.html").Funcs(funcs).ParseFS(templatesFS, "templates/layout.html")
+	// Partials (templates/partials) are boxes several pages or areas share, each in
+	// its own file so that people working on different boxes do not edit one page.
+	layout, err := template.New("layout.html").Funcs(funcs).ParseFS(templatesFS, "templates/layout.html", "templates/partials/*.html")
 	if err != nil {
 		return nil, err
 	}

@@ -31,6 +31,7 @@ func (s *Server) routes() {
 	m.HandleFunc("POST /profile/password", s.profilePassword)
 	m.HandleFunc("POST /profile/tokens", s.profileCreateToken)
 	m.HandleFunc("POST /profile/tokens/{id}/revoke", s.profileRevokeToken)
+	m.HandleFunc("POST /profile/notifications", s.profileNotifications)
 	m.HandleFunc("GET /admin/users", s.adminUsers)
 	m.HandleFunc("POST /admin/users/leavers-check", s.adminLeaversCheck)
 	m.HandleFunc("GET /admin/users/{id}", s.adminUser)
@@ -39,6 +40,9 @@ func (s *Server) routes() {
 	m.HandleFunc("POST /admin/departments", s.adminCreateDepartment)
 	m.HandleFunc("POST /admin/departments/{id}", s.adminUpdateDepartment)
 	m.HandleFunc("POST /admin/departments/{id}/delete", s.adminDeleteDepartment)
+	m.HandleFunc("GET /admin/notifications", s.adminNotifications)
+	m.HandleFunc("POST /admin/notifications/{id}/retry", s.adminNotificationRetry)
+	m.HandleFunc("POST /admin/notifications/channels/{channel}/resume", s.adminNotificationsResume)
 	m.HandleFunc("GET /setup", s.setupPage)
 	m.HandleFunc("POST /setup", s.setup)
 

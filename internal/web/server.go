@@ -20,6 +20,7 @@ import (
 	"smartservice/internal/db"
 	"smartservice/internal/httpx"
 	"smartservice/internal/i18n"
+	"smartservice/internal/notify"
 	"smartservice/internal/reports"
 	"smartservice/internal/tickets"
 	"smartservice/internal/users"
@@ -47,7 +48,9 @@ type Deps struct {
 	Tickets *tickets.Service
 	// Reports is the period report for heads and administrators.
 	Reports *reports.Service
-	Jobs    Readiness
+	// Notify keeps notification preferences and shows admins what was sent.
+	Notify *notify.Service
+	Jobs   Readiness
 	// Version is the build's version string.
 	Version string
 	// Now is the clock; nil means time.Now.
