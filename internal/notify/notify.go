@@ -120,9 +120,14 @@ func (s *Service) Notify(ctx context.Context, tx *sql.Tx, e tickets.Event) error
 	if !eventKinds[e.Kind] {
 		return nil
 	}
-	t, err := tickets.ReadTicket(ctx, tx, e.TicketID)
-	if err != nil {
-		return fmt.Errorf("notify: %w", err)
+	// An assignment names its recipient; every other rule reads the ticket as the
+	// change left it.
+	t := &tickets.Ticket{ID: e.TicketID}
+	if e.Kind != tickets.EventAssigned && e.Kind != tickets.EventReassigned {
+		var err error
+		if t, err = tickets.ReadTicket(ctx, tx, e.TicketID); err != nil {
+			return fmt.Errorf("notify: %w", err)
+		}
 	}
 	rs, err := s.recipients(ctx, tx, t, e)
 	if err != nil {

@@ -261,39 +261,33 @@ func parseClock(v string) (int, bool) {
 	return hh*60 + mm, true
 }
 
-// readSettings reads a person's preferences (defaults filled in) and quiet hours.
+// readSettings reads a person's preferences (defaults filled in) and quiet
+// hours, in one query (it runs for each recipient inside a change's transaction).
 func readSettings(ctx context.Context, q querier, userID int64) (map[string]Pref, QuietHours, error) {
 	prefs := make(map[string]Pref, len(DefaultPrefs))
 	for k, p := range DefaultPrefs {
 		prefs[k] = p
 	}
 	var quiet QuietHours
-	rows, err := q.QueryContext(ctx, "SELECT kind, telegram, mail FROM notification_prefs WHERE user_id = $1", userID)
+	rows, err := q.QueryContext(ctx, `SELECT q.quiet_from, q.quiet_to, p.kind, p.telegram, p.mail FROM users u
+	LEFT JOIN notification_quiet q ON q.user_id = u.id LEFT JOIN notification_prefs p ON p.user_id = u.id WHERE u.id = $1`, userID)
 	if err != nil {
 		return nil, quiet, fmt.Errorf("notify: unable to read preferences: %w", err)
 	}
+	defer rows.Close()
 	for rows.Next() {
-		var k string
-		var p Pref
-		if err := rows.Scan(&k, &p.Telegram, &p.Mail); err != nil {
-			rows.Close()
+		var from, to sql.NullInt64
+		var kind sql.NullString
+		var tg, ml sql.NullBool
+		if err := rows.Scan(&from, &to, &kind, &tg, &ml); err != nil {
 			return nil, quiet, fmt.Errorf("notify: unable to read preferences: %w", err)
 		}
-		if _, ok := DefaultPrefs[k]; ok {
-			prefs[k] = p
+		if from.Valid && to.Valid {
+			quiet = QuietHours{Set: true, From: int(from.Int64), To: int(to.Int64)}
+		}
+		if _, ok := DefaultPrefs[kind.String]; ok && kind.Valid {
+			prefs[kind.String] = Pref{Telegram: tg.Bool, Mail: ml.Bool}
 		}
 	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, quiet, err
-	}
-	err = q.QueryRowContext(ctx, "SELECT quiet_from, quiet_to FROM notification_quiet WHERE user_id = $1", userID).Scan(&quiet.From, &quiet.To)
-	switch {
-	case err == sql.ErrNoRows:
-	case err != nil:
-		return nil, quiet, fmt.Errorf("notify: unable to read quiet hours: %w", err)
-	default:
-		quiet.Set = true
-	}
-	return prefs, quiet, nil
+	return prefs, quiet, rows.Err()
 }

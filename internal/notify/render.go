@@ -29,23 +29,18 @@ type Message struct {
 // tx or a read handle), in n.Lang.
 func (s *Service) Render(ctx context.Context, q querier, n Notification) (Message, error) {
 	loc := s.opts.Catalog.For(n.Lang)
-	var device, building, floor, room, probEN, probRU, comment string
-	err := q.QueryRowContext(ctx, `SELECT a.name, a.building, a.floor, a.room, p.name_en, p.name_ru, t.comment
-	FROM tickets t JOIN assets a ON a.id = t.asset_id JOIN problem_types p ON p.id = t.problem_type_id WHERE t.id = $1`, n.TicketID).
-		Scan(&device, &building, &floor, &room, &probEN, &probRU, &comment)
+	var device, building, floor, room, probEN, probRU, comment, actor, detail string
+	err := q.QueryRowContext(ctx, `SELECT a.name, a.building, a.floor, a.room, p.name_en, p.name_ru, t.comment,
+		COALESCE(u.full_name, ''), COALESCE(e.detail, '')
+	FROM tickets t JOIN assets a ON a.id = t.asset_id JOIN problem_types p ON p.id = t.problem_type_id
+	LEFT JOIN ticket_events e ON e.id = $2 AND e.ticket_id = t.id LEFT JOIN users u ON u.id = e.actor_id
+	WHERE t.id = $1`, n.TicketID, n.EventID).
+		Scan(&device, &building, &floor, &room, &probEN, &probRU, &comment, &actor, &detail)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Message{}, fmt.Errorf("notify: ticket %d is gone: %w", n.TicketID, ErrRecipientGone)
 	}
 	if err != nil {
 		return Message{}, fmt.Errorf("notify: unable to read ticket %d: %w", n.TicketID, err)
-	}
-	var actor, detail string
-	if n.EventID != 0 {
-		err := q.QueryRowContext(ctx, `SELECT COALESCE(u.full_name, ''), e.detail FROM ticket_events e LEFT JOIN users u ON u.id = e.actor_id
-		WHERE e.id = $1`, n.EventID).Scan(&actor, &detail)
-		if err != nil && !errors.Is(err, sql.ErrNoRows) {
-			return Message{}, fmt.Errorf("notify: unable to read event %d: %w", n.EventID, err)
-		}
 	}
 	var where []string
 	for _, p := range []string{building, floor, room} {
