@@ -182,4 +182,3 @@ func TestBrowserNotifications(t *testing.T) {
 		})
 	}
 }
-
