@@ -50,7 +50,7 @@ func TestBrowserNotifications(t *testing.T) {
 	cat := browserCatalog(t)
 	ru := cat.For("ru")
 	srv := testserver.Start(t, testserver.Options{Dialect: db.SQLite, Demo: true})
-	device := fileDemoTickets(t, srv, 3)
+	device := fileDemoTickets(t, srv, 2)
 	// The mail (development mode: the log) is delivered by the job.
 	deadline := time.Now().Add(10 * time.Second)
 	for {
@@ -86,7 +86,8 @@ func TestBrowserNotifications(t *testing.T) {
 				Password: demo.Password, Language: "ru"}); err != nil {
 				t.Fatal(err)
 			}
-			b := browser.New(t, vp, browser.AcceptLanguage(browserAcceptLanguage["ru"]))
+			// The phone's admin page is a long one to screenshot on a busy machine.
+			b := browser.New(t, vp, browser.AcceptLanguage(browserAcceptLanguage["ru"]), browser.Timeout(time.Minute))
 			b.Navigate(srv.URL + "/login")
 			b.SetValue("#email", email)
 			b.SetValue("#password", demo.Password)
@@ -122,8 +123,8 @@ func TestBrowserNotifications(t *testing.T) {
 			if !strings.Contains(texts, device) || !strings.Contains(texts, "<script>alert(1)</script> не печатает") {
 				t.Errorf("the previews lack the device or the escaped comment:\n%s", texts)
 			}
-			if n := len(b.Texts(`tr[data-notification] .badge`)); n < 6 {
-				t.Errorf("%d notifications listed, want at least 6", n)
+			if n := len(b.Texts(`tr[data-notification] .badge`)); n < 4 {
+				t.Errorf("%d notifications listed, want at least 4", n)
 			}
 			page("admin-notifications")
 			if phone {
