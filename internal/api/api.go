@@ -19,6 +19,7 @@ import (
 	"smartservice/internal/httpx"
 	"smartservice/internal/i18n"
 	"smartservice/internal/reports"
+	"smartservice/internal/telegram"
 	"smartservice/internal/tickets"
 	"smartservice/internal/users"
 )
@@ -47,6 +48,8 @@ type Deps struct {
 	Tickets *tickets.Service
 	// Reports is the period report for heads and administrators.
 	Reports *reports.Service
+	// Telegram makes deep links to the bot and tells whether one is linked.
+	Telegram *telegram.Service
 }
 
 // API is the /api/v1 face of Smart Service: an httpx.Face with its own routes.

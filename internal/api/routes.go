@@ -23,6 +23,7 @@ func (a *API) routes() {
 	a.handle("GET /api/v1/me/tokens", a.authed(a.listTokens))
 	a.handle("POST /api/v1/me/tokens", a.authed(a.createToken))
 	a.handle("DELETE /api/v1/me/tokens/{id}", a.authed(a.revokeToken))
+	a.handle("POST /api/v1/me/telegram-link", a.authed(a.createTelegramLink))
 
 	a.handle("GET /api/v1/departments", a.authed(a.listDepartments))
 	a.handle("POST /api/v1/departments", a.authed(a.createDepartment))

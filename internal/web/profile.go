@@ -27,6 +27,8 @@ type profileData struct {
 	// LiveTokens names the personal tokens that would survive a password change,
 	// comma-separated, so the password form can offer to revoke them.
 	LiveTokens string
+	// Telegram is the Telegram box (profile_telegram.go).
+	Telegram *telegramBox
 }
 
 // tokenRow is a personal token as the list shows it, times already in the office's zone.
@@ -77,6 +79,12 @@ func (s *Server) renderProfile(w http.ResponseWriter, r *http.Request, status in
 		}
 	}
 	d.LiveTokens = strings.Join(live, ", ")
+	if d.Telegram == nil {
+		if d.Telegram, err = s.telegramBox(r, u); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+	}
 	s.render(w, r, status, "profile", "profile.title", d)
 }
 

@@ -31,6 +31,8 @@ func (s *Server) routes() {
 	m.HandleFunc("POST /profile/password", s.profilePassword)
 	m.HandleFunc("POST /profile/tokens", s.profileCreateToken)
 	m.HandleFunc("POST /profile/tokens/{id}/revoke", s.profileRevokeToken)
+	m.HandleFunc("POST /profile/telegram/link", s.profileTelegramLink)
+	m.HandleFunc("POST /profile/telegram/unlink", s.profileTelegramUnlink)
 	m.HandleFunc("GET /admin/users", s.adminUsers)
 	m.HandleFunc("POST /admin/users/leavers-check", s.adminLeaversCheck)
 	m.HandleFunc("GET /admin/users/{id}", s.adminUser)
@@ -39,6 +41,8 @@ func (s *Server) routes() {
 	m.HandleFunc("POST /admin/departments", s.adminCreateDepartment)
 	m.HandleFunc("POST /admin/departments/{id}", s.adminUpdateDepartment)
 	m.HandleFunc("POST /admin/departments/{id}/delete", s.adminDeleteDepartment)
+	m.HandleFunc("POST /admin/departments/{id}/telegram-code", s.adminDepartmentTelegramCode)
+	m.HandleFunc("POST /admin/departments/{id}/telegram-unbind", s.adminDepartmentTelegramUnbind)
 	m.HandleFunc("GET /setup", s.setupPage)
 	m.HandleFunc("POST /setup", s.setup)
 

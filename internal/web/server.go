@@ -21,6 +21,7 @@ import (
 	"smartservice/internal/httpx"
 	"smartservice/internal/i18n"
 	"smartservice/internal/reports"
+	"smartservice/internal/telegram"
 	"smartservice/internal/tickets"
 	"smartservice/internal/users"
 )
@@ -47,7 +48,9 @@ type Deps struct {
 	Tickets *tickets.Service
 	// Reports is the period report for heads and administrators.
 	Reports *reports.Service
-	Jobs    Readiness
+	// Telegram is the bot: the profile's Telegram box, departments' group chats.
+	Telegram *telegram.Service
+	Jobs     Readiness
 	// Version is the build's version string.
 	Version string
 	// Now is the clock; nil means time.Now.
