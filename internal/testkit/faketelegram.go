@@ -45,6 +45,8 @@ type FakeTelegram struct {
 
 	getUpdatesCalls atomic.Int64
 	calls           atomic.Int64
+	polling         atomic.Int64 // getUpdates in flight
+	conflicts       atomic.Int64 // getUpdates refused with 409: a second poller
 }
 
 // FakeTelegramMessage is a message the bot sent or edited.
@@ -245,6 +247,10 @@ func (f *FakeTelegram) Answer(t testing.TB, id string) FakeTelegramAnswer {
 // GetUpdatesCalls counts getUpdates calls.
 func (f *FakeTelegram) GetUpdatesCalls() int64 { return f.getUpdatesCalls.Load() }
 
+// Conflicts counts getUpdates calls refused because another was in flight
+// (409, as Telegram answers two pollers of one bot).
+func (f *FakeTelegram) Conflicts() int64 { return f.conflicts.Load() }
+
 // Calls counts every call.
 func (f *FakeTelegram) Calls() int64 { return f.calls.Load() }
 
@@ -345,6 +351,14 @@ func (f *FakeTelegram) serve(w http.ResponseWriter, r *http.Request) {
 		f.ok(w, map[string]any{"id": 1, "is_bot": true, "first_name": "Smart Service", "username": f.BotUsername})
 	case "getUpdates":
 		f.getUpdatesCalls.Add(1)
+		// Telegram refuses a second poller with 409, and so does the fake.
+		if f.polling.Add(1) > 1 {
+			f.polling.Add(-1)
+			f.conflicts.Add(1)
+			f.fail(w, 409, fakeTelegramDescriptions[409], 0)
+			return
+		}
+		defer f.polling.Add(-1)
 		f.getUpdates(w, r, params)
 	case "sendMessage":
 		f.sendMessage(w, params)
@@ -500,6 +514,8 @@ func num(v any) float64 {
 	switch n := v.(type) {
 	case float64:
 		return n
+	case int64:
+		return float64(n)
 	case string:
 		var f float64
 		json.Unmarshal([]byte(n), &f)
