@@ -76,7 +76,7 @@ func (s *Service) render(l *i18n.Localizer, kind string, v *tickets.View, detail
 	line("telegram.device", r.AssetName)
 	line("telegram.location", r.Location)
 	line("telegram.problem", l.Name(r.ProblemEN, r.ProblemRU))
-	line("telegram.status", l.T("ticket.status_"+string(r.Status)))
+	line("telegram.status", l.T("journal.status_"+string(r.Status)))
 	line("telegram.assignee", r.AssigneeName)
 	switch kind {
 	case "comment":
