@@ -239,20 +239,7 @@ func (s *Service) press(ctx context.Context, q *CallbackQuery) error {
 			s.d.Logger.Warn("telegram: a press was not answered", "err", err)
 		}
 	}
-	act, key, _ := strings.Cut(q.Data, ":")
-	var sent *sentMessage
-	if q.Message != nil && key != "" && len(key) <= 32 {
-		var err error
-		if sent, err = sentByKey(ctx, s.d.DB.R, key); err != nil {
-			answer("")
-			return err
-		}
-	}
-	// The key must name a message the bot sent to the very chat and message pressed.
-	if sent == nil || sent.ChatID != q.Message.Chat.ID || sent.MessageID != q.Message.MessageID {
-		answer(guest.T("telegram.stale"))
-		return nil
-	}
+	// The presser first: answers are in their language.
 	link, err := linkOfChat(ctx, s.d.DB.R, q.From.ID)
 	if err != nil {
 		answer("")
@@ -268,6 +255,19 @@ func (s *Service) press(ctx context.Context, q *CallbackQuery) error {
 		return err
 	}
 	l := s.localizer(u.Language)
+	act, key, _ := strings.Cut(q.Data, ":")
+	var sent *sentMessage
+	if q.Message != nil && key != "" && len(key) <= 32 {
+		if sent, err = sentByKey(ctx, s.d.DB.R, key); err != nil {
+			answer("")
+			return err
+		}
+	}
+	// The key must name a message the bot sent to the very chat and message pressed.
+	if sent == nil || sent.ChatID != q.Message.Chat.ID || sent.MessageID != q.Message.MessageID {
+		answer(l.T("telegram.stale"))
+		return nil
+	}
 	if !u.Active {
 		answer(l.T("telegram.deactivated"))
 		return nil
@@ -380,7 +380,11 @@ func (s *Service) refresh(ctx context.Context, sent *sentMessage, presser *users
 		lang = s.d.Catalog.Default()
 	}
 	l := s.localizer(lang)
-	m := s.render(l, sent.Kind, v, "")
+	kind := sent.Kind
+	if sent.DepartmentID != 0 && v.Row.AssigneeName != "" {
+		kind = notify.KindTaken // no longer waiting
+	}
+	m := s.render(l, kind, v, "")
 	m.Keyboard = keyboard(l, v.Actions, sent.ButtonKey, sent.DepartmentID != 0)
 	if sent.DepartmentID != 0 && v.Row.AssigneeName != "" {
 		m.head = append(m.head, escape(l.T("telegram.taken_by", "Name", v.Row.AssigneeName)))
