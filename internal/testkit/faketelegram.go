@@ -117,7 +117,8 @@ func (f *FakeTelegram) SetDelay(d time.Duration) {
 	f.mu.Unlock()
 }
 
-// Block makes chat refuse messages: 403 (the user blocked the bot) or 400 (chat not found).
+// Block makes chat refuse messages: 403 (the user blocked the bot) or 400 (chat
+// not found); 0 unblocks it.
 func (f *FakeTelegram) Block(chatID int64, code int) {
 	f.mu.Lock()
 	f.blocked[chatID] = code
