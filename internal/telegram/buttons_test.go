@@ -78,7 +78,7 @@ func TestButtons(t *testing.T) {
 		// Forged and stale data: an unknown key, a real key on another message, a
 		// real key pressed by someone else in a's chat.
 		for _, u := range []struct {
-			what string
+			what            string
 			chat, msg, from int64
 			data            string
 		}{

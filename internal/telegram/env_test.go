@@ -68,7 +68,7 @@ type env struct {
 // fastLimits keep Telegram's shape at a speed tests can afford.
 var fastLimits = telegram.Limits{Global: time.Millisecond, PerChat: 5 * time.Millisecond, PerGroup: 10 * time.Millisecond}
 
-func newEnv(t *testing.T, d *db.DB) *env {
+func newEnv(t testing.TB, d *db.DB) *env {
 	t.Helper()
 	ctx := context.Background()
 	e := &env{ctx: ctx, d: d, clk: &clock{t: time.Now().UTC()}}
@@ -139,7 +139,7 @@ func newEnv(t *testing.T, d *db.DB) *env {
 }
 
 // run starts the bot's poller until the test ends (or stop is called).
-func (e *env) run(t *testing.T, bot *telegram.Service) (stop func()) {
+func (e *env) run(t testing.TB, bot *telegram.Service) (stop func()) {
 	ctx, cancel := context.WithCancel(e.ctx)
 	done := make(chan struct{})
 	go func() { defer close(done); bot.Run(ctx) }()
@@ -156,7 +156,7 @@ func (e *env) run(t *testing.T, bot *telegram.Service) (stop func()) {
 }
 
 // file files a ticket by emp with comment; with a available it is assigned to a.
-func (e *env) file(t *testing.T, comment string) *tickets.Ticket {
+func (e *env) file(t testing.TB, comment string) *tickets.Ticket {
 	t.Helper()
 	tk, err := e.tk.File(e.ctx, e.emp, tickets.FileInput{AssetID: e.printer.ID, ProblemID: e.paper, Comment: comment})
 	if err != nil {
@@ -169,7 +169,7 @@ func (e *env) file(t *testing.T, comment string) *tickets.Ticket {
 func chatOf(u *users.User) int64 { return 7000 + u.ID }
 
 // link links u's chat through the real path: a deep link, then /start in the chat.
-func (e *env) link(t *testing.T, u *users.User) {
+func (e *env) link(t testing.TB, u *users.User) {
 	t.Helper()
 	link, _, err := e.bot.NewLink(e.ctx, u)
 	if err != nil {
@@ -212,7 +212,7 @@ func press(chat, msg, from int64, data string) telegram.Update {
 		Message: &telegram.Message{MessageID: msg, Chat: telegram.Chat{ID: chat, Type: typ}}, Data: data}}
 }
 
-func (e *env) handle(t *testing.T, u telegram.Update) {
+func (e *env) handle(t testing.TB, u telegram.Update) {
 	t.Helper()
 	if err := e.bot.HandleUpdate(e.ctx, u); err != nil {
 		t.Fatal(err)
@@ -221,7 +221,7 @@ func (e *env) handle(t *testing.T, u telegram.Update) {
 
 // deliver delivers a fresh notification of kind about ticket id to user u (or
 // department dept when u is nil).
-func (e *env) deliver(t *testing.T, kind string, u *users.User, dept, ticketID, eventID int64) (notify.Receipt, error) {
+func (e *env) deliver(t testing.TB, kind string, u *users.User, dept, ticketID, eventID int64) (notify.Receipt, error) {
 	t.Helper()
 	e.nextN++
 	n := notify.Notification{ID: e.nextN, Channel: notify.ChannelTelegram, Kind: kind, TicketID: ticketID, EventID: eventID, Lang: "en", CreatedAt: e.clk.Now()}
@@ -246,11 +246,11 @@ func (e *env) last(t *testing.T, chat int64) testkit.FakeTelegramMessage {
 }
 
 // testLogger writes the bot's log to the test's log.
-func testLogger(t *testing.T) *slog.Logger {
+func testLogger(t testing.TB) *slog.Logger {
 	return slog.New(slog.NewTextHandler(tWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))
 }
 
-type tWriter struct{ t *testing.T }
+type tWriter struct{ t testing.TB }
 
 func (w tWriter) Write(p []byte) (int, error) {
 	w.t.Log(strings.TrimSpace(string(p)))
