@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"strings"
 
 	"smartservice/internal/apperr"
 	"smartservice/internal/users"
@@ -35,6 +36,13 @@ func (s *Server) telegramBox(r *http.Request, u *users.User) (*telegramBox, erro
 	}
 	if link.DeadAt != nil {
 		b.Dead, b.DeadAt, b.Reason = true, s.stamp(link.DeadAt), link.DeadReason
+		// Telegram's two usual reasons, in the reader's language; others as Telegram said.
+		switch reason := strings.ToLower(link.DeadReason); {
+		case strings.Contains(reason, "blocked"):
+			b.Reason = s.localizer(r).T("telegram.profile.reason_blocked")
+		case strings.Contains(reason, "not found"), strings.Contains(reason, "deactivated"):
+			b.Reason = s.localizer(r).T("telegram.profile.reason_gone")
+		}
 	}
 	return b, nil
 }

@@ -82,7 +82,7 @@ WHERE a.archived = 0 ORDER BY a.id, tp.problem_type_id LIMIT 1`).Scan(&assetID, 
 				t.Fatalf("a blocked chat: %v", err)
 			}
 			b.Navigate(srv.URL + "/profile")
-			if got := b.Text("#telegram-dead"); !strings.Contains(got, "blocked") {
+			if got := b.Text("#telegram-dead"); !strings.Contains(got, "the bot was blocked in Telegram") {
 				t.Errorf("the profile shows %q for a blocked chat", got)
 			}
 			t.Logf("screenshot: %s", b.Screenshot("telegram-dead"))
