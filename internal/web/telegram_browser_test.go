@@ -92,6 +92,17 @@ WHERE a.archived = 0 ORDER BY a.id, tp.problem_type_id LIMIT 1`).Scan(&assetID, 
 			if _, ok := b.Attribute("#telegram-connect", "id"); !ok {
 				t.Error("after Unlink the profile offers no Connect")
 			}
+
+			// The departments page: a group code for the first department.
+			b.Navigate(srv.URL + "/admin/departments")
+			if st := b.ClickAndWait(`form[action$="/telegram-code"] button`); st != http.StatusOK {
+				t.Fatalf("group code: %d", st)
+			}
+			if code := b.Text(`code[id$="-telegram-code"]`); !strings.HasPrefix(code, "/link ") {
+				t.Errorf("the group code shown is %q", code)
+			}
+			b.CheckNoHorizontalScroll()
+			t.Logf("screenshot: %s", b.Screenshot("telegram-department-code"))
 		})
 	}
 }
