@@ -114,8 +114,8 @@ func (s *Service) account(ctx context.Context, id int64) (*users.User, error) {
 }
 
 var (
-	errOff       = apperr.New(apperr.Unavailable, "telegram.off")
-	errNotFound  = apperr.New(apperr.NotFound, "error.not_found")
+	errOff = apperr.New(apperr.Unavailable, "telegram.off")
+	// errForbidden is NotFound: what one may not touch looks absent.
 	errForbidden = apperr.New(apperr.NotFound, "error.not_found")
 )
 
