@@ -59,7 +59,7 @@ func (c *Channel) Deliver(ctx context.Context, n notify.Notification) (notify.Re
 	if err != nil {
 		return notify.Receipt{}, err
 	}
-	l := s.d.Catalog.For(n.Lang)
+	l := s.localizer(n.Lang)
 	detail := ""
 	if n.Kind == notify.KindComment {
 		for _, e := range v.Events {
