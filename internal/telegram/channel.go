@@ -38,7 +38,8 @@ type recipient struct {
 }
 
 // Deliver renders and sends n. Without a token it sends nothing and returns the
-// text as a preview.
+// text as a preview. Call it outside any database transaction: it records the
+// sent message itself (on SQLite, through the one writer connection).
 func (c *Channel) Deliver(ctx context.Context, n notify.Notification) (notify.Receipt, error) {
 	s := c.s
 	if n.ID != 0 {
