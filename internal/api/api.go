@@ -20,6 +20,7 @@ import (
 	"smartservice/internal/i18n"
 	"smartservice/internal/notify"
 	"smartservice/internal/reports"
+	"smartservice/internal/telegram"
 	"smartservice/internal/tickets"
 	"smartservice/internal/users"
 )
@@ -50,6 +51,8 @@ type Deps struct {
 	Reports *reports.Service
 	// Notify keeps each person's notification preferences.
 	Notify *notify.Service
+	// Telegram makes deep links to the bot and tells whether one is linked.
+	Telegram *telegram.Service
 }
 
 // API is the /api/v1 face of Smart Service: an httpx.Face with its own routes.

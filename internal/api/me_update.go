@@ -21,5 +21,10 @@ func (a *API) updateMe(w http.ResponseWriter, r *http.Request, c *caller) {
 			return
 		}
 	}
-	a.writeJSON(w, http.StatusOK, a.userView(a.localizer(r), c.user))
+	v, err := a.meView(r, c)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	a.writeJSON(w, http.StatusOK, v)
 }

@@ -25,6 +25,7 @@ func (a *API) routes() {
 	a.handle("DELETE /api/v1/me/tokens/{id}", a.authed(a.revokeToken))
 	a.handle("GET /api/v1/me/notification-settings", a.authed(a.notificationSettings))
 	a.handle("PUT /api/v1/me/notification-settings", a.authed(a.updateNotificationSettings))
+	a.handle("POST /api/v1/me/telegram-link", a.authed(a.createTelegramLink))
 
 	a.handle("GET /api/v1/departments", a.authed(a.listDepartments))
 	a.handle("POST /api/v1/departments", a.authed(a.createDepartment))

@@ -27,6 +27,7 @@ import (
 	"smartservice/internal/jobs"
 	"smartservice/internal/notify"
 	"smartservice/internal/reports"
+	"smartservice/internal/telegram"
 	"smartservice/internal/tickets"
 	"smartservice/internal/users"
 	"smartservice/internal/web"
@@ -58,6 +59,8 @@ type App struct {
 	Web     *web.Server // mounted at /
 	API     *api.API    // mounted at /api/v1/
 	Metrics *prometheus.Registry
+	// Telegram is the bot: the "telegram" notify channel, linking, its poller.
+	Telegram *telegram.Service
 }
 
 // Options adjust New for tests and tools.
@@ -72,6 +75,10 @@ type Options struct {
 	Argon2 users.Argon2Params
 	// WrapDB wraps the database's connectors (db.Options.Wrap): tests count queries.
 	WrapDB func(driver.Connector) driver.Connector
+	// TelegramLimits, TelegramPollTimeout and TelegramLockRetry adjust the bot
+	// (tests); zero keeps Telegram's limits and the production timings.
+	TelegramLimits                         telegram.Limits
+	TelegramPollTimeout, TelegramLockRetry time.Duration
 }
 
 // OpenDB opens and migrates the configured database; the CLI commands use it alone.
@@ -153,11 +160,13 @@ func build(cfg *config.Config, logger *slog.Logger, d *db.DB, opts Options) (*Ap
 	rules := tickets.NewRules(d, opts.Now)
 	a.Tickets = tickets.NewService(d, rules, a.Assets, opts.Now, tickets.WithNotifier(a.Notify))
 	a.Reports = reports.NewService(d, cfg.Location, opts.Now)
+	a.Telegram = a.newTelegram(opts)
+	a.Notify.Register(telegram.NewChannel(a.Telegram))
 	a.API = api.New(api.Deps{Config: cfg, Logger: logger, Catalog: cat, Accounts: a.Accounts, Users: a.Users, Assets: a.Assets, Rules: rules, Tickets: a.Tickets,
-		Reports: a.Reports, Notify: a.Notify})
+		Reports: a.Reports, Notify: a.Notify, Telegram: a.Telegram})
 	a.Web, err = web.New(web.Deps{
 		Config: cfg, Logger: logger, Catalog: cat, DB: d, Users: a.Users, Accounts: a.Accounts, Assets: a.Assets, Rules: rules, Tickets: a.Tickets, Reports: a.Reports, Notify: a.Notify, Jobs: a.Jobs,
-		Version: Version, Now: opts.Now,
+		Telegram: a.Telegram, Version: Version, Now: opts.Now,
 	})
 	if err != nil {
 		return nil, err
@@ -167,6 +176,7 @@ func build(cfg *config.Config, logger *slog.Logger, d *db.DB, opts Options) (*Ap
 	}
 	a.HTTP.Mount("/", a.Web)
 	a.HTTP.Mount(api.Prefix, a.API)
+	a.HTTP.Mount(telegram.WebhookPrefix, a.Telegram.Webhook())
 	return a, nil
 }
 
@@ -208,6 +218,7 @@ func (a *App) ServeWithMetrics(ctx context.Context, ln, metricsLn net.Listener) 
 		closeAll()
 		return fmt.Errorf("app: start jobs: %w", err)
 	}
+	stopBot := a.startTelegram(ctx)
 	srv := a.httpServer(a.HTTP)
 	errc := make(chan error, 2)
 	go func() { errc <- srv.Serve(ln) }()
@@ -238,6 +249,7 @@ func (a *App) ServeWithMetrics(ctx context.Context, ln, metricsLn net.Listener) 
 		a.Logger.Warn("requests still in flight at the deadline were cut", "err", err)
 		srv.Close()
 	}
+	stopBot()
 	if err := a.Jobs.Stop(sctx); err != nil {
 		a.Logger.Warn("jobs did not stop cleanly", "err", err)
 	}

@@ -4,6 +4,8 @@
 package config
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"flag"
 	"fmt"
@@ -71,6 +73,17 @@ type Config struct {
 	// EscalateAfter is how long a ticket may wait unassigned before the heads of
 	// its department are told (once).
 	EscalateAfter time.Duration
+	// TelegramToken is the bot's token from BotFather; empty turns the bot off.
+	// Never logged.
+	TelegramToken string
+	// TelegramAPIURL is the Bot API's base URL (tests point it at a fake).
+	TelegramAPIURL string
+	// TelegramWebhookURL, when set, makes Telegram post updates there instead of
+	// the bot polling (the path must be /telegram/webhook on this server).
+	TelegramWebhookURL string
+	// TelegramWebhookSecret is the X-Telegram-Bot-Api-Secret-Token Telegram sends
+	// with each webhook post; derived from the token when unset. Never logged.
+	TelegramWebhookSecret string
 }
 
 // Option is one row of the option table.
@@ -260,6 +273,46 @@ func Options() []Option {
 			return nil
 		}},
 		{Flag: "escalate-after", Env: "SMARTSERVICE_ESCALATE_AFTER", Default: "30m", Help: "how long a ticket may wait unassigned before the heads of its department are notified (once)", apply: durationIn(func(c *Config) *time.Duration { return &c.EscalateAfter }, time.Minute, 30*24*time.Hour)},
+		{Flag: "telegram-token", Env: "SMARTSERVICE_TELEGRAM_TOKEN", Default: "", Secret: true, Help: "the Telegram bot's token from @BotFather; empty: the bot is off", apply: func(c *Config, v string) error {
+			if v != "" && (!strings.Contains(v, ":") || strings.ContainsFunc(v, func(r rune) bool { return r <= ' ' || r == '/' || r == 0x7f })) {
+				return errors.New("want the token @BotFather gave, such as 123456:ABC-DEF…")
+			}
+			c.TelegramToken = v
+			return nil
+		}},
+		{Flag: "telegram-api-url", Env: "SMARTSERVICE_TELEGRAM_API_URL", Default: "https://api.telegram.org", Help: "the Telegram Bot API's base URL", apply: func(c *Config, v string) error {
+			u, err := url.Parse(v)
+			if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.User != nil || u.RawQuery != "" {
+				return errors.New("want an http(s) URL without credentials or query")
+			}
+			c.TelegramAPIURL = strings.TrimRight(v, "/")
+			return nil
+		}},
+		{Flag: "telegram-webhook-url", Env: "SMARTSERVICE_TELEGRAM_WEBHOOK_URL", Default: "", Help: "public https URL ending in /telegram/webhook: Telegram posts updates there instead of the bot polling", apply: func(c *Config, v string) error {
+			if v == "" {
+				c.TelegramWebhookURL = ""
+				return nil
+			}
+			u, err := url.Parse(v)
+			if err != nil || u.Scheme != "https" || u.Host == "" || u.User != nil || u.Path != "/telegram/webhook" {
+				return errors.New("want https://your.host/telegram/webhook")
+			}
+			c.TelegramWebhookURL = v
+			return nil
+		}},
+		{Flag: "telegram-webhook-secret", Env: "SMARTSERVICE_TELEGRAM_WEBHOOK_SECRET", Default: "", Secret: true, Help: "the secret Telegram sends with webhook posts (1-256 of A-Z a-z 0-9 _ -); derived from the token when unset", apply: func(c *Config, v string) error {
+			if v != "" && (len(v) > 256 || strings.ContainsFunc(v, func(r rune) bool {
+				return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '_' || r == '-')
+			})) {
+				return errors.New("want 1 to 256 characters of A-Z, a-z, 0-9, _ and -")
+			}
+			c.TelegramWebhookSecret = v
+			if v == "" && c.TelegramToken != "" {
+				sum := sha256.Sum256([]byte("smartservice telegram webhook\x00" + c.TelegramToken))
+				c.TelegramWebhookSecret = hex.EncodeToString(sum[:])
+			}
+			return nil
+		}},
 	}
 }
 

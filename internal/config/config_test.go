@@ -110,3 +110,33 @@ func TestMetricsOptions(t *testing.T) {
 		t.Fatal("the metrics address may not be the main one")
 	}
 }
+
+func TestTelegramOptions(t *testing.T) {
+	if c := Default(); c.TelegramToken != "" || c.TelegramAPIURL != "https://api.telegram.org" || c.TelegramWebhookURL != "" || c.TelegramWebhookSecret != "" {
+		t.Fatalf("defaults: %+v", c)
+	}
+	c, err := Load(nil, env(map[string]string{"SMARTSERVICE_TELEGRAM_TOKEN": "123:abc-DEF", "SMARTSERVICE_TELEGRAM_API_URL": "http://127.0.0.1:9/",
+		"SMARTSERVICE_TELEGRAM_WEBHOOK_URL": "https://svc.example.com/telegram/webhook"}))
+	if err != nil || c.TelegramAPIURL != "http://127.0.0.1:9" || len(c.TelegramWebhookSecret) != 64 || strings.Contains(c.TelegramWebhookSecret, "abc") {
+		t.Fatalf("got %+v %v", c, err)
+	}
+	c2, _ := Load(nil, env(map[string]string{"SMARTSERVICE_TELEGRAM_TOKEN": "123:other"}))
+	if c2.TelegramWebhookSecret == c.TelegramWebhookSecret {
+		t.Error("the derived webhook secret does not depend on the token")
+	}
+	for name, value := range map[string]string{
+		"SMARTSERVICE_TELEGRAM_TOKEN":          "no colon",
+		"SMARTSERVICE_TELEGRAM_API_URL":        "ftp://x",
+		"SMARTSERVICE_TELEGRAM_WEBHOOK_URL":    "http://svc.example.com/telegram/webhook",
+		"SMARTSERVICE_TELEGRAM_WEBHOOK_SECRET": "bad secret!",
+	} {
+		_, err := Load(nil, env(map[string]string{name: value}))
+		var cerr *Error
+		if !errors.As(err, &cerr) || cerr.Option.Env != name {
+			t.Errorf("%s=%q: got %v, want an error naming the option", name, value, err)
+		}
+	}
+	if _, err := Load(nil, env(map[string]string{"SMARTSERVICE_TELEGRAM_TOKEN": "12:secret value"})); err == nil || strings.Contains(err.Error(), "secret value") {
+		t.Fatalf("a bad token: got %v, want an error that does not echo it", err)
+	}
+}

@@ -13,6 +13,11 @@ type adminDepartmentsData struct {
 	Notice string
 	Rows   []departmentRow
 	Create *form
+	// TelegramOn shows the Telegram group of each department (the bot is on);
+	// codeFor's row shows code, made by this request (admin_departments_telegram.go).
+	TelegramOn        bool
+	codeFor           int64
+	code, codeExpires string
 }
 
 // departmentRow is a department with its edit form; Open unfolds the form, after a
@@ -21,6 +26,8 @@ type departmentRow struct {
 	users.Department
 	Form *form
 	Open bool
+	// Telegram is the department's group chat, nil when the bot is off.
+	Telegram *departmentTelegram
 }
 
 // adminDepartments lists the departments for an administrator.
@@ -55,6 +62,10 @@ func (s *Server) renderDepartments(w http.ResponseWriter, r *http.Request, statu
 	}
 	if d.Create == nil {
 		d.Create = newForm()
+	}
+	if err := s.telegramRows(r, s.currentUser(r), d); err != nil {
+		s.fail(w, r, err)
+		return
 	}
 	s.render(w, r, status, "admin_departments", "admin.departments.title", d)
 }

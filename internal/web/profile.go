@@ -29,6 +29,8 @@ type profileData struct {
 	LiveTokens string
 	// Notify is the notifications box (profile_notifications.go).
 	Notify *notifyBox
+	// Telegram is the Telegram box (profile_telegram.go).
+	Telegram *telegramBox
 }
 
 // tokenRow is a personal token as the list shows it, times already in the office's zone.
@@ -83,6 +85,12 @@ func (s *Server) renderProfile(w http.ResponseWriter, r *http.Request, status in
 		}
 	}
 	d.LiveTokens = strings.Join(live, ", ")
+	if d.Telegram == nil {
+		if d.Telegram, err = s.telegramBox(r, u); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+	}
 	s.render(w, r, status, "profile", "profile.title", d)
 }
 

@@ -34,8 +34,27 @@ func parseViews(st *staticFiles) (*views, error) {
 	if err != nil {
 		return nil, err
 	}
-	v := &views{pages: map[string]*template.Template{}}
+	// A file without a "content" block is a partial (a box of a page, such as
+	// profile_telegram.html): every page can include it by its defined name.
+	var pages, partials []string
 	for _, n := range names {
+		b, err := fs.ReadFile(templatesFS, n)
+		if err != nil {
+			return nil, err
+		}
+		if strings.Contains(string(b), `{{define "content"}}`) {
+			pages = append(pages, n)
+		} else {
+			partials = append(partials, n)
+		}
+	}
+	if len(partials) > 0 {
+		if layout, err = layout.ParseFS(templatesFS, partials...); err != nil {
+			return nil, err
+		}
+	}
+	v := &views{pages: map[string]*template.Template{}}
+	for _, n := range pages {
 		t, err := template.Must(layout.Clone()).ParseFS(templatesFS, n)
 		if err != nil {
 			return nil, err

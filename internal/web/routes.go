@@ -32,6 +32,8 @@ func (s *Server) routes() {
 	m.HandleFunc("POST /profile/tokens", s.profileCreateToken)
 	m.HandleFunc("POST /profile/tokens/{id}/revoke", s.profileRevokeToken)
 	m.HandleFunc("POST /profile/notifications", s.profileNotifications)
+	m.HandleFunc("POST /profile/telegram/link", s.profileTelegramLink)
+	m.HandleFunc("POST /profile/telegram/unlink", s.profileTelegramUnlink)
 	m.HandleFunc("GET /admin/users", s.adminUsers)
 	m.HandleFunc("POST /admin/users/leavers-check", s.adminLeaversCheck)
 	m.HandleFunc("GET /admin/users/{id}", s.adminUser)
@@ -43,6 +45,8 @@ func (s *Server) routes() {
 	m.HandleFunc("GET /admin/notifications", s.adminNotifications)
 	m.HandleFunc("POST /admin/notifications/{id}/retry", s.adminNotificationRetry)
 	m.HandleFunc("POST /admin/notifications/channels/{channel}/resume", s.adminNotificationsResume)
+	m.HandleFunc("POST /admin/departments/{id}/telegram-code", s.adminDepartmentTelegramCode)
+	m.HandleFunc("POST /admin/departments/{id}/telegram-unbind", s.adminDepartmentTelegramUnbind)
 	m.HandleFunc("GET /setup", s.setupPage)
 	m.HandleFunc("POST /setup", s.setup)
 

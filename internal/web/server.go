@@ -22,6 +22,7 @@ import (
 	"smartservice/internal/i18n"
 	"smartservice/internal/notify"
 	"smartservice/internal/reports"
+	"smartservice/internal/telegram"
 	"smartservice/internal/tickets"
 	"smartservice/internal/users"
 )
@@ -50,7 +51,9 @@ type Deps struct {
 	Reports *reports.Service
 	// Notify keeps notification preferences and shows admins what was sent.
 	Notify *notify.Service
-	Jobs   Readiness
+	// Telegram is the bot: the profile's Telegram box, departments' group chats.
+	Telegram *telegram.Service
+	Jobs     Readiness
 	// Version is the build's version string.
 	Version string
 	// Now is the clock; nil means time.Now.
