@@ -140,6 +140,7 @@ func build(cfg *config.Config, logger *slog.Logger, d *db.DB, opts Options) (*Ap
 		return nil, err
 	}
 	registerWorkers(workers, a, sender)
+	a.setupOps()
 	a.Assets = assets.NewService(d, opts.Now)
 	rules := tickets.NewRules(d, opts.Now)
 	a.Tickets = tickets.NewService(d, rules, a.Assets, opts.Now)
