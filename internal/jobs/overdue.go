@@ -17,12 +17,13 @@ func scheduledBefore(d *db.DB) string {
 	return "scheduled_at < $1"
 }
 
-// Overdue counts the jobs that could run (available) and have waited more than
-// after past their time: with a working queue there are none, since any instance's
-// client picks a job up within seconds. /readyz calls the queue stuck on them.
+// Overdue counts the jobs waiting to run (available, or scheduled and retryable ones
+// whose time has come, which the leader's scheduler should have made available) that
+// have waited more than after past their time: with a working queue there are none,
+// since a client picks a job up within seconds. /readyz calls the queue stuck on them.
 func Overdue(ctx context.Context, d *db.DB, now time.Time, after time.Duration) (int, error) {
 	var n int
-	err := d.R.QueryRowContext(ctx, "SELECT COUNT(*) FROM river_job WHERE state = 'available' AND "+scheduledBefore(d),
+	err := d.R.QueryRowContext(ctx, "SELECT COUNT(*) FROM river_job WHERE state IN ('available', 'scheduled', 'retryable') AND "+scheduledBefore(d),
 		now.Add(-after).UTC()).Scan(&n)
 	return n, err
 }
