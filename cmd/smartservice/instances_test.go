@@ -304,3 +304,39 @@ func instanceOffice(t *testing.T, d *db.DB) office {
 	}
 	return office{asset: pr.ID, problem: jam.ID, ex2: ex2}
 }
+
+// TestAnInstanceKilledHoldingTheMigrationLock: the lock that serialises migrations is
+// a PostgreSQL session lock, so an instance that dies while holding it releases it
+// with its connection, and the next instance migrates and serves. The dying instance
+// is a connection that takes the lock and is then cut off, as a killed process's is.
+func TestAnInstanceKilledHoldingTheMigrationLock(t *testing.T) {
+	dbURL := testkit.FreshDatabase(t)
+	ctx := context.Background()
+	holder := testkit.OpenURL(t, dbURL)
+	conn, err := holder.W.Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var pid int
+	if err := conn.QueryRowContext(ctx, "SELECT pg_backend_pid()").Scan(&pid); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := conn.ExecContext(ctx, "SELECT pg_advisory_lock($1)", int64(0x736d617274737663)); err != nil {
+		t.Fatal(err)
+	}
+	in := startInstance(t, dbURL)
+	time.Sleep(3 * time.Second)
+	if resp, err := http.Get(in.url("/readyz")); err == nil {
+		resp.Body.Close()
+		t.Fatalf("the instance served (%d) while another held the migration lock", resp.StatusCode)
+	}
+	other := testkit.OpenURL(t, dbURL)
+	if _, err := other.W.ExecContext(ctx, "SELECT pg_terminate_backend($1)", pid); err != nil {
+		t.Fatal(err)
+	}
+	conn.Close()
+	waitReady(t, in.addr, 60*time.Second)
+	if cur, err := other.Current(ctx); err != nil || !cur {
+		t.Fatalf("migrated after the lock's holder died: %v %v", cur, err)
+	}
+}
