@@ -6,8 +6,10 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"smartservice/internal/audit"
 	"smartservice/internal/backup"
 	"smartservice/internal/db"
+	"smartservice/internal/httpx"
 	"smartservice/internal/jobs"
 )
 
@@ -18,6 +20,9 @@ func (a *App) setupOps() {
 		a.Logger.Warn("SMARTSERVICE_BACKUP_DIR is ignored on PostgreSQL: back it up with pg_dump (see the README)")
 	}
 	a.Metrics.MustRegister(&opsCollector{db: a.DB})
+	// The audit trail finds the client's address in the request context the
+	// domain functions get.
+	audit.SetAddrSource(httpx.ClientAddrFrom)
 }
 
 // opsCollector reads the operational state from the database at each scrape, so
