@@ -150,4 +150,3 @@ func WriteCSV(ctx context.Context, d *db.DB, f Filter, w io.Writer) error {
 	cw.Flush()
 	return cw.Error()
 }
-
