@@ -199,7 +199,6 @@ func TestChangesAreRecordedWithWhoWhereAndWhat(t *testing.T) {
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 
-
 // TestNothingInTheProductEditsTheTrail: no statement outside tests updates or
 // deletes audit entries, so the product offers no way to.
 func TestNothingInTheProductEditsTheTrail(t *testing.T) {

@@ -13,8 +13,8 @@ import (
 	"time"
 
 	"smartservice/internal/apperr"
-	"smartservice/internal/audit"
 	"smartservice/internal/assets"
+	"smartservice/internal/audit"
 	"smartservice/internal/db"
 	"smartservice/internal/users"
 )
