@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"smartservice/internal/assets"
+	"smartservice/internal/audit"
 	"smartservice/internal/config"
 	"smartservice/internal/httpx"
 	"smartservice/internal/i18n"
@@ -47,6 +48,8 @@ type Deps struct {
 	Tickets *tickets.Service
 	// Reports is the period report for heads and administrators.
 	Reports *reports.Service
+	// Audit is the audit trail, read by administrators.
+	Audit *audit.Log
 }
 
 // API is the /api/v1 face of Smart Service: an httpx.Face with its own routes.

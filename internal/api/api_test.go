@@ -22,6 +22,7 @@ import (
 
 	"smartservice/internal/api"
 	"smartservice/internal/assets"
+	"smartservice/internal/audit"
 	"smartservice/internal/config"
 	"smartservice/internal/db"
 	"smartservice/internal/directory"
@@ -100,7 +101,7 @@ func newEnvWith(t *testing.T, d *db.DB, dir directory.Directory) *env {
 	svc := assets.NewService(d, nil)
 	rules := tickets.NewRules(d, nil)
 	h := api.New(api.Deps{Config: cfg, Logger: logger, Catalog: cat, Accounts: acc, Users: users.NewStore(d, nil), Assets: svc,
-		Rules: rules, Tickets: tickets.NewService(d, rules, svc, nil), Reports: reports.NewService(d, cfg.Location, nil)})
+		Rules: rules, Tickets: tickets.NewService(d, rules, svc, nil), Reports: reports.NewService(d, cfg.Location, nil), Audit: audit.NewLog(d)})
 	return &env{t: t, d: d, acc: acc, h: h, cfg: cfg, assets: svc}
 }
 

@@ -19,6 +19,7 @@ import (
 
 	"smartservice/internal/api"
 	"smartservice/internal/assets"
+	"smartservice/internal/audit"
 	"smartservice/internal/config"
 	"smartservice/internal/db"
 	"smartservice/internal/directory"
@@ -146,7 +147,7 @@ func build(cfg *config.Config, logger *slog.Logger, d *db.DB, opts Options) (*Ap
 	a.Tickets = tickets.NewService(d, rules, a.Assets, opts.Now)
 	a.Reports = reports.NewService(d, cfg.Location, opts.Now)
 	a.API = api.New(api.Deps{Config: cfg, Logger: logger, Catalog: cat, Accounts: a.Accounts, Users: a.Users, Assets: a.Assets, Rules: rules, Tickets: a.Tickets,
-		Reports: a.Reports})
+		Reports: a.Reports, Audit: audit.NewLog(d)})
 	a.Web, err = web.New(web.Deps{
 		Config: cfg, Logger: logger, Catalog: cat, DB: d, Users: a.Users, Accounts: a.Accounts, Assets: a.Assets, Rules: rules, Tickets: a.Tickets, Reports: a.Reports, Jobs: a.Jobs,
 		Version: Version, Now: opts.Now,

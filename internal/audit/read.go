@@ -40,3 +40,17 @@ func ExportCSV(ctx context.Context, d *db.DB, r Reader, f Filter, w io.Writer) e
 	}
 	return WriteCSV(ctx, d, f, w)
 }
+
+// Log is the trail as the faces read it: List and ExportCSV on one database.
+type Log struct{ db *db.DB }
+
+// NewLog returns the trail on d.
+func NewLog(d *db.DB) *Log { return &Log{db: d} }
+
+// List is List on the log's database.
+func (l *Log) List(ctx context.Context, r Reader, f Filter) (*Page, error) { return List(ctx, l.db, r, f) }
+
+// ExportCSV is ExportCSV on the log's database.
+func (l *Log) ExportCSV(ctx context.Context, r Reader, f Filter, w io.Writer) error {
+	return ExportCSV(ctx, l.db, r, f, w)
+}
