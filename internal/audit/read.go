@@ -48,7 +48,9 @@ type Log struct{ db *db.DB }
 func NewLog(d *db.DB) *Log { return &Log{db: d} }
 
 // List is List on the log's database.
-func (l *Log) List(ctx context.Context, r Reader, f Filter) (*Page, error) { return List(ctx, l.db, r, f) }
+func (l *Log) List(ctx context.Context, r Reader, f Filter) (*Page, error) {
+	return List(ctx, l.db, r, f)
+}
 
 // ExportCSV is ExportCSV on the log's database.
 func (l *Log) ExportCSV(ctx context.Context, r Reader, f Filter, w io.Writer) error {

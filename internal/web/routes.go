@@ -39,6 +39,8 @@ func (s *Server) routes() {
 	m.HandleFunc("POST /admin/departments", s.adminCreateDepartment)
 	m.HandleFunc("POST /admin/departments/{id}", s.adminUpdateDepartment)
 	m.HandleFunc("POST /admin/departments/{id}/delete", s.adminDeleteDepartment)
+	m.HandleFunc("GET /admin/audit", s.adminAudit)
+	m.HandleFunc("GET /admin/audit/export.csv", s.adminAuditExport)
 	m.HandleFunc("GET /setup", s.setupPage)
 	m.HandleFunc("POST /setup", s.setup)
 
