@@ -35,7 +35,9 @@ type adminAuditData struct {
 
 // auditLine is one entry as the page shows it.
 type auditLine struct {
-	At, Who, Addr, Kind, Subject, Before, After string
+	At, Who, Addr, Kind, Subject string
+	// Changes are the fields the change altered (auditDiff).
+	Changes []auditChange
 }
 
 // humanBytes prints a size the way an administrator reads it.
@@ -59,7 +61,7 @@ func (s *Server) adminAudit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	aq := s.auditFilter(r)
-	aq.filter.Limit = 50
+	aq.filter.Limit = 25
 	page, err := audit.List(r.Context(), s.DB, u, aq.filter)
 	if err != nil {
 		s.fail(w, r, err)
@@ -70,7 +72,8 @@ func (s *Server) adminAudit(w http.ResponseWriter, r *http.Request) {
 	d := &adminAuditData{Form: aq.form, Kinds: audit.Kinds, Families: auditFamilies,
 		Filtered: len(aq.keep) > 0, BackupsOn: s.Config.BackupDir != ""}
 	for _, e := range page.Rows {
-		d.Entries = append(d.Entries, auditLine{At: stamp(e.At), Who: e.ActorEmail, Addr: e.Addr, Kind: e.Kind, Subject: e.Subject, Before: e.Before, After: e.After})
+		d.Entries = append(d.Entries, auditLine{At: stamp(e.At), Who: e.ActorEmail, Addr: e.Addr, Kind: e.Kind, Subject: e.Subject,
+			Changes: auditDiff(e.Before, e.After)})
 	}
 	if page.Next != "" {
 		next := cloneValues(aq.keep)

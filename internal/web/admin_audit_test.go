@@ -123,6 +123,8 @@ func TestBrowserAdminAudit(t *testing.T) {
 				t.Errorf("the page reported an error: %s", e)
 			}
 			b.CheckNoHorizontalScroll()
+			h := browser.Eval[float64](b, "document.documentElement.scrollHeight")
+			t.Logf("page height %v", h)
 			t.Logf("screenshot: %s", b.Screenshot("admin-audit"))
 		})
 	}
