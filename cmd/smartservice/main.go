@@ -2,6 +2,7 @@
 //
 //	smartservice [serve] [--demo] [options]   run the server (the default command)
 //	smartservice migrate [up|status] [options]
+//	smartservice backup --to FILE | restore --from FILE
 //	smartservice version
 //
 // Every option is also an environment variable; see --help or the README.
@@ -51,6 +52,8 @@ func commands() []command {
 		{name: "catalogue", summary: "load the starter catalogue into an empty one (load-starter)", setup: catalogueCommand},
 		{name: "import", summary: "import devices from CSV (--file F [--dry-run])", setup: importCommand},
 		{name: "demo", summary: "load the demo office and generate ticket history (--tickets N [--days D])", setup: demoCommand},
+		{name: "backup", summary: "copy the SQLite database while it serves (--to FILE)", setup: backupCommand},
+		{name: "restore", summary: "replace the stopped SQLite database with a backup (--from FILE)", setup: restoreCommand},
 		{name: "version", summary: "print the version", setup: versionCommand},
 	}
 }

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"smartservice/internal/assets"
+	"smartservice/internal/audit"
 	"smartservice/internal/config"
 	"smartservice/internal/httpx"
 	"smartservice/internal/i18n"
@@ -53,6 +54,8 @@ type Deps struct {
 	Notify *notify.Service
 	// Telegram makes deep links to the bot and tells whether one is linked.
 	Telegram *telegram.Service
+	// Audit is the audit trail, read by administrators.
+	Audit *audit.Log
 }
 
 // API is the /api/v1 face of Smart Service: an httpx.Face with its own routes.

@@ -22,6 +22,7 @@ import (
 
 	"smartservice/internal/api"
 	"smartservice/internal/assets"
+	"smartservice/internal/audit"
 	"smartservice/internal/config"
 	"smartservice/internal/db"
 	"smartservice/internal/directory"
@@ -101,7 +102,7 @@ func newEnvWith(t *testing.T, d *db.DB, dir directory.Directory) *env {
 	rules := tickets.NewRules(d, nil)
 	h := api.New(api.Deps{Config: cfg, Logger: logger, Catalog: cat, Accounts: acc, Users: users.NewStore(d, nil), Assets: svc,
 		Rules: rules, Tickets: tickets.NewService(d, rules, svc, nil), Reports: reports.NewService(d, cfg.Location, nil),
-		Notify: notifier(t, d, cfg, cat)})
+		Notify: notifier(t, d, cfg, cat), Audit: audit.NewLog(d)})
 	return &env{t: t, d: d, acc: acc, h: h, cfg: cfg, assets: svc}
 }
 

@@ -70,6 +70,8 @@ func (a *API) routes() {
 	a.handle("PUT /api/v1/routing-rules/{id}", a.authed(a.updateRule))
 	a.handle("DELETE /api/v1/routing-rules/{id}", a.authed(a.deleteRule))
 
+	a.handle("GET /api/v1/audit", a.authed(a.listAudit))
+
 	a.handle("GET /api/v1/tickets", a.authed(a.listTickets))
 	// Filing alone may carry a photo: its body limit is the upload limit.
 	a.handle("POST /api/v1/tickets", httpx.Upload(a.Config.MaxUploadBytes, nil, a.authed(a.createTicket)))

@@ -19,6 +19,7 @@ import (
 
 	"smartservice/internal/api"
 	"smartservice/internal/assets"
+	"smartservice/internal/audit"
 	"smartservice/internal/config"
 	"smartservice/internal/db"
 	"smartservice/internal/directory"
@@ -156,6 +157,7 @@ func build(cfg *config.Config, logger *slog.Logger, d *db.DB, opts Options) (*Ap
 	}
 	a.Notify.Register(notify.MailChannel(a.Notify, sender))
 	registerWorkers(workers, a, sender)
+	a.setupOps()
 	a.Assets = assets.NewService(d, opts.Now)
 	rules := tickets.NewRules(d, opts.Now)
 	a.Tickets = tickets.NewService(d, rules, a.Assets, opts.Now, tickets.WithNotifier(a.Notify))
@@ -163,7 +165,7 @@ func build(cfg *config.Config, logger *slog.Logger, d *db.DB, opts Options) (*Ap
 	a.Telegram = a.newTelegram(opts)
 	a.Notify.Register(telegram.NewChannel(a.Telegram))
 	a.API = api.New(api.Deps{Config: cfg, Logger: logger, Catalog: cat, Accounts: a.Accounts, Users: a.Users, Assets: a.Assets, Rules: rules, Tickets: a.Tickets,
-		Reports: a.Reports, Notify: a.Notify, Telegram: a.Telegram})
+		Reports: a.Reports, Notify: a.Notify, Telegram: a.Telegram, Audit: audit.NewLog(d)})
 	a.Web, err = web.New(web.Deps{
 		Config: cfg, Logger: logger, Catalog: cat, DB: d, Users: a.Users, Accounts: a.Accounts, Assets: a.Assets, Rules: rules, Tickets: a.Tickets, Reports: a.Reports, Notify: a.Notify, Jobs: a.Jobs,
 		Telegram: a.Telegram, Version: Version, Now: opts.Now,

@@ -2,14 +2,17 @@ package app
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"github.com/riverqueue/river"
 
+	"smartservice/internal/backup"
 	"smartservice/internal/config"
 	"smartservice/internal/db"
 	"smartservice/internal/mail"
 	"smartservice/internal/notify"
+	"smartservice/internal/tickets"
 	"smartservice/internal/users"
 )
 
@@ -21,12 +24,14 @@ func registerWorkers(w *river.Workers, a *App, sender mail.Sender) {
 	river.AddWorker(w, &leaversWorker{accounts: a.Accounts})
 	river.AddWorker(w, &notify.Worker{Service: a.Notify})
 	river.AddWorker(w, &notify.EscalateWorker{Service: a.Notify})
+	river.AddWorker(w, &backup.Worker{DB: a.DB, Dir: a.Config.BackupDir, Keep: a.Config.BackupKeep, Now: time.Now})
+	river.AddWorker(w, &tickets.PhotoRetentionWorker{DB: a.DB, Retention: a.Config.PhotoRetention, Now: time.Now})
 }
 
 // periodicJobs are the jobs every deployment runs on a schedule. River runs
 // periodic jobs on its elected leader only, so several instances do not repeat them.
 func periodicJobs(cfg *config.Config) []*river.PeriodicJob {
-	return []*river.PeriodicJob{
+	return append(opsPeriodicJobs(cfg), []*river.PeriodicJob{
 		river.NewPeriodicJob(river.PeriodicInterval(time.Hour), func() (river.JobArgs, *river.InsertOpts) {
 			return maintenanceArgs{}, nil
 		}, nil),
@@ -36,7 +41,25 @@ func periodicJobs(cfg *config.Config) []*river.PeriodicJob {
 		river.NewPeriodicJob(river.PeriodicInterval(time.Minute), func() (river.JobArgs, *river.InsertOpts) {
 			return notify.EscalateArgs{}, nil
 		}, nil),
+	}...)
+}
+
+// opsPeriodicJobs are the optional upkeep jobs: scheduled backups (SQLite only;
+// PostgreSQL has pg_dump) and the photo retention, which also runs when the leader
+// starts so that a changed retention takes effect without waiting a day.
+func opsPeriodicJobs(cfg *config.Config) []*river.PeriodicJob {
+	var out []*river.PeriodicJob
+	if cfg.BackupDir != "" && strings.HasPrefix(cfg.DatabaseURL, "sqlite:") {
+		out = append(out, river.NewPeriodicJob(river.PeriodicInterval(cfg.BackupEvery), func() (river.JobArgs, *river.InsertOpts) {
+			return backup.Args{}, nil
+		}, nil))
 	}
+	if cfg.PhotoRetention > 0 {
+		out = append(out, river.NewPeriodicJob(river.PeriodicInterval(24*time.Hour), func() (river.JobArgs, *river.InsertOpts) {
+			return tickets.PhotoRetentionArgs{}, nil
+		}, &river.PeriodicJobOpts{RunOnStart: true}))
+	}
+	return out
 }
 
 // maintenanceArgs asks for the database's routine upkeep.

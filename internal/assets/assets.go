@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"smartservice/internal/apperr"
+	"smartservice/internal/audit"
 	"smartservice/internal/db"
 	"smartservice/internal/users"
 )
@@ -243,11 +244,8 @@ func (s *Service) CreateAsset(ctx context.Context, actor *users.User, in AssetIn
 	if err := requireAdmin(actor); err != nil {
 		return nil, err
 	}
-	var id int64
-	err := s.db.InTx(ctx, func(tx *sql.Tx) error {
-		var err error
-		id, err = s.insertAssetTx(ctx, tx, in)
-		return err
+	id, err := s.audited(ctx, actor, audit.AssetCreated, "asset", 0, readAsset, func(tx *sql.Tx) (int64, error) {
+		return s.insertAssetTx(ctx, tx, in)
 	})
 	if err != nil {
 		return nil, err
@@ -286,14 +284,17 @@ func (s *Service) UpdateAsset(ctx context.Context, actor *users.User, id int64, 
 	if err := s.validAsset(ctx, s.db.R, &in); err != nil {
 		return nil, err
 	}
-	res, err := s.db.W.ExecContext(ctx, "UPDATE assets SET name = $1, type_id = $2, inventory_number = $3, building = $4, floor = $5, room = $6, "+
-		"instructions = $7, owner_id = $8, archived = $9, search = $10, updated_at = $11 WHERE id = $12",
-		in.Name, in.TypeID, nullable(in.InventoryNumber), in.Location.Building, in.Location.Floor, in.Location.Room, in.Instructions,
-		nullable(in.OwnerID), in.Archived, searchText(in), s.now().UTC(), id)
-	if db.IsUniqueViolation(err) {
-		return nil, dupInventory
-	}
-	if err := affected(res, err); err != nil {
+	_, err := s.audited(ctx, actor, audit.AssetUpdated, "asset", id, readAsset, func(tx *sql.Tx) (int64, error) {
+		res, err := tx.ExecContext(ctx, "UPDATE assets SET name = $1, type_id = $2, inventory_number = $3, building = $4, floor = $5, room = $6, "+
+			"instructions = $7, owner_id = $8, archived = $9, search = $10, updated_at = $11 WHERE id = $12",
+			in.Name, in.TypeID, nullable(in.InventoryNumber), in.Location.Building, in.Location.Floor, in.Location.Room, in.Instructions,
+			nullable(in.OwnerID), in.Archived, searchText(in), s.now().UTC(), id)
+		if db.IsUniqueViolation(err) {
+			return 0, dupInventory
+		}
+		return id, affected(res, err)
+	})
+	if err != nil {
 		return nil, err
 	}
 	return getAsset(ctx, s.db.R, "id = $1", id)
@@ -304,7 +305,10 @@ func (s *Service) DeleteAsset(ctx context.Context, actor *users.User, id int64) 
 	if err := requireAdmin(actor); err != nil {
 		return err
 	}
-	return deleted(s.db.W.ExecContext(ctx, "DELETE FROM assets WHERE id = $1", id))("catalogue.asset_in_use")
+	_, err := s.audited(ctx, actor, audit.AssetDeleted, "asset", id, readAsset, func(tx *sql.Tx) (int64, error) {
+		return id, deleted(tx.ExecContext(ctx, "DELETE FROM assets WHERE id = $1", id))("catalogue.asset_in_use")
+	})
+	return err
 }
 
 // ReissueCode gives a device a new code (admin): the old one then says "label
@@ -313,26 +317,31 @@ func (s *Service) ReissueCode(ctx context.Context, actor *users.User, id int64) 
 	if err := requireAdmin(actor); err != nil {
 		return nil, err
 	}
-	err := s.db.InTx(ctx, func(tx *sql.Tx) error {
-		now := s.now().UTC()
-		// Lock the row before reading its code (SQLite has no SELECT … FOR UPDATE;
-		// its writer lock already serialises). Without the lock two re-issues at once
-		// on PostgreSQL both read the same code and the second fails to retire it again.
-		if err := affected(tx.ExecContext(ctx, "UPDATE assets SET updated_at = $1 WHERE id = $2", now, id)); err != nil {
-			return err
-		}
-		a, err := getAsset(ctx, tx, "id = $1", id)
-		if err != nil {
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, "INSERT INTO retired_codes (code, asset_id, retired_at) VALUES ($1, $2, $3)", a.Code, id, now); err != nil {
-			return fmt.Errorf("assets: unable to retire code: %w", err)
-		}
-		_, err = tx.ExecContext(ctx, "UPDATE assets SET code = $1, updated_at = $2 WHERE id = $3", newCode(), now, id)
-		return err
+	_, err := s.audited(ctx, actor, audit.AssetCodeReissued, "asset", id, readAsset, func(tx *sql.Tx) (int64, error) {
+		return id, s.reissueTx(ctx, tx, id)
 	})
 	if err != nil {
 		return nil, err
 	}
 	return getAsset(ctx, s.db.R, "id = $1", id)
+}
+
+// reissueTx retires the device's code and gives it a new one.
+func (s *Service) reissueTx(ctx context.Context, tx *sql.Tx, id int64) error {
+	now := s.now().UTC()
+	// Lock the row before reading its code (SQLite has no SELECT … FOR UPDATE;
+	// its writer lock already serialises). Without the lock two re-issues at once
+	// on PostgreSQL both read the same code and the second fails to retire it again.
+	if err := affected(tx.ExecContext(ctx, "UPDATE assets SET updated_at = $1 WHERE id = $2", now, id)); err != nil {
+		return err
+	}
+	a, err := getAsset(ctx, tx, "id = $1", id)
+	if err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, "INSERT INTO retired_codes (code, asset_id, retired_at) VALUES ($1, $2, $3)", a.Code, id, now); err != nil {
+		return fmt.Errorf("assets: unable to retire code: %w", err)
+	}
+	_, err = tx.ExecContext(ctx, "UPDATE assets SET code = $1, updated_at = $2 WHERE id = $3", newCode(), now, id)
+	return err
 }

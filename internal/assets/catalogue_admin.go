@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"smartservice/internal/apperr"
+	"smartservice/internal/audit"
 	"smartservice/internal/db"
 	"smartservice/internal/users"
 )
@@ -30,11 +31,17 @@ func (s *Service) CreateType(ctx context.Context, actor *users.User, in TypeInpu
 	if err := s.validType(ctx, &in); err != nil {
 		return nil, err
 	}
-	var id int64
-	err := s.db.W.QueryRowContext(ctx, "INSERT INTO service_types (class_id, name_en, name_ru, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
-		in.ClassID, in.EN, in.RU, s.now().UTC()).Scan(&id)
+	id, err := s.audited(ctx, actor, audit.CatalogueCreated, "type", 0, readType, func(tx *sql.Tx) (int64, error) {
+		var id int64
+		err := tx.QueryRowContext(ctx, "INSERT INTO service_types (class_id, name_en, name_ru, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
+			in.ClassID, in.EN, in.RU, s.now().UTC()).Scan(&id)
+		if err != nil {
+			return 0, fmt.Errorf("assets: unable to create type: %w", err)
+		}
+		return id, nil
+	})
 	if err != nil {
-		return nil, fmt.Errorf("assets: unable to create type: %w", err)
+		return nil, err
 	}
 	return s.TypeWithProblems(ctx, id)
 }
@@ -47,7 +54,9 @@ func (s *Service) UpdateType(ctx context.Context, actor *users.User, id int64, i
 	if err := s.validType(ctx, &in); err != nil {
 		return nil, err
 	}
-	if err := affected(s.db.W.ExecContext(ctx, "UPDATE service_types SET class_id = $1, name_en = $2, name_ru = $3 WHERE id = $4", in.ClassID, in.EN, in.RU, id)); err != nil {
+	if _, err := s.audited(ctx, actor, audit.CatalogueUpdated, "type", id, readType, func(tx *sql.Tx) (int64, error) {
+		return id, affected(tx.ExecContext(ctx, "UPDATE service_types SET class_id = $1, name_en = $2, name_ru = $3 WHERE id = $4", in.ClassID, in.EN, in.RU, id))
+	}); err != nil {
 		return nil, err
 	}
 	return s.TypeWithProblems(ctx, id)
@@ -70,7 +79,10 @@ func (s *Service) DeleteType(ctx context.Context, actor *users.User, id int64) e
 	if err := requireAdmin(actor); err != nil {
 		return err
 	}
-	return deleted(s.db.W.ExecContext(ctx, "DELETE FROM service_types WHERE id = $1", id))("catalogue.type_in_use")
+	_, err := s.audited(ctx, actor, audit.CatalogueDeleted, "type", id, readType, func(tx *sql.Tx) (int64, error) {
+		return id, deleted(tx.ExecContext(ctx, "DELETE FROM service_types WHERE id = $1", id))("catalogue.type_in_use")
+	})
+	return err
 }
 
 // OfferInput is one offered problem of a type, in the order given.
@@ -103,30 +115,32 @@ func (s *Service) SetOffers(ctx context.Context, actor *users.User, typeID int64
 	if err := f.Err(); err != nil {
 		return nil, err
 	}
-	err := s.db.InTx(ctx, func(tx *sql.Tx) error {
-		if _, err := typeWithProblems(ctx, tx, typeID); err != nil {
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, "DELETE FROM type_problems WHERE type_id = $1", typeID); err != nil {
-			return err
-		}
-		for i, o := range offers {
-			_, err := tx.ExecContext(ctx, "INSERT INTO type_problems (type_id, problem_type_id, position, self_help_en, self_help_ru) VALUES ($1, $2, $3, $4, $5)",
-				typeID, o.ProblemID, i, o.SelfHelp.EN, o.SelfHelp.RU)
-			if db.IsForeignKeyViolation(err) {
-				return &apperr.Error{Code: apperr.Invalid, Key: "catalogue.problem_unknown",
-					Fields: []apperr.FieldError{{Field: fmt.Sprintf("problem_types[%d]", i), Key: "catalogue.problem_unknown"}}}
-			}
-			if err != nil {
-				return err
-			}
-		}
-		return nil
+	_, err := s.audited(ctx, actor, audit.CatalogueOffers, "type", typeID, readType, func(tx *sql.Tx) (int64, error) {
+		return typeID, setOffersTx(ctx, tx, typeID, offers)
 	})
 	if err != nil {
 		return nil, err
 	}
 	return s.TypeWithProblems(ctx, typeID)
+}
+
+// setOffersTx replaces what the type offers, in order.
+func setOffersTx(ctx context.Context, tx *sql.Tx, typeID int64, offers []OfferInput) error {
+	if _, err := tx.ExecContext(ctx, "DELETE FROM type_problems WHERE type_id = $1", typeID); err != nil {
+		return err
+	}
+	for i, o := range offers {
+		_, err := tx.ExecContext(ctx, "INSERT INTO type_problems (type_id, problem_type_id, position, self_help_en, self_help_ru) VALUES ($1, $2, $3, $4, $5)",
+			typeID, o.ProblemID, i, o.SelfHelp.EN, o.SelfHelp.RU)
+		if db.IsForeignKeyViolation(err) {
+			return &apperr.Error{Code: apperr.Invalid, Key: "catalogue.problem_unknown",
+				Fields: []apperr.FieldError{{Field: fmt.Sprintf("problem_types[%d]", i), Key: "catalogue.problem_unknown"}}}
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // affected turns an UPDATE's result into NotFound when no row matched.

@@ -7,6 +7,7 @@ import (
 	"fmt"
 
 	"smartservice/internal/apperr"
+	"smartservice/internal/audit"
 	"smartservice/internal/users"
 )
 
@@ -91,11 +92,19 @@ func (s *Service) CreateTerm(ctx context.Context, actor *users.User, v Vocabular
 		return Term{}, err
 	}
 	t := Term{Names: n}
-	err := s.db.W.QueryRowContext(ctx, "INSERT INTO "+sp.table+" (name_en, name_ru, created_at) VALUES ($1, $2, $3) RETURNING id",
-		n.EN, n.RU, s.now().UTC()).Scan(&t.ID)
+	id, err := s.audited(ctx, actor, audit.CatalogueCreated, sp.what, 0, readTerm(sp.table), func(tx *sql.Tx) (int64, error) {
+		var id int64
+		err := tx.QueryRowContext(ctx, "INSERT INTO "+sp.table+" (name_en, name_ru, created_at) VALUES ($1, $2, $3) RETURNING id",
+			n.EN, n.RU, s.now().UTC()).Scan(&id)
+		if err != nil {
+			return 0, fmt.Errorf("assets: unable to create a %s: %w", sp.what, err)
+		}
+		return id, nil
+	})
 	if err != nil {
-		return Term{}, fmt.Errorf("assets: unable to create a %s: %w", sp.what, err)
+		return Term{}, err
 	}
+	t.ID = id
 	return t, nil
 }
 
@@ -110,7 +119,10 @@ func (s *Service) RenameTerm(ctx context.Context, actor *users.User, v Vocabular
 	if err := f.Err(); err != nil {
 		return Term{}, err
 	}
-	return Term{ID: id, Names: n}, affected(s.db.W.ExecContext(ctx, "UPDATE "+sp.table+" SET name_en = $1, name_ru = $2 WHERE id = $3", n.EN, n.RU, id))
+	_, err := s.audited(ctx, actor, audit.CatalogueUpdated, sp.what, id, readTerm(sp.table), func(tx *sql.Tx) (int64, error) {
+		return id, affected(tx.ExecContext(ctx, "UPDATE "+sp.table+" SET name_en = $1, name_ru = $2 WHERE id = $3", n.EN, n.RU, id))
+	})
+	return Term{ID: id, Names: n}, err
 }
 
 // DeleteTerm removes an entry of v that nothing refers to (admin); one in use is a
@@ -120,7 +132,10 @@ func (s *Service) DeleteTerm(ctx context.Context, actor *users.User, v Vocabular
 	if err := requireAdmin(actor); err != nil {
 		return err
 	}
-	return deleted(s.db.W.ExecContext(ctx, "DELETE FROM "+sp.table+" WHERE id = $1", id))(sp.inUseKey)
+	_, err := s.audited(ctx, actor, audit.CatalogueDeleted, sp.what, id, readTerm(sp.table), func(tx *sql.Tx) (int64, error) {
+		return id, deleted(tx.ExecContext(ctx, "DELETE FROM "+sp.table+" WHERE id = $1", id))(sp.inUseKey)
+	})
+	return err
 }
 
 // Classes lists every service class, by id.

@@ -84,6 +84,16 @@ type Config struct {
 	// TelegramWebhookSecret is the X-Telegram-Bot-Api-Secret-Token Telegram sends
 	// with each webhook post; derived from the token when unset. Never logged.
 	TelegramWebhookSecret string
+	// BackupDir, when set, is where the scheduled SQLite backups are written;
+	// BackupEvery is their period and BackupKeep how many of the newest are kept.
+	BackupDir   string
+	BackupEvery time.Duration
+	BackupKeep  int
+	// PhotoRetention, when set, drops the photos of tickets closed longer ago; 0 keeps them.
+	PhotoRetention time.Duration
+	// QueueStuckAfter is how long a job may be overdue before /readyz calls the job
+	// queue stuck.
+	QueueStuckAfter time.Duration
 }
 
 // Option is one row of the option table.
@@ -313,6 +323,27 @@ func Options() []Option {
 			}
 			return nil
 		}},
+		{Flag: "backup-dir", Env: "SMARTSERVICE_BACKUP_DIR", Default: "", Help: "directory for scheduled SQLite backups; empty: no scheduled backups", apply: func(c *Config, v string) error {
+			c.BackupDir = v
+			return nil
+		}},
+		{Flag: "backup-every", Env: "SMARTSERVICE_BACKUP_EVERY", Default: "24h", Help: "period of the scheduled backups (with SMARTSERVICE_BACKUP_DIR)", apply: durationIn(func(c *Config) *time.Duration { return &c.BackupEvery }, time.Minute, 24*31*time.Hour)},
+		{Flag: "backup-keep", Env: "SMARTSERVICE_BACKUP_KEEP", Default: "7", Help: "how many scheduled backups are kept (the oldest beyond are deleted)", apply: func(c *Config, v string) error {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 1 || n > 1000 {
+				return errors.New("want a number between 1 and 1000")
+			}
+			c.BackupKeep = n
+			return nil
+		}},
+		{Flag: "photo-retention", Env: "SMARTSERVICE_PHOTO_RETENTION", Default: "0", Help: "drop the photos of tickets closed longer ago than this, for example 4320h; 0 keeps them", apply: func(c *Config, v string) error {
+			if v == "0" {
+				c.PhotoRetention = 0
+				return nil
+			}
+			return durationIn(func(c *Config) *time.Duration { return &c.PhotoRetention }, 24*time.Hour, 24*3660*time.Hour)(c, v)
+		}},
+		{Flag: "queue-stuck-after", Env: "SMARTSERVICE_QUEUE_STUCK_AFTER", Default: "15m", Help: "/readyz fails when a job has waited this long past its time", apply: durationIn(func(c *Config) *time.Duration { return &c.QueueStuckAfter }, 10*time.Second, 24*time.Hour)},
 	}
 }
 

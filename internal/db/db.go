@@ -19,6 +19,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -49,6 +50,9 @@ type DB struct {
 	Listener *pgxpool.Pool
 	// Where names the database for logs and errors, without credentials.
 	Where string
+	// lock is the shared flock on a SQLite database's lock file (LockPath), held
+	// while the database is open so that a restore can tell it is in use.
+	lock *os.File
 }
 
 // Options tune Open.
@@ -96,6 +100,20 @@ func openSQLite(ctx context.Context, path string, wrap func(driver.Connector) dr
 			return nil, fmt.Errorf("db: cannot create the directory of %s: %w", path, err)
 		}
 	}
+	lock, err := lockFile(path, syscall.LOCK_SH, ErrRestoring)
+	if err != nil {
+		return nil, err
+	}
+	d, err := openSQLiteHandles(ctx, path, wrap)
+	if err != nil {
+		lock.Close()
+		return nil, err
+	}
+	d.lock = lock
+	return d, nil
+}
+
+func openSQLiteHandles(ctx context.Context, path string, wrap func(driver.Connector) driver.Connector) (*DB, error) {
 	// busy_timeout comes first so the pragmas after it wait instead of failing.
 	// synchronous(FULL): an acknowledged ticket survives a power cut, not only a crash.
 	base := "file:" + (&url.URL{Path: path}).EscapedPath() +
@@ -184,6 +202,9 @@ func (d *DB) Close() error {
 	err := d.W.Close()
 	if d.R != d.W {
 		err = errors.Join(err, d.R.Close())
+	}
+	if d.lock != nil {
+		d.lock.Close()
 	}
 	return err
 }

@@ -14,6 +14,7 @@ import (
 
 	"smartservice/internal/apperr"
 	"smartservice/internal/assets"
+	"smartservice/internal/audit"
 	"smartservice/internal/db"
 	"smartservice/internal/users"
 )
@@ -274,14 +275,21 @@ func (s *Rules) Create(ctx context.Context, actor *users.User, in RuleInput) (Ru
 	if err := validRule(ctx, s.db.W, in); err != nil {
 		return Rule{}, err
 	}
-	var id int64
-	err := s.db.W.QueryRowContext(ctx, `INSERT INTO routing_rules (service_class_id, service_type_id, problem_type_id, department_id, created_at)
+	var r Rule
+	err := s.db.InTx(ctx, func(tx *sql.Tx) error {
+		var id int64
+		err := tx.QueryRowContext(ctx, `INSERT INTO routing_rules (service_class_id, service_type_id, problem_type_id, department_id, created_at)
 		VALUES ($1, $2, $3, $4, $5) RETURNING id`,
-		nullID(in.ClassID), nullID(in.TypeID), nullID(in.ProblemID), in.DepartmentID, s.now().UTC()).Scan(&id)
-	if err != nil {
-		return Rule{}, writeErr(err)
-	}
-	return s.rule(ctx, s.db.W, id)
+			nullID(in.ClassID), nullID(in.TypeID), nullID(in.ProblemID), in.DepartmentID, s.now().UTC()).Scan(&id)
+		if err != nil {
+			return writeErr(err)
+		}
+		if r, err = s.rule(ctx, tx, id); err != nil {
+			return err
+		}
+		return s.record(ctx, tx, actor, audit.RuleCreated, ruleSubject(id), nil, r)
+	})
+	return r, err
 }
 
 // Update changes a rule's columns and department (admin).
@@ -292,15 +300,22 @@ func (s *Rules) Update(ctx context.Context, actor *users.User, id int64, in Rule
 	if err := validRule(ctx, s.db.W, in); err != nil {
 		return Rule{}, err
 	}
-	res, err := s.db.W.ExecContext(ctx, `UPDATE routing_rules SET service_class_id = $1, service_type_id = $2, problem_type_id = $3, department_id = $4
-		WHERE id = $5`, nullID(in.ClassID), nullID(in.TypeID), nullID(in.ProblemID), in.DepartmentID, id)
-	if err != nil {
-		return Rule{}, writeErr(err)
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return Rule{}, notFound
-	}
-	return s.rule(ctx, s.db.W, id)
+	var after Rule
+	err := s.db.InTx(ctx, func(tx *sql.Tx) error {
+		before, err := s.rule(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE routing_rules SET service_class_id = $1, service_type_id = $2, problem_type_id = $3, department_id = $4
+		WHERE id = $5`, nullID(in.ClassID), nullID(in.TypeID), nullID(in.ProblemID), in.DepartmentID, id); err != nil {
+			return writeErr(err)
+		}
+		if after, err = s.rule(ctx, tx, id); err != nil {
+			return err
+		}
+		return s.record(ctx, tx, actor, audit.RuleUpdated, ruleSubject(id), before, after)
+	})
+	return after, err
 }
 
 // Delete removes a rule (admin).
@@ -308,14 +323,16 @@ func (s *Rules) Delete(ctx context.Context, actor *users.User, id int64) error {
 	if err := requireAdmin(actor); err != nil {
 		return err
 	}
-	res, err := s.db.W.ExecContext(ctx, "DELETE FROM routing_rules WHERE id = $1", id)
-	if err != nil {
-		return fmt.Errorf("tickets: unable to delete rule %d: %w", id, err)
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return notFound
-	}
-	return nil
+	return s.db.InTx(ctx, func(tx *sql.Tx) error {
+		before, err := s.rule(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, "DELETE FROM routing_rules WHERE id = $1", id); err != nil {
+			return fmt.Errorf("tickets: unable to delete rule %d: %w", id, err)
+		}
+		return s.record(ctx, tx, actor, audit.RuleDeleted, ruleSubject(id), before, nil)
+	})
 }
 
 // SetDefaultDepartment sets the department that catches what no rule matches
@@ -324,7 +341,20 @@ func (s *Rules) SetDefaultDepartment(ctx context.Context, actor *users.User, dep
 	if err := requireAdmin(actor); err != nil {
 		return err
 	}
-	return setDefault(ctx, s.db.W, departmentID)
+	return s.db.InTx(ctx, func(tx *sql.Tx) error {
+		var before int64
+		if err := tx.QueryRowContext(ctx, "SELECT COALESCE(MAX(CAST(d.id AS BIGINT)), 0) "+defaultJoin).Scan(&before); err != nil {
+			return fmt.Errorf("tickets: unable to read the default department: %w", err)
+		}
+		if err := setDefault(ctx, tx, departmentID); err != nil {
+			return err
+		}
+		if before == departmentID {
+			return nil
+		}
+		return s.record(ctx, tx, actor, audit.DefaultDepartment, "setting default_department_id",
+			map[string]int64{"department_id": before}, map[string]int64{"department_id": departmentID})
+	})
 }
 
 type execQuerier interface {
@@ -526,7 +556,8 @@ func (s *Rules) LoadStarterRules(ctx context.Context, actor *users.User) (*Start
 			}
 			sum.DefaultDepartmentID = def
 		}
-		return nil
+		return s.record(ctx, tx, actor, audit.RulesImported, "routing rules: the starter table", nil,
+			map[string]any{"imported": sum.Created, "default_department_id": sum.DefaultDepartmentID})
 	})
 	if err != nil {
 		return nil, err

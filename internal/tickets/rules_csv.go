@@ -13,6 +13,7 @@ import (
 	"unicode/utf8"
 
 	"smartservice/internal/apperr"
+	"smartservice/internal/audit"
 	"smartservice/internal/csvsafe"
 	"smartservice/internal/db"
 	"smartservice/internal/users"
@@ -331,7 +332,7 @@ func (s *Rules) ImportCSV(ctx context.Context, actor *users.User, r io.Reader) (
 			}
 		}
 		rep.Imported = len(ins)
-		return nil
+		return s.record(ctx, tx, actor, audit.RulesImported, "routing rules", nil, map[string]int{"imported": rep.Imported})
 	})
 	if errors.Is(err, errRulesImportRefused) {
 		// Shape errors were found while reading, the rest after: report in file order.

@@ -5,10 +5,12 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"reflect"
 	"slices"
 	"time"
 
 	"smartservice/internal/apperr"
+	"smartservice/internal/audit"
 )
 
 func requireAdmin(actor *User) error {
@@ -105,10 +107,20 @@ func (s *Service) UpdateUser(ctx context.Context, actor *User, id int64, p UserP
 			}
 		}
 		if p.Active != nil && *p.Active != u.Active {
-			return setActiveTx(ctx, tx, id, *p.Active, now)
+			if err := setActiveTx(ctx, tx, id, *p.Active, now); err != nil {
+				return err
+			}
+		} else if _, err = tx.ExecContext(ctx, "UPDATE users SET updated_at = $1 WHERE id = $2", now, id); err != nil {
+			return err
 		}
-		_, err = tx.ExecContext(ctx, "UPDATE users SET updated_at = $1 WHERE id = $2", now, id)
-		return err
+		after, err := getUser(ctx, tx, "u.id = $1", id)
+		if err != nil {
+			return err
+		}
+		if b, a := accessOf(u), accessOf(after); !reflect.DeepEqual(b, a) {
+			return s.record(ctx, tx, actor, audit.UserUpdated, userSubject(u), b, a)
+		}
+		return nil
 	})
 	if err != nil {
 		return nil, err

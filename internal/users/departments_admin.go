@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"smartservice/internal/apperr"
+	"smartservice/internal/audit"
 )
 
 // DepartmentInput is a department as an admin creates or edits it.
@@ -68,7 +69,10 @@ func (s *Service) CreateDepartment(ctx context.Context, actor *User, in Departme
 	err := s.db.InTx(ctx, func(tx *sql.Tx) error {
 		var err error
 		d, err = s.store.CreateDepartmentTx(ctx, tx, Department{Code: in.Code, NameEN: in.NameEN, NameRU: in.NameRU, TelegramChatID: in.TelegramChatID})
-		return err
+		if err != nil {
+			return err
+		}
+		return s.record(ctx, tx, actor, audit.DepartmentCreated, departmentSubject(d), nil, departmentOf(d))
 	})
 	if isUnique(err) {
 		return Department{}, &apperr.Error{Code: apperr.Conflict, Key: "departments.code_taken", Fields: []apperr.FieldError{{Field: "code", Key: "departments.code_taken"}}}
@@ -88,15 +92,31 @@ func (s *Service) UpdateDepartment(ctx context.Context, actor *User, id int64, i
 	if in.TelegramChatID != "" {
 		chat = in.TelegramChatID
 	}
-	res, err := s.db.W.ExecContext(ctx, "UPDATE departments SET name_en = $1, name_ru = $2, telegram_chat_id = $3 WHERE id = $4",
-		in.NameEN, in.NameRU, chat, id)
+	var after Department
+	err := s.db.InTx(ctx, func(tx *sql.Tx) error {
+		before, err := departmentByID(ctx, tx, id)
+		if errors.Is(err, sql.ErrNoRows) {
+			return apperr.New(apperr.NotFound, "error.not_found")
+		}
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, "UPDATE departments SET name_en = $1, name_ru = $2, telegram_chat_id = $3 WHERE id = $4",
+			in.NameEN, in.NameRU, chat, id); err != nil {
+			return fmt.Errorf("users: unable to update department: %w", err)
+		}
+		if after, err = departmentByID(ctx, tx, id); err != nil {
+			return err
+		}
+		if departmentOf(before) == departmentOf(after) {
+			return nil
+		}
+		return s.record(ctx, tx, actor, audit.DepartmentUpdated, departmentSubject(before), departmentOf(before), departmentOf(after))
+	})
 	if err != nil {
-		return Department{}, fmt.Errorf("users: unable to update department: %w", err)
+		return Department{}, err
 	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return Department{}, apperr.New(apperr.NotFound, "error.not_found")
-	}
-	return departmentByID(ctx, s.db.R, id)
+	return after, nil
 }
 
 // DeleteDepartment removes a department nobody belongs to (admin); one in use is
@@ -105,15 +125,25 @@ func (s *Service) DeleteDepartment(ctx context.Context, actor *User, id int64) e
 	if err := requireAdmin(actor); err != nil {
 		return err
 	}
-	res, err := s.db.W.ExecContext(ctx, "DELETE FROM departments WHERE id = $1", id)
+	err := s.db.InTx(ctx, func(tx *sql.Tx) error {
+		before, err := departmentByID(ctx, tx, id)
+		if errors.Is(err, sql.ErrNoRows) {
+			return apperr.New(apperr.NotFound, "error.not_found")
+		}
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, "DELETE FROM departments WHERE id = $1", id); err != nil {
+			return err
+		}
+		return s.record(ctx, tx, actor, audit.DepartmentDeleted, departmentSubject(before), departmentOf(before), nil)
+	})
 	if isForeignKey(err) {
 		return apperr.New(apperr.Conflict, "departments.in_use")
 	}
-	if err != nil {
+	var ae *apperr.Error
+	if err != nil && !errors.As(err, &ae) {
 		return fmt.Errorf("users: unable to delete department: %w", err)
 	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return apperr.New(apperr.NotFound, "error.not_found")
-	}
-	return nil
+	return err
 }

@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"smartservice/internal/apperr"
+	"smartservice/internal/audit"
 	"smartservice/internal/db"
 )
 
@@ -56,15 +57,39 @@ func (s *Service) CreateToken(ctx context.Context, actor *User, name string, ttl
 	if err := f.Err(); err != nil {
 		return "", nil, err
 	}
-	return s.insertToken(ctx, actor, "personal", name, ttl)
+	var plain string
+	var t *Token
+	err := s.db.InTx(ctx, func(tx *sql.Tx) error {
+		var err error
+		if plain, t, err = s.insertTokenTx(ctx, tx, actor, "personal", name, ttl); err != nil {
+			return err
+		}
+		return s.record(ctx, tx, actor, audit.TokenCreated, userSubject(actor), nil, tokenState{ID: t.ID, Name: t.Name, ExpiresAt: t.ExpiresAt.UTC().Format(time.RFC3339)})
+	})
+	if err != nil {
+		return "", nil, err
+	}
+	return plain, t, nil
 }
 
 func (s *Service) insertToken(ctx context.Context, u *User, kind, name string, ttl time.Duration) (string, *Token, error) {
+	var plain string
+	var t *Token
+	err := s.db.InTx(ctx, func(tx *sql.Tx) error {
+		var err error
+		plain, t, err = s.insertTokenTx(ctx, tx, u, kind, name, ttl)
+		return err
+	})
+	return plain, t, err
+}
+
+// insertTokenTx is insertToken inside the caller's transaction.
+func (s *Service) insertTokenTx(ctx context.Context, tx *sql.Tx, u *User, kind, name string, ttl time.Duration) (string, *Token, error) {
 	secret, _ := newSecret(32)
 	plain := TokenPrefix + secret
 	now := s.now().UTC()
 	t := &Token{Name: name, Kind: kind, CreatedAt: now, ExpiresAt: now.Add(ttl)}
-	if err := s.db.W.QueryRowContext(ctx, "INSERT INTO api_tokens (user_id, kind, name, token_hash, auth_epoch, created_at, expires_at) "+
+	if err := tx.QueryRowContext(ctx, "INSERT INTO api_tokens (user_id, kind, name, token_hash, auth_epoch, created_at, expires_at) "+
 		"VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id", u.ID, kind, name, hashSecret(plain), u.AuthEpoch, now, t.ExpiresAt).Scan(&t.ID); err != nil {
 		return "", nil, fmt.Errorf("users: unable to create a token: %w", err)
 	}
@@ -143,15 +168,18 @@ func (s *Service) RevokeToken(ctx context.Context, actor *User, id int64) error 
 	if actor == nil {
 		return apperr.New(apperr.Unauthenticated, "login.required")
 	}
-	res, err := s.db.W.ExecContext(ctx, "UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND user_id = $3 AND revoked_at IS NULL",
-		s.now().UTC(), id, actor.ID)
-	if err != nil {
-		return fmt.Errorf("users: unable to revoke a token: %w", err)
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return apperr.New(apperr.NotFound, "error.not_found")
-	}
-	return nil
+	return s.db.InTx(ctx, func(tx *sql.Tx) error {
+		var name string
+		err := tx.QueryRowContext(ctx, "UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND user_id = $3 AND revoked_at IS NULL RETURNING name",
+			s.now().UTC(), id, actor.ID).Scan(&name)
+		if errors.Is(err, sql.ErrNoRows) {
+			return apperr.New(apperr.NotFound, "error.not_found")
+		}
+		if err != nil {
+			return fmt.Errorf("users: unable to revoke a token: %w", err)
+		}
+		return s.record(ctx, tx, actor, audit.TokenRevoked, userSubject(actor), tokenState{ID: id, Name: name}, nil)
+	})
 }
 
 // RevokeLoginToken ends the login token the caller authenticated with (API logout).

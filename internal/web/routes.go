@@ -47,6 +47,8 @@ func (s *Server) routes() {
 	m.HandleFunc("POST /admin/notifications/channels/{channel}/resume", s.adminNotificationsResume)
 	m.HandleFunc("POST /admin/departments/{id}/telegram-code", s.adminDepartmentTelegramCode)
 	m.HandleFunc("POST /admin/departments/{id}/telegram-unbind", s.adminDepartmentTelegramUnbind)
+	m.HandleFunc("GET /admin/audit", s.adminAudit)
+	m.HandleFunc("GET /admin/audit/export.csv", s.adminAuditExport)
 	m.HandleFunc("GET /setup", s.setupPage)
 	m.HandleFunc("POST /setup", s.setup)
 
