@@ -4,7 +4,8 @@
 // incidents per day in the office's time zone, the breakdowns and the backlog.
 //
 // Every figure is computed by the database (aggregates and window functions that
-// SQLite and PostgreSQL share); no query returns one row per ticket. The package
+// SQLite and PostgreSQL share, over the summary that migration 00017's triggers
+// keep and the tickets themselves); no query returns one row per ticket. The package
 // reads the tables of tickets, assets, the catalogue and users read-only: a
 // report is the one place whose job is to look across modules (see
 // docs/ARCHITECTURE.md, "Reports").
@@ -58,6 +59,10 @@ type Query struct {
 type Spread struct {
 	Count            int64
 	Avg, Median, P90 time.Duration
+	// Approx is set when Median and P90 were read from the per-day histograms (a
+	// period longer than ApproxAfterDays): each is then within ApproxError of the
+	// exact nearest-rank value, or one second; Count and Avg stay exact.
+	Approx bool
 }
 
 // Figures are the headline numbers of one period.
