@@ -187,13 +187,14 @@ func (s *Service) Summary(ctx context.Context, actor *users.User, q Query) (*Rep
 	}
 	rep := &Report{Period: q.Period, Previous: q.Period.Previous(), DepartmentID: q.DepartmentID,
 		DepartmentEN: en, DepartmentRU: ru, At: s.now().UTC()}
-	if rep.Current, err = s.figures(ctx, sc, rep.Period); err != nil {
+	var hours []hourRow
+	if rep.Current, hours, err = s.figures(ctx, sc, rep.Period); err != nil {
 		return nil, err
 	}
-	if rep.Before, err = s.figures(ctx, sc, rep.Previous); err != nil {
+	if rep.Before, _, err = s.figures(ctx, sc, rep.Previous); err != nil {
 		return nil, err
 	}
-	if rep.Days, err = s.perDay(ctx, sc, rep.Period); err != nil {
+	if rep.Days, err = s.perDay(ctx, sc, rep.Period, hours); err != nil {
 		return nil, err
 	}
 	if err = s.breakdowns(ctx, sc, rep); err != nil {

@@ -131,25 +131,51 @@ func (t *totals) addUp(o totals) {
 	t.startedSec += o.startedSec
 }
 
-// hourTotals sums report_hours over the hours [lo, hi); lo = math.MinInt64
-// is "since the beginning".
-func (s *Service) hourTotals(ctx context.Context, sc scope, lo, hi int64) (totals, error) {
-	var tt totals
+// hourRow is one hour's figures in report_hours.
+type hourRow struct {
+	hour int64
+	totals
+}
+
+// hours reads report_hours over the hours [lo, hi), summed by hour (hi =
+// math.MaxInt64: up to now).
+func (s *Service) hours(ctx context.Context, sc scope, lo, hi int64) ([]hourRow, error) {
 	if lo >= hi {
-		return tt, nil
+		return nil, nil
 	}
 	var a args
-	q := `SELECT COALESCE(SUM(h.created), 0), COALESCE(SUM(h.done), 0), COALESCE(SUM(h.cancelled), 0), COALESCE(SUM(h.started), 0),
-		COALESCE(SUM(h.done_seconds), 0), COALESCE(SUM(h.started_seconds), 0)
-	FROM report_hours h WHERE h.hour < ` + a.add(hi)
-	if lo != math.MinInt64 {
-		q += ` AND h.hour >= ` + a.add(lo)
+	q := `SELECT h.hour, SUM(h.created), SUM(h.done), SUM(h.cancelled), SUM(h.started), SUM(h.done_seconds), SUM(h.started_seconds)
+	FROM report_hours h WHERE h.hour >= ` + a.add(lo)
+	if hi != math.MaxInt64 {
+		q += ` AND h.hour < ` + a.add(hi)
 	}
-	q += sc.condOn(&a, "h.department_id")
-	if err := s.db.R.QueryRowContext(ctx, q, a...).Scan(&tt.created, &tt.done, &tt.cancelled, &tt.started, &tt.doneSec, &tt.startedSec); err != nil {
-		return tt, fmt.Errorf("reports: unable to read the summary: %w", err)
+	q += sc.condOn(&a, "h.department_id") + ` GROUP BY h.hour ORDER BY h.hour`
+	rs, err := s.db.R.QueryContext(ctx, q, a...)
+	if err != nil {
+		return nil, fmt.Errorf("reports: unable to read the summary: %w", err)
 	}
-	return tt, nil
+	defer rs.Close()
+	var out []hourRow
+	for rs.Next() {
+		var r hourRow
+		if err := rs.Scan(&r.hour, &r.created, &r.done, &r.cancelled, &r.started, &r.doneSec, &r.startedSec); err != nil {
+			return nil, fmt.Errorf("reports: unable to read the summary: %w", err)
+		}
+		out = append(out, r)
+	}
+	if err := rs.Err(); err != nil {
+		return nil, fmt.Errorf("reports: unable to read the summary: %w", err)
+	}
+	return out, nil
+}
+
+// sum adds up hour rows.
+func sum(rows []hourRow) totals {
+	var t totals
+	for _, r := range rows {
+		t.addUp(r.totals)
+	}
+	return t
 }
 
 // rawTotals computes the same figures from the tickets of a short range.
@@ -172,62 +198,83 @@ func (s *Service) rawTotals(ctx context.Context, sc scope, r span) (totals, erro
 	return tt, nil
 }
 
-// periodTotals sums [from, to): whole hours from the summary, the rest from tickets.
-func (s *Service) periodTotals(ctx context.Context, sc scope, from, to time.Time) (totals, error) {
-	sp := splitOn(from, to, hourSeconds)
-	tt, err := s.hourTotals(ctx, sc, sp.lo, sp.hi)
-	if err != nil {
-		return tt, err
+// periodTotals sums [from, to): whole hours from the summary (returned by hour),
+// the rest from tickets; to may be the zero time, "up to now".
+func (s *Service) periodTotals(ctx context.Context, sc scope, from, to time.Time) (totals, []hourRow, error) {
+	var sp split
+	if to.IsZero() {
+		lo := ceilDiv(from.Unix(), hourSeconds)
+		if from.Nanosecond() != 0 && lo*hourSeconds == from.Unix() {
+			lo++
+		}
+		sp = split{lo: lo, hi: math.MaxInt64}
+		if a := time.Unix(lo*hourSeconds, 0); from.Before(a) {
+			sp.edges = []span{{from, a}}
+		}
+	} else {
+		sp = splitOn(from, to, hourSeconds)
 	}
+	rows, err := s.hours(ctx, sc, sp.lo, sp.hi)
+	if err != nil {
+		return totals{}, nil, err
+	}
+	tt := sum(rows)
 	for _, e := range sp.edges {
 		r, err := s.rawTotals(ctx, sc, e)
 		if err != nil {
-			return tt, err
+			return tt, nil, err
 		}
 		tt.addUp(r)
 	}
-	return tt, nil
+	return tt, rows, nil
 }
 
-// figures computes one period's headline figures. Open at the end is what was
-// filed before the end less what was completed or cancelled before it (a ticket
-// is at most one of these, and never before it was filed): sums over every hour
-// before the end, a few thousand summary rows.
-func (s *Service) figures(ctx context.Context, sc scope, p Period) (Figures, error) {
+// openNow counts the tickets open now (the status index finds them).
+func (s *Service) openNow(ctx context.Context, sc scope) (int64, error) {
+	var a args
+	var n int64
+	q := `SELECT COUNT(*) FROM tickets t WHERE t.status IN ('new', 'assigned', 'in_progress')` + sc.cond(&a)
+	if err := s.db.R.QueryRowContext(ctx, q, a...).Scan(&n); err != nil {
+		return 0, fmt.Errorf("reports: unable to count the open tickets: %w", err)
+	}
+	return n, nil
+}
+
+// figures computes one period's headline figures, and the summary's hours of
+// the period when the per-day series can be cut from them. Open at the end is
+// what is open now, plus what was completed or cancelled since the end, less
+// what was filed since (a ticket is completed or cancelled at most once, never
+// before it was filed): for a recent period, a few summary rows.
+func (s *Service) figures(ctx context.Context, sc scope, p Period) (Figures, []hourRow, error) {
 	var f Figures
-	tt, err := s.periodTotals(ctx, sc, p.Start(), p.End())
+	tt, rows, err := s.periodTotals(ctx, sc, p.Start(), p.End())
 	if err != nil {
-		return f, err
+		return f, nil, err
 	}
-	end := p.End()
-	h := floorDiv(end.Unix(), hourSeconds)
-	before, err := s.hourTotals(ctx, sc, math.MinInt64, h)
+	open, err := s.openNow(ctx, sc)
 	if err != nil {
-		return f, err
+		return f, nil, err
 	}
-	if a := time.Unix(h*hourSeconds, 0); a.Before(end) {
-		r, err := s.rawTotals(ctx, sc, span{a, end})
-		if err != nil {
-			return f, err
-		}
-		before.addUp(r)
+	after, _, err := s.periodTotals(ctx, sc, p.End(), time.Time{})
+	if err != nil {
+		return f, nil, err
 	}
 	f.Created, f.Completed, f.Cancelled = tt.created, tt.done, tt.cancelled
-	f.OpenAtEnd = before.created - before.done - before.cancelled
+	f.OpenAtEnd = open + after.done + after.cancelled - after.created
 	if p.Days() <= ApproxAfterDays {
 		if f.Completion, err = s.spread(ctx, sc, p, "t.created_at", "t.done_at", "t.done_at"); err != nil {
-			return f, err
+			return f, nil, err
 		}
 		if f.FirstAction, err = s.spread(ctx, sc, p, "t.assigned_at", "t.started_at", "t.started_at"); err != nil {
-			return f, err
+			return f, nil, err
 		}
-		return f, nil
+		return f, rows, nil
 	}
 	if f.Completion, err = s.histogram(ctx, sc, p, 1, "t.created_at", "t.done_at"); err != nil {
-		return f, err
+		return f, nil, err
 	}
 	if f.FirstAction, err = s.histogram(ctx, sc, p, 2, "t.assigned_at", "t.started_at"); err != nil {
-		return f, err
+		return f, nil, err
 	}
 	if tt.done > 0 {
 		f.Completion.Avg = dur(tt.doneSec / float64(tt.done))
@@ -235,7 +282,7 @@ func (s *Service) figures(ctx context.Context, sc scope, p Period) (Figures, err
 	if tt.started > 0 {
 		f.FirstAction.Avg = dur(tt.startedSec / float64(tt.started))
 	}
-	return f, nil
+	return f, rows, nil
 }
 
 // histogram reads the median and 90th percentile of end − start over the
@@ -247,9 +294,19 @@ func (s *Service) histogram(ctx context.Context, sc scope, p Period, kind int, s
 	sp := splitOn(p.Start(), p.End(), daySeconds)
 	var a args
 	var parts []string
-	if sp.lo < sp.hi {
-		parts = append(parts, `SELECT r.bin AS bin, r.n AS n FROM report_spreads r WHERE r.kind = `+a.add(kind)+
-			` AND r.day >= `+a.add(sp.lo)+` AND r.day < `+a.add(sp.hi)+sc.condOn(&a, "r.department_id"))
+	summary := func(grain int, lo, hi int64) {
+		if lo < hi {
+			parts = append(parts, `SELECT r.bin AS bin, r.n AS n FROM report_spreads r WHERE r.kind = `+a.add(kind)+
+				` AND r.grain = `+a.add(grain)+` AND r.at >= `+a.add(lo)+` AND r.at < `+a.add(hi)+sc.condOn(&a, "r.department_id"))
+		}
+	}
+	// Whole weeks, then the days around them, then the hours around those.
+	if wlo, whi := ceilDiv(sp.lo, 7), floorDiv(sp.hi, 7); sp.lo < sp.hi && wlo < whi {
+		summary(7, wlo, whi)
+		summary(1, sp.lo, wlo*7)
+		summary(1, whi*7, sp.hi)
+	} else {
+		summary(1, sp.lo, sp.hi)
 	}
 	for _, e := range sp.edges {
 		from, to := a.add(utc(e.from)), a.add(utc(e.to))
@@ -294,10 +351,10 @@ func (s *Service) histogram(ctx context.Context, sc scope, p Period, kind int, s
 // perDay counts the tickets created and completed on each day of p, days with
 // none included. The days' boundaries come from Spans (computed in Go: a day
 // across a daylight-saving change has 23 or 25 hours); when every boundary is a
-// whole UTC hour (every zone but those a half or a quarter off), the hours of
-// the summary are read once and added up by day, otherwise each day is counted
-// from the tickets (perDayRaw).
-func (s *Service) perDay(ctx context.Context, sc scope, p Period) ([]Day, error) {
+// whole UTC hour (every zone but those a half or a quarter off) the period's
+// hours of the summary, read once by figures, are added up by day; otherwise
+// each day is counted from the tickets (perDayRaw).
+func (s *Service) perDay(ctx context.Context, sc scope, p Period, rows []hourRow) ([]Day, error) {
 	spans, err := Spans(s.loc, p.Start(), p.To)
 	if err != nil {
 		return nil, err
@@ -311,35 +368,15 @@ func (s *Service) perDay(ctx context.Context, sc scope, p Period) ([]Day, error)
 	for i := range out {
 		out[i].Date = spans[i].Start.In(s.loc)
 	}
-	if len(spans) == 0 {
-		return out, nil
-	}
-	var a args
-	lo, hi := spans[0].Start.Unix()/hourSeconds, spans[len(spans)-1].End.Unix()/hourSeconds
-	q := `SELECT h.hour, SUM(h.created), SUM(h.done) FROM report_hours h
-	WHERE h.hour >= ` + a.add(lo) + ` AND h.hour < ` + a.add(hi) + sc.condOn(&a, "h.department_id") + `
-	GROUP BY h.hour HAVING SUM(h.created) <> 0 OR SUM(h.done) <> 0 ORDER BY h.hour`
-	rs, err := s.db.R.QueryContext(ctx, q, a...)
-	if err != nil {
-		return nil, fmt.Errorf("reports: unable to count tickets per day: %w", err)
-	}
-	defer rs.Close()
 	i := 0
-	for rs.Next() {
-		var h, cr, co int64
-		if err := rs.Scan(&h, &cr, &co); err != nil {
-			return nil, fmt.Errorf("reports: unable to read a day: %w", err)
-		}
-		for i < len(spans) && spans[i].End.Unix() <= h*hourSeconds {
+	for _, r := range rows {
+		for i < len(spans) && spans[i].End.Unix() <= r.hour*hourSeconds {
 			i++
 		}
-		if i < len(spans) {
-			out[i].Created += cr
-			out[i].Completed += co
+		if i < len(spans) && spans[i].Start.Unix() <= r.hour*hourSeconds {
+			out[i].Created += r.created
+			out[i].Completed += r.done
 		}
-	}
-	if err := rs.Err(); err != nil {
-		return nil, fmt.Errorf("reports: unable to count tickets per day: %w", err)
 	}
 	return out, nil
 }

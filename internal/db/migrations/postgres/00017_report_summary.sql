@@ -7,6 +7,11 @@
 -- tickets of a period's partial hours or days from the tickets themselves.
 -- department_id and assignee_id 0 stand for none.
 --
+-- Writers wait while the summary is filled and its trigger made (another instance
+-- may still be running the older version): a ticket written between the two would
+-- otherwise be missing from it, or counted twice.
+LOCK TABLE tickets IN SHARE ROW EXCLUSIVE MODE;
+
 -- report_hours: per hour of filing, completion, cancellation and start, the
 -- counts and the summed seconds (completion: done_at - created_at; first action:
 -- started_at - assigned_at); completions per executor, everything else under
@@ -33,17 +38,20 @@ CREATE TABLE report_days (
     created         BIGINT NOT NULL DEFAULT 0,
     PRIMARY KEY (day, department_id, asset_id, problem_type_id)
 );
--- report_spreads: a histogram of durations per UTC day and department (kind 1:
--- completion, by day of completion; 2: first action, by day of start). Bin b < 100
--- holds [b, b+1) seconds; bin 100 + k holds [100 * 1.02^k, 100 * 1.02^(k+1)), so
--- a bin's middle is within 1 % of any duration in it.
+-- report_spreads: a histogram of durations per department and UTC day (grain 1,
+-- at: days since 1970) and UTC week (grain 7, at: weeks since 1970, so a year is
+-- read from 52 weeks and a few days); kind 1: completion, by the time of
+-- completion; 2: first action, by the time of start. Bin b < 100 holds [b, b+1)
+-- seconds; bin 100 + k holds [100 * 1.02^k, 100 * 1.02^(k+1)), so a bin's
+-- geometric middle is within 1 % of any duration in it.
 CREATE TABLE report_spreads (
-    day           BIGINT NOT NULL,
-    department_id BIGINT NOT NULL,
     kind          BIGINT NOT NULL,
+    grain         BIGINT NOT NULL,
+    at            BIGINT NOT NULL,
+    department_id BIGINT NOT NULL,
     bin           BIGINT NOT NULL,
     n             BIGINT NOT NULL DEFAULT 0,
-    PRIMARY KEY (day, department_id, kind, bin)
+    PRIMARY KEY (kind, grain, at, department_id, bin)
 );
 
 INSERT INTO report_hours (hour, department_id, assignee_id, created)
@@ -61,12 +69,18 @@ INSERT INTO report_hours (hour, department_id, assignee_id, started, started_sec
     ON CONFLICT (hour, department_id, assignee_id) DO UPDATE SET started = EXCLUDED.started, started_seconds = EXCLUDED.started_seconds;
 INSERT INTO report_days (day, department_id, asset_id, problem_type_id, created)
     SELECT CAST(floor(EXTRACT(EPOCH FROM created_at) / 86400) AS BIGINT), COALESCE(department_id, 0), asset_id, problem_type_id, COUNT(*) FROM tickets GROUP BY 1, 2, 3, 4;
-INSERT INTO report_spreads (day, department_id, kind, bin, n)
-    SELECT CAST(floor(EXTRACT(EPOCH FROM done_at) / 86400) AS BIGINT), COALESCE(department_id, 0), 1, CASE WHEN CAST(EXTRACT(EPOCH FROM (done_at - created_at)) AS DOUBLE PRECISION) < 100 THEN CAST(floor(CAST(EXTRACT(EPOCH FROM (done_at - created_at)) AS DOUBLE PRECISION)) AS BIGINT) ELSE 100 + CAST(floor(ln(CAST(EXTRACT(EPOCH FROM (done_at - created_at)) AS DOUBLE PRECISION) / 100.0) / ln(1.02)) AS BIGINT) END, COUNT(*)
-    FROM tickets WHERE done_at IS NOT NULL GROUP BY 1, 2, 3, 4;
-INSERT INTO report_spreads (day, department_id, kind, bin, n)
-    SELECT CAST(floor(EXTRACT(EPOCH FROM started_at) / 86400) AS BIGINT), COALESCE(department_id, 0), 2, CASE WHEN CAST(EXTRACT(EPOCH FROM (started_at - assigned_at)) AS DOUBLE PRECISION) < 100 THEN CAST(floor(CAST(EXTRACT(EPOCH FROM (started_at - assigned_at)) AS DOUBLE PRECISION)) AS BIGINT) ELSE 100 + CAST(floor(ln(CAST(EXTRACT(EPOCH FROM (started_at - assigned_at)) AS DOUBLE PRECISION) / 100.0) / ln(1.02)) AS BIGINT) END, COUNT(*)
-    FROM tickets WHERE started_at IS NOT NULL AND assigned_at IS NOT NULL GROUP BY 1, 2, 3, 4;
+INSERT INTO report_spreads (kind, grain, at, department_id, bin, n)
+    SELECT 1, 1, CAST(floor(EXTRACT(EPOCH FROM done_at) / 86400) AS BIGINT), COALESCE(department_id, 0), CASE WHEN CAST(EXTRACT(EPOCH FROM (done_at - created_at)) AS DOUBLE PRECISION) < 100 THEN CAST(floor(CAST(EXTRACT(EPOCH FROM (done_at - created_at)) AS DOUBLE PRECISION)) AS BIGINT) ELSE 100 + CAST(floor(ln(CAST(EXTRACT(EPOCH FROM (done_at - created_at)) AS DOUBLE PRECISION) / 100.0) / ln(1.02)) AS BIGINT) END, COUNT(*)
+    FROM tickets WHERE done_at IS NOT NULL GROUP BY 3, 4, 5;
+INSERT INTO report_spreads (kind, grain, at, department_id, bin, n)
+    SELECT 1, 7, CAST(floor(EXTRACT(EPOCH FROM done_at) / 604800) AS BIGINT), COALESCE(department_id, 0), CASE WHEN CAST(EXTRACT(EPOCH FROM (done_at - created_at)) AS DOUBLE PRECISION) < 100 THEN CAST(floor(CAST(EXTRACT(EPOCH FROM (done_at - created_at)) AS DOUBLE PRECISION)) AS BIGINT) ELSE 100 + CAST(floor(ln(CAST(EXTRACT(EPOCH FROM (done_at - created_at)) AS DOUBLE PRECISION) / 100.0) / ln(1.02)) AS BIGINT) END, COUNT(*)
+    FROM tickets WHERE done_at IS NOT NULL GROUP BY 3, 4, 5;
+INSERT INTO report_spreads (kind, grain, at, department_id, bin, n)
+    SELECT 2, 1, CAST(floor(EXTRACT(EPOCH FROM started_at) / 86400) AS BIGINT), COALESCE(department_id, 0), CASE WHEN CAST(EXTRACT(EPOCH FROM (started_at - assigned_at)) AS DOUBLE PRECISION) < 100 THEN CAST(floor(CAST(EXTRACT(EPOCH FROM (started_at - assigned_at)) AS DOUBLE PRECISION)) AS BIGINT) ELSE 100 + CAST(floor(ln(CAST(EXTRACT(EPOCH FROM (started_at - assigned_at)) AS DOUBLE PRECISION) / 100.0) / ln(1.02)) AS BIGINT) END, COUNT(*)
+    FROM tickets WHERE started_at IS NOT NULL AND assigned_at IS NOT NULL GROUP BY 3, 4, 5;
+INSERT INTO report_spreads (kind, grain, at, department_id, bin, n)
+    SELECT 2, 7, CAST(floor(EXTRACT(EPOCH FROM started_at) / 604800) AS BIGINT), COALESCE(department_id, 0), CASE WHEN CAST(EXTRACT(EPOCH FROM (started_at - assigned_at)) AS DOUBLE PRECISION) < 100 THEN CAST(floor(CAST(EXTRACT(EPOCH FROM (started_at - assigned_at)) AS DOUBLE PRECISION)) AS BIGINT) ELSE 100 + CAST(floor(ln(CAST(EXTRACT(EPOCH FROM (started_at - assigned_at)) AS DOUBLE PRECISION) / 100.0) / ln(1.02)) AS BIGINT) END, COUNT(*)
+    FROM tickets WHERE started_at IS NOT NULL AND assigned_at IS NOT NULL GROUP BY 3, 4, 5;
 
 -- report_ticket adds (sign 1) or takes away (sign -1) one ticket's share of the
 -- figures asked for: filed (c), completed (d), cancelled (x), started (s).
@@ -90,8 +104,10 @@ BEGIN
             VALUES (CAST(floor(EXTRACT(EPOCH FROM r.done_at) / 3600) AS BIGINT), dep, COALESCE(r.assignee_id, 0), sign, sign * secs)
             ON CONFLICT (hour, department_id, assignee_id) DO UPDATE
             SET done = report_hours.done + EXCLUDED.done, done_seconds = report_hours.done_seconds + EXCLUDED.done_seconds;
-        INSERT INTO report_spreads (day, department_id, kind, bin, n) VALUES (CAST(floor(EXTRACT(EPOCH FROM r.done_at) / 86400) AS BIGINT), dep, 1, CASE WHEN secs < 100 THEN CAST(floor(secs) AS BIGINT) ELSE 100 + CAST(floor(ln(secs / 100.0) / ln(1.02)) AS BIGINT) END, sign)
-            ON CONFLICT (day, department_id, kind, bin) DO UPDATE SET n = report_spreads.n + EXCLUDED.n;
+        INSERT INTO report_spreads (kind, grain, at, department_id, bin, n) VALUES (1, 1, CAST(floor(EXTRACT(EPOCH FROM r.done_at) / 86400) AS BIGINT), dep, CASE WHEN secs < 100 THEN CAST(floor(secs) AS BIGINT) ELSE 100 + CAST(floor(ln(secs / 100.0) / ln(1.02)) AS BIGINT) END, sign)
+            ON CONFLICT (kind, grain, at, department_id, bin) DO UPDATE SET n = report_spreads.n + EXCLUDED.n;
+        INSERT INTO report_spreads (kind, grain, at, department_id, bin, n) VALUES (1, 7, CAST(floor(EXTRACT(EPOCH FROM r.done_at) / 604800) AS BIGINT), dep, CASE WHEN secs < 100 THEN CAST(floor(secs) AS BIGINT) ELSE 100 + CAST(floor(ln(secs / 100.0) / ln(1.02)) AS BIGINT) END, sign)
+            ON CONFLICT (kind, grain, at, department_id, bin) DO UPDATE SET n = report_spreads.n + EXCLUDED.n;
     END IF;
     IF x AND r.cancelled_at IS NOT NULL THEN
         INSERT INTO report_hours (hour, department_id, assignee_id, cancelled) VALUES (CAST(floor(EXTRACT(EPOCH FROM r.cancelled_at) / 3600) AS BIGINT), dep, 0, sign)
@@ -103,8 +119,10 @@ BEGIN
             VALUES (CAST(floor(EXTRACT(EPOCH FROM r.started_at) / 3600) AS BIGINT), dep, 0, sign, sign * secs)
             ON CONFLICT (hour, department_id, assignee_id) DO UPDATE
             SET started = report_hours.started + EXCLUDED.started, started_seconds = report_hours.started_seconds + EXCLUDED.started_seconds;
-        INSERT INTO report_spreads (day, department_id, kind, bin, n) VALUES (CAST(floor(EXTRACT(EPOCH FROM r.started_at) / 86400) AS BIGINT), dep, 2, CASE WHEN secs < 100 THEN CAST(floor(secs) AS BIGINT) ELSE 100 + CAST(floor(ln(secs / 100.0) / ln(1.02)) AS BIGINT) END, sign)
-            ON CONFLICT (day, department_id, kind, bin) DO UPDATE SET n = report_spreads.n + EXCLUDED.n;
+        INSERT INTO report_spreads (kind, grain, at, department_id, bin, n) VALUES (2, 1, CAST(floor(EXTRACT(EPOCH FROM r.started_at) / 86400) AS BIGINT), dep, CASE WHEN secs < 100 THEN CAST(floor(secs) AS BIGINT) ELSE 100 + CAST(floor(ln(secs / 100.0) / ln(1.02)) AS BIGINT) END, sign)
+            ON CONFLICT (kind, grain, at, department_id, bin) DO UPDATE SET n = report_spreads.n + EXCLUDED.n;
+        INSERT INTO report_spreads (kind, grain, at, department_id, bin, n) VALUES (2, 7, CAST(floor(EXTRACT(EPOCH FROM r.started_at) / 604800) AS BIGINT), dep, CASE WHEN secs < 100 THEN CAST(floor(secs) AS BIGINT) ELSE 100 + CAST(floor(ln(secs / 100.0) / ln(1.02)) AS BIGINT) END, sign)
+            ON CONFLICT (kind, grain, at, department_id, bin) DO UPDATE SET n = report_spreads.n + EXCLUDED.n;
     END IF;
 END
 $$;

@@ -33,17 +33,20 @@ CREATE TABLE report_days (
     created         INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (day, department_id, asset_id, problem_type_id)
 );
--- report_spreads: a histogram of durations per UTC day and department (kind 1:
--- completion, by day of completion; 2: first action, by day of start). Bin b < 100
--- holds [b, b+1) seconds; bin 100 + k holds [100 * 1.02^k, 100 * 1.02^(k+1)), so
--- a bin's middle is within 1 % of any duration in it.
+-- report_spreads: a histogram of durations per department and UTC day (grain 1,
+-- at: days since 1970) and UTC week (grain 7, at: weeks since 1970, so a year is
+-- read from 52 weeks and a few days); kind 1: completion, by the time of
+-- completion; 2: first action, by the time of start. Bin b < 100 holds [b, b+1)
+-- seconds; bin 100 + k holds [100 * 1.02^k, 100 * 1.02^(k+1)), so a bin's
+-- geometric middle is within 1 % of any duration in it.
 CREATE TABLE report_spreads (
-    day           INTEGER NOT NULL,
-    department_id INTEGER NOT NULL,
     kind          INTEGER NOT NULL,
+    grain         INTEGER NOT NULL,
+    at            INTEGER NOT NULL,
+    department_id INTEGER NOT NULL,
     bin           INTEGER NOT NULL,
     n             INTEGER NOT NULL DEFAULT 0,
-    PRIMARY KEY (day, department_id, kind, bin)
+    PRIMARY KEY (kind, grain, at, department_id, bin)
 );
 
 INSERT INTO report_hours (hour, department_id, assignee_id, created)
@@ -61,12 +64,18 @@ INSERT INTO report_hours (hour, department_id, assignee_id, started, started_sec
     ON CONFLICT (hour, department_id, assignee_id) DO UPDATE SET started = excluded.started, started_seconds = excluded.started_seconds;
 INSERT INTO report_days (day, department_id, asset_id, problem_type_id, created)
     SELECT (unixepoch(substr(created_at, 1, 19)) / 86400), COALESCE(department_id, 0), asset_id, problem_type_id, COUNT(*) FROM tickets GROUP BY 1, 2, 3, 4;
-INSERT INTO report_spreads (day, department_id, kind, bin, n)
-    SELECT (unixepoch(substr(done_at, 1, 19)) / 86400), COALESCE(department_id, 0), 1, CASE WHEN (unixepoch(substr(done_at, 1, 19)) - unixepoch(substr(created_at, 1, 19))) < 100 THEN CAST(floor((unixepoch(substr(done_at, 1, 19)) - unixepoch(substr(created_at, 1, 19)))) AS INTEGER) ELSE 100 + CAST(floor(ln((unixepoch(substr(done_at, 1, 19)) - unixepoch(substr(created_at, 1, 19))) / 100.0) / ln(1.02)) AS INTEGER) END, COUNT(*)
-    FROM tickets WHERE done_at IS NOT NULL GROUP BY 1, 2, 3, 4;
-INSERT INTO report_spreads (day, department_id, kind, bin, n)
-    SELECT (unixepoch(substr(started_at, 1, 19)) / 86400), COALESCE(department_id, 0), 2, CASE WHEN (unixepoch(substr(started_at, 1, 19)) - unixepoch(substr(assigned_at, 1, 19))) < 100 THEN CAST(floor((unixepoch(substr(started_at, 1, 19)) - unixepoch(substr(assigned_at, 1, 19)))) AS INTEGER) ELSE 100 + CAST(floor(ln((unixepoch(substr(started_at, 1, 19)) - unixepoch(substr(assigned_at, 1, 19))) / 100.0) / ln(1.02)) AS INTEGER) END, COUNT(*)
-    FROM tickets WHERE started_at IS NOT NULL AND assigned_at IS NOT NULL GROUP BY 1, 2, 3, 4;
+INSERT INTO report_spreads (kind, grain, at, department_id, bin, n)
+    SELECT 1, 1, (unixepoch(substr(done_at, 1, 19)) / 86400), COALESCE(department_id, 0), CASE WHEN (unixepoch(substr(done_at, 1, 19)) - unixepoch(substr(created_at, 1, 19))) < 100 THEN CAST(floor((unixepoch(substr(done_at, 1, 19)) - unixepoch(substr(created_at, 1, 19)))) AS INTEGER) ELSE 100 + CAST(floor(ln((unixepoch(substr(done_at, 1, 19)) - unixepoch(substr(created_at, 1, 19))) / 100.0) / ln(1.02)) AS INTEGER) END, COUNT(*)
+    FROM tickets WHERE done_at IS NOT NULL GROUP BY 3, 4, 5;
+INSERT INTO report_spreads (kind, grain, at, department_id, bin, n)
+    SELECT 1, 7, (unixepoch(substr(done_at, 1, 19)) / 604800), COALESCE(department_id, 0), CASE WHEN (unixepoch(substr(done_at, 1, 19)) - unixepoch(substr(created_at, 1, 19))) < 100 THEN CAST(floor((unixepoch(substr(done_at, 1, 19)) - unixepoch(substr(created_at, 1, 19)))) AS INTEGER) ELSE 100 + CAST(floor(ln((unixepoch(substr(done_at, 1, 19)) - unixepoch(substr(created_at, 1, 19))) / 100.0) / ln(1.02)) AS INTEGER) END, COUNT(*)
+    FROM tickets WHERE done_at IS NOT NULL GROUP BY 3, 4, 5;
+INSERT INTO report_spreads (kind, grain, at, department_id, bin, n)
+    SELECT 2, 1, (unixepoch(substr(started_at, 1, 19)) / 86400), COALESCE(department_id, 0), CASE WHEN (unixepoch(substr(started_at, 1, 19)) - unixepoch(substr(assigned_at, 1, 19))) < 100 THEN CAST(floor((unixepoch(substr(started_at, 1, 19)) - unixepoch(substr(assigned_at, 1, 19)))) AS INTEGER) ELSE 100 + CAST(floor(ln((unixepoch(substr(started_at, 1, 19)) - unixepoch(substr(assigned_at, 1, 19))) / 100.0) / ln(1.02)) AS INTEGER) END, COUNT(*)
+    FROM tickets WHERE started_at IS NOT NULL AND assigned_at IS NOT NULL GROUP BY 3, 4, 5;
+INSERT INTO report_spreads (kind, grain, at, department_id, bin, n)
+    SELECT 2, 7, (unixepoch(substr(started_at, 1, 19)) / 604800), COALESCE(department_id, 0), CASE WHEN (unixepoch(substr(started_at, 1, 19)) - unixepoch(substr(assigned_at, 1, 19))) < 100 THEN CAST(floor((unixepoch(substr(started_at, 1, 19)) - unixepoch(substr(assigned_at, 1, 19)))) AS INTEGER) ELSE 100 + CAST(floor(ln((unixepoch(substr(started_at, 1, 19)) - unixepoch(substr(assigned_at, 1, 19))) / 100.0) / ln(1.02)) AS INTEGER) END, COUNT(*)
+    FROM tickets WHERE started_at IS NOT NULL AND assigned_at IS NOT NULL GROUP BY 3, 4, 5;
 
 -- Each trigger touches only the figures a change moves: a filing adds a row to
 -- report_hours and report_days; a transition moves one figure.
@@ -79,18 +88,24 @@ CREATE TRIGGER tickets_report_insert AFTER INSERT ON tickets BEGIN
     INSERT INTO report_hours (hour, department_id, assignee_id, done, done_seconds)
         SELECT (unixepoch(substr(NEW.done_at, 1, 19)) / 3600), COALESCE(NEW.department_id, 0), COALESCE(NEW.assignee_id, 0), 1, 1 * (unixepoch(substr(NEW.done_at, 1, 19)) - unixepoch(substr(NEW.created_at, 1, 19))) WHERE NEW.done_at IS NOT NULL
         ON CONFLICT (hour, department_id, assignee_id) DO UPDATE SET done = done + excluded.done, done_seconds = done_seconds + excluded.done_seconds;
-    INSERT INTO report_spreads (day, department_id, kind, bin, n)
-        SELECT (unixepoch(substr(NEW.done_at, 1, 19)) / 86400), COALESCE(NEW.department_id, 0), 1, CASE WHEN (unixepoch(substr(NEW.done_at, 1, 19)) - unixepoch(substr(NEW.created_at, 1, 19))) < 100 THEN CAST(floor((unixepoch(substr(NEW.done_at, 1, 19)) - unixepoch(substr(NEW.created_at, 1, 19)))) AS INTEGER) ELSE 100 + CAST(floor(ln((unixepoch(substr(NEW.done_at, 1, 19)) - unixepoch(substr(NEW.created_at, 1, 19))) / 100.0) / ln(1.02)) AS INTEGER) END, 1 WHERE NEW.done_at IS NOT NULL
-        ON CONFLICT (day, department_id, kind, bin) DO UPDATE SET n = n + excluded.n;
+    INSERT INTO report_spreads (kind, grain, at, department_id, bin, n)
+        SELECT 1, 1, (unixepoch(substr(NEW.done_at, 1, 19)) / 86400), COALESCE(NEW.department_id, 0), CASE WHEN (unixepoch(substr(NEW.done_at, 1, 19)) - unixepoch(substr(NEW.created_at, 1, 19))) < 100 THEN CAST(floor((unixepoch(substr(NEW.done_at, 1, 19)) - unixepoch(substr(NEW.created_at, 1, 19)))) AS INTEGER) ELSE 100 + CAST(floor(ln((unixepoch(substr(NEW.done_at, 1, 19)) - unixepoch(substr(NEW.created_at, 1, 19))) / 100.0) / ln(1.02)) AS INTEGER) END, 1 WHERE NEW.done_at IS NOT NULL
+        ON CONFLICT (kind, grain, at, department_id, bin) DO UPDATE SET n = n + excluded.n;
+    INSERT INTO report_spreads (kind, grain, at, department_id, bin, n)
+        SELECT 1, 7, (unixepoch(substr(NEW.done_at, 1, 19)) / 604800), COALESCE(NEW.department_id, 0), CASE WHEN (unixepoch(substr(NEW.done_at, 1, 19)) - unixepoch(substr(NEW.created_at, 1, 19))) < 100 THEN CAST(floor((unixepoch(substr(NEW.done_at, 1, 19)) - unixepoch(substr(NEW.created_at, 1, 19)))) AS INTEGER) ELSE 100 + CAST(floor(ln((unixepoch(substr(NEW.done_at, 1, 19)) - unixepoch(substr(NEW.created_at, 1, 19))) / 100.0) / ln(1.02)) AS INTEGER) END, 1 WHERE NEW.done_at IS NOT NULL
+        ON CONFLICT (kind, grain, at, department_id, bin) DO UPDATE SET n = n + excluded.n;
     INSERT INTO report_hours (hour, department_id, assignee_id, cancelled)
         SELECT (unixepoch(substr(NEW.cancelled_at, 1, 19)) / 3600), COALESCE(NEW.department_id, 0), 0, 1 WHERE NEW.cancelled_at IS NOT NULL
         ON CONFLICT (hour, department_id, assignee_id) DO UPDATE SET cancelled = cancelled + excluded.cancelled;
     INSERT INTO report_hours (hour, department_id, assignee_id, started, started_seconds)
         SELECT (unixepoch(substr(NEW.started_at, 1, 19)) / 3600), COALESCE(NEW.department_id, 0), 0, 1, 1 * (unixepoch(substr(NEW.started_at, 1, 19)) - unixepoch(substr(NEW.assigned_at, 1, 19))) WHERE NEW.started_at IS NOT NULL AND NEW.assigned_at IS NOT NULL
         ON CONFLICT (hour, department_id, assignee_id) DO UPDATE SET started = started + excluded.started, started_seconds = started_seconds + excluded.started_seconds;
-    INSERT INTO report_spreads (day, department_id, kind, bin, n)
-        SELECT (unixepoch(substr(NEW.started_at, 1, 19)) / 86400), COALESCE(NEW.department_id, 0), 2, CASE WHEN (unixepoch(substr(NEW.started_at, 1, 19)) - unixepoch(substr(NEW.assigned_at, 1, 19))) < 100 THEN CAST(floor((unixepoch(substr(NEW.started_at, 1, 19)) - unixepoch(substr(NEW.assigned_at, 1, 19)))) AS INTEGER) ELSE 100 + CAST(floor(ln((unixepoch(substr(NEW.started_at, 1, 19)) - unixepoch(substr(NEW.assigned_at, 1, 19))) / 100.0) / ln(1.02)) AS INTEGER) END, 1 WHERE NEW.started_at IS NOT NULL AND NEW.assigned_at IS NOT NULL
-        ON CONFLICT (day, department_id, kind, bin) DO UPDATE SET n = n + excluded.n;
+    INSERT INTO report_spreads (kind, grain, at, department_id, bin, n)
+        SELECT 2, 1, (unixepoch(substr(NEW.started_at, 1, 19)) / 86400), COALESCE(NEW.department_id, 0), CASE WHEN (unixepoch(substr(NEW.started_at, 1, 19)) - unixepoch(substr(NEW.assigned_at, 1, 19))) < 100 THEN CAST(floor((unixepoch(substr(NEW.started_at, 1, 19)) - unixepoch(substr(NEW.assigned_at, 1, 19)))) AS INTEGER) ELSE 100 + CAST(floor(ln((unixepoch(substr(NEW.started_at, 1, 19)) - unixepoch(substr(NEW.assigned_at, 1, 19))) / 100.0) / ln(1.02)) AS INTEGER) END, 1 WHERE NEW.started_at IS NOT NULL AND NEW.assigned_at IS NOT NULL
+        ON CONFLICT (kind, grain, at, department_id, bin) DO UPDATE SET n = n + excluded.n;
+    INSERT INTO report_spreads (kind, grain, at, department_id, bin, n)
+        SELECT 2, 7, (unixepoch(substr(NEW.started_at, 1, 19)) / 604800), COALESCE(NEW.department_id, 0), CASE WHEN (unixepoch(substr(NEW.started_at, 1, 19)) - unixepoch(substr(NEW.assigned_at, 1, 19))) < 100 THEN CAST(floor((unixepoch(substr(NEW.started_at, 1, 19)) - unixepoch(substr(NEW.assigned_at, 1, 19)))) AS INTEGER) ELSE 100 + CAST(floor(ln((unixepoch(substr(NEW.started_at, 1, 19)) - unixepoch(substr(NEW.assigned_at, 1, 19))) / 100.0) / ln(1.02)) AS INTEGER) END, 1 WHERE NEW.started_at IS NOT NULL AND NEW.assigned_at IS NOT NULL
+        ON CONFLICT (kind, grain, at, department_id, bin) DO UPDATE SET n = n + excluded.n;
 END;
 -- +goose StatementEnd
 -- +goose StatementBegin
@@ -102,18 +117,24 @@ CREATE TRIGGER tickets_report_delete AFTER DELETE ON tickets BEGIN
     INSERT INTO report_hours (hour, department_id, assignee_id, done, done_seconds)
         SELECT (unixepoch(substr(OLD.done_at, 1, 19)) / 3600), COALESCE(OLD.department_id, 0), COALESCE(OLD.assignee_id, 0), -1, -1 * (unixepoch(substr(OLD.done_at, 1, 19)) - unixepoch(substr(OLD.created_at, 1, 19))) WHERE OLD.done_at IS NOT NULL
         ON CONFLICT (hour, department_id, assignee_id) DO UPDATE SET done = done + excluded.done, done_seconds = done_seconds + excluded.done_seconds;
-    INSERT INTO report_spreads (day, department_id, kind, bin, n)
-        SELECT (unixepoch(substr(OLD.done_at, 1, 19)) / 86400), COALESCE(OLD.department_id, 0), 1, CASE WHEN (unixepoch(substr(OLD.done_at, 1, 19)) - unixepoch(substr(OLD.created_at, 1, 19))) < 100 THEN CAST(floor((unixepoch(substr(OLD.done_at, 1, 19)) - unixepoch(substr(OLD.created_at, 1, 19)))) AS INTEGER) ELSE 100 + CAST(floor(ln((unixepoch(substr(OLD.done_at, 1, 19)) - unixepoch(substr(OLD.created_at, 1, 19))) / 100.0) / ln(1.02)) AS INTEGER) END, -1 WHERE OLD.done_at IS NOT NULL
-        ON CONFLICT (day, department_id, kind, bin) DO UPDATE SET n = n + excluded.n;
+    INSERT INTO report_spreads (kind, grain, at, department_id, bin, n)
+        SELECT 1, 1, (unixepoch(substr(OLD.done_at, 1, 19)) / 86400), COALESCE(OLD.department_id, 0), CASE WHEN (unixepoch(substr(OLD.done_at, 1, 19)) - unixepoch(substr(OLD.created_at, 1, 19))) < 100 THEN CAST(floor((unixepoch(substr(OLD.done_at, 1, 19)) - unixepoch(substr(OLD.created_at, 1, 19)))) AS INTEGER) ELSE 100 + CAST(floor(ln((unixepoch(substr(OLD.done_at, 1, 19)) - unixepoch(substr(OLD.created_at, 1, 19))) / 100.0) / ln(1.02)) AS INTEGER) END, -1 WHERE OLD.done_at IS NOT NULL
+        ON CONFLICT (kind, grain, at, department_id, bin) DO UPDATE SET n = n + excluded.n;
+    INSERT INTO report_spreads (kind, grain, at, department_id, bin, n)
+        SELECT 1, 7, (unixepoch(substr(OLD.done_at, 1, 19)) / 604800), COALESCE(OLD.department_id, 0), CASE WHEN (unixepoch(substr(OLD.done_at, 1, 19)) - unixepoch(substr(OLD.created_at, 1, 19))) < 100 THEN CAST(floor((unixepoch(substr(OLD.done_at, 1, 19)) - unixepoch(substr(OLD.created_at, 1, 19)))) AS INTEGER) ELSE 100 + CAST(floor(ln((unixepoch(substr(OLD.done_at, 1, 19)) - unixepoch(substr(OLD.created_at, 1, 19))) / 100.0) / ln(1.02)) AS INTEGER) END, -1 WHERE OLD.done_at IS NOT NULL
+        ON CONFLICT (kind, grain, at, department_id, bin) DO UPDATE SET n = n + excluded.n;
     INSERT INTO report_hours (hour, department_id, assignee_id, cancelled)
         SELECT (unixepoch(substr(OLD.cancelled_at, 1, 19)) / 3600), COALESCE(OLD.department_id, 0), 0, -1 WHERE OLD.cancelled_at IS NOT NULL
         ON CONFLICT (hour, department_id, assignee_id) DO UPDATE SET cancelled = cancelled + excluded.cancelled;
     INSERT INTO report_hours (hour, department_id, assignee_id, started, started_seconds)
         SELECT (unixepoch(substr(OLD.started_at, 1, 19)) / 3600), COALESCE(OLD.department_id, 0), 0, -1, -1 * (unixepoch(substr(OLD.started_at, 1, 19)) - unixepoch(substr(OLD.assigned_at, 1, 19))) WHERE OLD.started_at IS NOT NULL AND OLD.assigned_at IS NOT NULL
         ON CONFLICT (hour, department_id, assignee_id) DO UPDATE SET started = started + excluded.started, started_seconds = started_seconds + excluded.started_seconds;
-    INSERT INTO report_spreads (day, department_id, kind, bin, n)
-        SELECT (unixepoch(substr(OLD.started_at, 1, 19)) / 86400), COALESCE(OLD.department_id, 0), 2, CASE WHEN (unixepoch(substr(OLD.started_at, 1, 19)) - unixepoch(substr(OLD.assigned_at, 1, 19))) < 100 THEN CAST(floor((unixepoch(substr(OLD.started_at, 1, 19)) - unixepoch(substr(OLD.assigned_at, 1, 19)))) AS INTEGER) ELSE 100 + CAST(floor(ln((unixepoch(substr(OLD.started_at, 1, 19)) - unixepoch(substr(OLD.assigned_at, 1, 19))) / 100.0) / ln(1.02)) AS INTEGER) END, -1 WHERE OLD.started_at IS NOT NULL AND OLD.assigned_at IS NOT NULL
-        ON CONFLICT (day, department_id, kind, bin) DO UPDATE SET n = n + excluded.n;
+    INSERT INTO report_spreads (kind, grain, at, department_id, bin, n)
+        SELECT 2, 1, (unixepoch(substr(OLD.started_at, 1, 19)) / 86400), COALESCE(OLD.department_id, 0), CASE WHEN (unixepoch(substr(OLD.started_at, 1, 19)) - unixepoch(substr(OLD.assigned_at, 1, 19))) < 100 THEN CAST(floor((unixepoch(substr(OLD.started_at, 1, 19)) - unixepoch(substr(OLD.assigned_at, 1, 19)))) AS INTEGER) ELSE 100 + CAST(floor(ln((unixepoch(substr(OLD.started_at, 1, 19)) - unixepoch(substr(OLD.assigned_at, 1, 19))) / 100.0) / ln(1.02)) AS INTEGER) END, -1 WHERE OLD.started_at IS NOT NULL AND OLD.assigned_at IS NOT NULL
+        ON CONFLICT (kind, grain, at, department_id, bin) DO UPDATE SET n = n + excluded.n;
+    INSERT INTO report_spreads (kind, grain, at, department_id, bin, n)
+        SELECT 2, 7, (unixepoch(substr(OLD.started_at, 1, 19)) / 604800), COALESCE(OLD.department_id, 0), CASE WHEN (unixepoch(substr(OLD.started_at, 1, 19)) - unixepoch(substr(OLD.assigned_at, 1, 19))) < 100 THEN CAST(floor((unixepoch(substr(OLD.started_at, 1, 19)) - unixepoch(substr(OLD.assigned_at, 1, 19)))) AS INTEGER) ELSE 100 + CAST(floor(ln((unixepoch(substr(OLD.started_at, 1, 19)) - unixepoch(substr(OLD.assigned_at, 1, 19))) / 100.0) / ln(1.02)) AS INTEGER) END, -1 WHERE OLD.started_at IS NOT NULL AND OLD.assigned_at IS NOT NULL
+        ON CONFLICT (kind, grain, at, department_id, bin) DO UPDATE SET n = n + excluded.n;
 END;
 -- +goose StatementEnd
 -- +goose StatementBegin
@@ -137,15 +158,21 @@ WHEN OLD.done_at IS NOT NEW.done_at OR (OLD.done_at IS NOT NULL AND (OLD.created
     INSERT INTO report_hours (hour, department_id, assignee_id, done, done_seconds)
         SELECT (unixepoch(substr(OLD.done_at, 1, 19)) / 3600), COALESCE(OLD.department_id, 0), COALESCE(OLD.assignee_id, 0), -1, -1 * (unixepoch(substr(OLD.done_at, 1, 19)) - unixepoch(substr(OLD.created_at, 1, 19))) WHERE OLD.done_at IS NOT NULL
         ON CONFLICT (hour, department_id, assignee_id) DO UPDATE SET done = done + excluded.done, done_seconds = done_seconds + excluded.done_seconds;
-    INSERT INTO report_spreads (day, department_id, kind, bin, n)
-        SELECT (unixepoch(substr(OLD.done_at, 1, 19)) / 86400), COALESCE(OLD.department_id, 0), 1, CASE WHEN (unixepoch(substr(OLD.done_at, 1, 19)) - unixepoch(substr(OLD.created_at, 1, 19))) < 100 THEN CAST(floor((unixepoch(substr(OLD.done_at, 1, 19)) - unixepoch(substr(OLD.created_at, 1, 19)))) AS INTEGER) ELSE 100 + CAST(floor(ln((unixepoch(substr(OLD.done_at, 1, 19)) - unixepoch(substr(OLD.created_at, 1, 19))) / 100.0) / ln(1.02)) AS INTEGER) END, -1 WHERE OLD.done_at IS NOT NULL
-        ON CONFLICT (day, department_id, kind, bin) DO UPDATE SET n = n + excluded.n;
+    INSERT INTO report_spreads (kind, grain, at, department_id, bin, n)
+        SELECT 1, 1, (unixepoch(substr(OLD.done_at, 1, 19)) / 86400), COALESCE(OLD.department_id, 0), CASE WHEN (unixepoch(substr(OLD.done_at, 1, 19)) - unixepoch(substr(OLD.created_at, 1, 19))) < 100 THEN CAST(floor((unixepoch(substr(OLD.done_at, 1, 19)) - unixepoch(substr(OLD.created_at, 1, 19)))) AS INTEGER) ELSE 100 + CAST(floor(ln((unixepoch(substr(OLD.done_at, 1, 19)) - unixepoch(substr(OLD.created_at, 1, 19))) / 100.0) / ln(1.02)) AS INTEGER) END, -1 WHERE OLD.done_at IS NOT NULL
+        ON CONFLICT (kind, grain, at, department_id, bin) DO UPDATE SET n = n + excluded.n;
+    INSERT INTO report_spreads (kind, grain, at, department_id, bin, n)
+        SELECT 1, 7, (unixepoch(substr(OLD.done_at, 1, 19)) / 604800), COALESCE(OLD.department_id, 0), CASE WHEN (unixepoch(substr(OLD.done_at, 1, 19)) - unixepoch(substr(OLD.created_at, 1, 19))) < 100 THEN CAST(floor((unixepoch(substr(OLD.done_at, 1, 19)) - unixepoch(substr(OLD.created_at, 1, 19)))) AS INTEGER) ELSE 100 + CAST(floor(ln((unixepoch(substr(OLD.done_at, 1, 19)) - unixepoch(substr(OLD.created_at, 1, 19))) / 100.0) / ln(1.02)) AS INTEGER) END, -1 WHERE OLD.done_at IS NOT NULL
+        ON CONFLICT (kind, grain, at, department_id, bin) DO UPDATE SET n = n + excluded.n;
     INSERT INTO report_hours (hour, department_id, assignee_id, done, done_seconds)
         SELECT (unixepoch(substr(NEW.done_at, 1, 19)) / 3600), COALESCE(NEW.department_id, 0), COALESCE(NEW.assignee_id, 0), 1, 1 * (unixepoch(substr(NEW.done_at, 1, 19)) - unixepoch(substr(NEW.created_at, 1, 19))) WHERE NEW.done_at IS NOT NULL
         ON CONFLICT (hour, department_id, assignee_id) DO UPDATE SET done = done + excluded.done, done_seconds = done_seconds + excluded.done_seconds;
-    INSERT INTO report_spreads (day, department_id, kind, bin, n)
-        SELECT (unixepoch(substr(NEW.done_at, 1, 19)) / 86400), COALESCE(NEW.department_id, 0), 1, CASE WHEN (unixepoch(substr(NEW.done_at, 1, 19)) - unixepoch(substr(NEW.created_at, 1, 19))) < 100 THEN CAST(floor((unixepoch(substr(NEW.done_at, 1, 19)) - unixepoch(substr(NEW.created_at, 1, 19)))) AS INTEGER) ELSE 100 + CAST(floor(ln((unixepoch(substr(NEW.done_at, 1, 19)) - unixepoch(substr(NEW.created_at, 1, 19))) / 100.0) / ln(1.02)) AS INTEGER) END, 1 WHERE NEW.done_at IS NOT NULL
-        ON CONFLICT (day, department_id, kind, bin) DO UPDATE SET n = n + excluded.n;
+    INSERT INTO report_spreads (kind, grain, at, department_id, bin, n)
+        SELECT 1, 1, (unixepoch(substr(NEW.done_at, 1, 19)) / 86400), COALESCE(NEW.department_id, 0), CASE WHEN (unixepoch(substr(NEW.done_at, 1, 19)) - unixepoch(substr(NEW.created_at, 1, 19))) < 100 THEN CAST(floor((unixepoch(substr(NEW.done_at, 1, 19)) - unixepoch(substr(NEW.created_at, 1, 19)))) AS INTEGER) ELSE 100 + CAST(floor(ln((unixepoch(substr(NEW.done_at, 1, 19)) - unixepoch(substr(NEW.created_at, 1, 19))) / 100.0) / ln(1.02)) AS INTEGER) END, 1 WHERE NEW.done_at IS NOT NULL
+        ON CONFLICT (kind, grain, at, department_id, bin) DO UPDATE SET n = n + excluded.n;
+    INSERT INTO report_spreads (kind, grain, at, department_id, bin, n)
+        SELECT 1, 7, (unixepoch(substr(NEW.done_at, 1, 19)) / 604800), COALESCE(NEW.department_id, 0), CASE WHEN (unixepoch(substr(NEW.done_at, 1, 19)) - unixepoch(substr(NEW.created_at, 1, 19))) < 100 THEN CAST(floor((unixepoch(substr(NEW.done_at, 1, 19)) - unixepoch(substr(NEW.created_at, 1, 19)))) AS INTEGER) ELSE 100 + CAST(floor(ln((unixepoch(substr(NEW.done_at, 1, 19)) - unixepoch(substr(NEW.created_at, 1, 19))) / 100.0) / ln(1.02)) AS INTEGER) END, 1 WHERE NEW.done_at IS NOT NULL
+        ON CONFLICT (kind, grain, at, department_id, bin) DO UPDATE SET n = n + excluded.n;
 END;
 -- +goose StatementEnd
 -- +goose StatementBegin
@@ -166,15 +193,21 @@ WHEN OLD.started_at IS NOT NEW.started_at OR (OLD.started_at IS NOT NULL AND (OL
     INSERT INTO report_hours (hour, department_id, assignee_id, started, started_seconds)
         SELECT (unixepoch(substr(OLD.started_at, 1, 19)) / 3600), COALESCE(OLD.department_id, 0), 0, -1, -1 * (unixepoch(substr(OLD.started_at, 1, 19)) - unixepoch(substr(OLD.assigned_at, 1, 19))) WHERE OLD.started_at IS NOT NULL AND OLD.assigned_at IS NOT NULL
         ON CONFLICT (hour, department_id, assignee_id) DO UPDATE SET started = started + excluded.started, started_seconds = started_seconds + excluded.started_seconds;
-    INSERT INTO report_spreads (day, department_id, kind, bin, n)
-        SELECT (unixepoch(substr(OLD.started_at, 1, 19)) / 86400), COALESCE(OLD.department_id, 0), 2, CASE WHEN (unixepoch(substr(OLD.started_at, 1, 19)) - unixepoch(substr(OLD.assigned_at, 1, 19))) < 100 THEN CAST(floor((unixepoch(substr(OLD.started_at, 1, 19)) - unixepoch(substr(OLD.assigned_at, 1, 19)))) AS INTEGER) ELSE 100 + CAST(floor(ln((unixepoch(substr(OLD.started_at, 1, 19)) - unixepoch(substr(OLD.assigned_at, 1, 19))) / 100.0) / ln(1.02)) AS INTEGER) END, -1 WHERE OLD.started_at IS NOT NULL AND OLD.assigned_at IS NOT NULL
-        ON CONFLICT (day, department_id, kind, bin) DO UPDATE SET n = n + excluded.n;
+    INSERT INTO report_spreads (kind, grain, at, department_id, bin, n)
+        SELECT 2, 1, (unixepoch(substr(OLD.started_at, 1, 19)) / 86400), COALESCE(OLD.department_id, 0), CASE WHEN (unixepoch(substr(OLD.started_at, 1, 19)) - unixepoch(substr(OLD.assigned_at, 1, 19))) < 100 THEN CAST(floor((unixepoch(substr(OLD.started_at, 1, 19)) - unixepoch(substr(OLD.assigned_at, 1, 19)))) AS INTEGER) ELSE 100 + CAST(floor(ln((unixepoch(substr(OLD.started_at, 1, 19)) - unixepoch(substr(OLD.assigned_at, 1, 19))) / 100.0) / ln(1.02)) AS INTEGER) END, -1 WHERE OLD.started_at IS NOT NULL AND OLD.assigned_at IS NOT NULL
+        ON CONFLICT (kind, grain, at, department_id, bin) DO UPDATE SET n = n + excluded.n;
+    INSERT INTO report_spreads (kind, grain, at, department_id, bin, n)
+        SELECT 2, 7, (unixepoch(substr(OLD.started_at, 1, 19)) / 604800), COALESCE(OLD.department_id, 0), CASE WHEN (unixepoch(substr(OLD.started_at, 1, 19)) - unixepoch(substr(OLD.assigned_at, 1, 19))) < 100 THEN CAST(floor((unixepoch(substr(OLD.started_at, 1, 19)) - unixepoch(substr(OLD.assigned_at, 1, 19)))) AS INTEGER) ELSE 100 + CAST(floor(ln((unixepoch(substr(OLD.started_at, 1, 19)) - unixepoch(substr(OLD.assigned_at, 1, 19))) / 100.0) / ln(1.02)) AS INTEGER) END, -1 WHERE OLD.started_at IS NOT NULL AND OLD.assigned_at IS NOT NULL
+        ON CONFLICT (kind, grain, at, department_id, bin) DO UPDATE SET n = n + excluded.n;
     INSERT INTO report_hours (hour, department_id, assignee_id, started, started_seconds)
         SELECT (unixepoch(substr(NEW.started_at, 1, 19)) / 3600), COALESCE(NEW.department_id, 0), 0, 1, 1 * (unixepoch(substr(NEW.started_at, 1, 19)) - unixepoch(substr(NEW.assigned_at, 1, 19))) WHERE NEW.started_at IS NOT NULL AND NEW.assigned_at IS NOT NULL
         ON CONFLICT (hour, department_id, assignee_id) DO UPDATE SET started = started + excluded.started, started_seconds = started_seconds + excluded.started_seconds;
-    INSERT INTO report_spreads (day, department_id, kind, bin, n)
-        SELECT (unixepoch(substr(NEW.started_at, 1, 19)) / 86400), COALESCE(NEW.department_id, 0), 2, CASE WHEN (unixepoch(substr(NEW.started_at, 1, 19)) - unixepoch(substr(NEW.assigned_at, 1, 19))) < 100 THEN CAST(floor((unixepoch(substr(NEW.started_at, 1, 19)) - unixepoch(substr(NEW.assigned_at, 1, 19)))) AS INTEGER) ELSE 100 + CAST(floor(ln((unixepoch(substr(NEW.started_at, 1, 19)) - unixepoch(substr(NEW.assigned_at, 1, 19))) / 100.0) / ln(1.02)) AS INTEGER) END, 1 WHERE NEW.started_at IS NOT NULL AND NEW.assigned_at IS NOT NULL
-        ON CONFLICT (day, department_id, kind, bin) DO UPDATE SET n = n + excluded.n;
+    INSERT INTO report_spreads (kind, grain, at, department_id, bin, n)
+        SELECT 2, 1, (unixepoch(substr(NEW.started_at, 1, 19)) / 86400), COALESCE(NEW.department_id, 0), CASE WHEN (unixepoch(substr(NEW.started_at, 1, 19)) - unixepoch(substr(NEW.assigned_at, 1, 19))) < 100 THEN CAST(floor((unixepoch(substr(NEW.started_at, 1, 19)) - unixepoch(substr(NEW.assigned_at, 1, 19)))) AS INTEGER) ELSE 100 + CAST(floor(ln((unixepoch(substr(NEW.started_at, 1, 19)) - unixepoch(substr(NEW.assigned_at, 1, 19))) / 100.0) / ln(1.02)) AS INTEGER) END, 1 WHERE NEW.started_at IS NOT NULL AND NEW.assigned_at IS NOT NULL
+        ON CONFLICT (kind, grain, at, department_id, bin) DO UPDATE SET n = n + excluded.n;
+    INSERT INTO report_spreads (kind, grain, at, department_id, bin, n)
+        SELECT 2, 7, (unixepoch(substr(NEW.started_at, 1, 19)) / 604800), COALESCE(NEW.department_id, 0), CASE WHEN (unixepoch(substr(NEW.started_at, 1, 19)) - unixepoch(substr(NEW.assigned_at, 1, 19))) < 100 THEN CAST(floor((unixepoch(substr(NEW.started_at, 1, 19)) - unixepoch(substr(NEW.assigned_at, 1, 19)))) AS INTEGER) ELSE 100 + CAST(floor(ln((unixepoch(substr(NEW.started_at, 1, 19)) - unixepoch(substr(NEW.assigned_at, 1, 19))) / 100.0) / ln(1.02)) AS INTEGER) END, 1 WHERE NEW.started_at IS NOT NULL AND NEW.assigned_at IS NOT NULL
+        ON CONFLICT (kind, grain, at, department_id, bin) DO UPDATE SET n = n + excluded.n;
 END;
 -- +goose StatementEnd
 
