@@ -393,7 +393,7 @@ func (s *Service) created(sc scope, p Period, a *args) string {
 	}
 	for _, e := range sp.edges {
 		from, to := a.add(utc(e.from)), a.add(utc(e.to))
-		parts = append(parts, `SELECT COALESCE(t.department_id, 0), t.asset_id, t.problem_type_id, COUNT(*)
+		parts = append(parts, `SELECT COALESCE(t.department_id, 0) AS dep, t.asset_id AS asset, t.problem_type_id AS prob, COUNT(*) AS n
 		FROM tickets t WHERE t.created_at >= `+from+` AND t.created_at < `+to+sc.cond(a)+`
 		GROUP BY t.department_id, t.asset_id, t.problem_type_id`)
 	}
@@ -415,7 +415,7 @@ func (s *Service) executors(ctx context.Context, sc scope, p Period) ([]Line, er
 	}
 	for _, e := range sp.edges {
 		from, to := a.add(utc(e.from)), a.add(utc(e.to))
-		parts = append(parts, `SELECT COALESCE(t.assignee_id, 0), COUNT(*), SUM(`+s.seconds("t.created_at", "t.done_at")+`)
+		parts = append(parts, `SELECT COALESCE(t.assignee_id, 0) AS id, COUNT(*) AS n, SUM(`+s.seconds("t.created_at", "t.done_at")+`) AS secs
 		FROM tickets t WHERE t.done_at >= `+from+` AND t.done_at < `+to+sc.cond(&a)+` GROUP BY t.assignee_id`)
 	}
 	q := `SELECT x.id, COALESCE(u.full_name, ''), x.n, x.secs FROM (

@@ -148,6 +148,10 @@ func TestSummaryFollowsEveryChange(t *testing.T) {
 			}
 		}
 		t.Run("after the changes", func(t *testing.T) { check(t, period) })
+		t.Run("one day, shorter than a UTC day", func(t *testing.T) {
+			day := time.Date(2026, 3, 30, 0, 0, 0, 0, o.loc)
+			check(t, reports.Period{From: day, To: day})
+		})
 		t.Run("a zone half an hour off", func(t *testing.T) {
 			loc := zone(t, "Asia/Kolkata")
 			saved, savedSvc := o.loc, o.svc
