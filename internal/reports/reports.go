@@ -187,11 +187,14 @@ func (s *Service) Summary(ctx context.Context, actor *users.User, q Query) (*Rep
 	}
 	rep := &Report{Period: q.Period, Previous: q.Period.Previous(), DepartmentID: q.DepartmentID,
 		DepartmentEN: en, DepartmentRU: ru, At: s.now().UTC()}
+	// The previous period ends where this one starts: what happened since its end
+	// is this period's figures and what followed, read once.
 	var hours []hourRow
-	if rep.Current, hours, err = s.figures(ctx, sc, rep.Period); err != nil {
+	var since *totals
+	if rep.Current, hours, since, err = s.figures(ctx, sc, rep.Period, nil); err != nil {
 		return nil, err
 	}
-	if rep.Before, _, err = s.figures(ctx, sc, rep.Previous); err != nil {
+	if rep.Before, _, _, err = s.figures(ctx, sc, rep.Previous, since); err != nil {
 		return nil, err
 	}
 	if rep.Days, err = s.perDay(ctx, sc, rep.Period, hours); err != nil {

@@ -92,6 +92,9 @@ func (sc scope) condOn(a *args, col string) string {
 	for i, id := range sc.deps {
 		ph[i] = a.add(id)
 	}
+	if len(ph) == 1 {
+		return " AND " + col + " = " + ph[0]
+	}
 	return " AND " + col + " IN (" + strings.Join(ph, ", ") + ")"
 }
 
@@ -137,19 +140,15 @@ type hourRow struct {
 	totals
 }
 
-// hours reads report_hours over the hours [lo, hi), summed by hour (hi =
-// math.MaxInt64: up to now).
+// hours reads report_hours over the hours [lo, hi), summed by hour.
 func (s *Service) hours(ctx context.Context, sc scope, lo, hi int64) ([]hourRow, error) {
 	if lo >= hi {
 		return nil, nil
 	}
 	var a args
 	q := `SELECT h.hour, SUM(h.created), SUM(h.done), SUM(h.cancelled), SUM(h.started), SUM(h.done_seconds), SUM(h.started_seconds)
-	FROM report_hours h WHERE h.hour >= ` + a.add(lo)
-	if hi != math.MaxInt64 {
-		q += ` AND h.hour < ` + a.add(hi)
-	}
-	q += sc.condOn(&a, "h.department_id") + ` GROUP BY h.hour ORDER BY h.hour`
+	FROM report_hours h WHERE h.hour >= ` + a.add(lo) + ` AND h.hour < ` + a.add(hi) +
+		sc.condOn(&a, "h.department_id") + ` GROUP BY h.hour ORDER BY h.hour`
 	rs, err := s.db.R.QueryContext(ctx, q, a...)
 	if err != nil {
 		return nil, fmt.Errorf("reports: unable to read the summary: %w", err)
@@ -199,21 +198,9 @@ func (s *Service) rawTotals(ctx context.Context, sc scope, r span) (totals, erro
 }
 
 // periodTotals sums [from, to): whole hours from the summary (returned by hour),
-// the rest from tickets; to may be the zero time, "up to now".
+// the rest from tickets.
 func (s *Service) periodTotals(ctx context.Context, sc scope, from, to time.Time) (totals, []hourRow, error) {
-	var sp split
-	if to.IsZero() {
-		lo := ceilDiv(from.Unix(), hourSeconds)
-		if from.Nanosecond() != 0 && lo*hourSeconds == from.Unix() {
-			lo++
-		}
-		sp = split{lo: lo, hi: math.MaxInt64}
-		if a := time.Unix(lo*hourSeconds, 0); from.Before(a) {
-			sp.edges = []span{{from, a}}
-		}
-	} else {
-		sp = splitOn(from, to, hourSeconds)
-	}
+	sp := splitOn(from, to, hourSeconds)
 	rows, err := s.hours(ctx, sc, sp.lo, sp.hi)
 	if err != nil {
 		return totals{}, nil, err
@@ -229,11 +216,36 @@ func (s *Service) periodTotals(ctx context.Context, sc scope, from, to time.Time
 	return tt, rows, nil
 }
 
+// sinceTotals sums everything from the instant from up to now: whole hours from
+// the summary in one sum, the partial hour from tickets.
+func (s *Service) sinceTotals(ctx context.Context, sc scope, from time.Time) (totals, error) {
+	var tt totals
+	lo := ceilDiv(from.Unix(), hourSeconds)
+	if from.Nanosecond() != 0 && lo*hourSeconds == from.Unix() {
+		lo++
+	}
+	var a args
+	q := `SELECT COALESCE(SUM(h.created), 0), COALESCE(SUM(h.done), 0), COALESCE(SUM(h.cancelled), 0), COALESCE(SUM(h.started), 0),
+		COALESCE(SUM(h.done_seconds), 0), COALESCE(SUM(h.started_seconds), 0)
+	FROM report_hours h WHERE h.hour >= ` + a.add(lo) + sc.condOn(&a, "h.department_id")
+	if err := s.db.R.QueryRowContext(ctx, q, a...).Scan(&tt.created, &tt.done, &tt.cancelled, &tt.started, &tt.doneSec, &tt.startedSec); err != nil {
+		return tt, fmt.Errorf("reports: unable to read the summary: %w", err)
+	}
+	if a := time.Unix(lo*hourSeconds, 0); from.Before(a) {
+		r, err := s.rawTotals(ctx, sc, span{from, a})
+		if err != nil {
+			return tt, err
+		}
+		tt.addUp(r)
+	}
+	return tt, nil
+}
+
 // openNow counts the tickets open now (the status index finds them).
 func (s *Service) openNow(ctx context.Context, sc scope) (int64, error) {
 	var a args
 	var n int64
-	q := `SELECT COUNT(*) FROM tickets t WHERE t.status IN ('new', 'assigned', 'in_progress')` + sc.cond(&a)
+	q := `SELECT COUNT(*) FROM tickets t WHERE t.status IN ('new', 'assigned', 'in_progress')` + sc.condDep(&a)
 	if err := s.db.R.QueryRowContext(ctx, q, a...).Scan(&n); err != nil {
 		return 0, fmt.Errorf("reports: unable to count the open tickets: %w", err)
 	}
@@ -245,36 +257,44 @@ func (s *Service) openNow(ctx context.Context, sc scope) (int64, error) {
 // what is open now, plus what was completed or cancelled since the end, less
 // what was filed since (a ticket is completed or cancelled at most once, never
 // before it was filed): for a recent period, a few summary rows.
-func (s *Service) figures(ctx context.Context, sc scope, p Period) (Figures, []hourRow, error) {
+//
+// since, when not nil, is what happened from p's end up to now (the next
+// period's figures and what followed them, already read); figures returns the
+// same from p's start, for the period before p.
+func (s *Service) figures(ctx context.Context, sc scope, p Period, since *totals) (Figures, []hourRow, *totals, error) {
 	var f Figures
 	tt, rows, err := s.periodTotals(ctx, sc, p.Start(), p.End())
 	if err != nil {
-		return f, nil, err
+		return f, nil, nil, err
 	}
 	open, err := s.openNow(ctx, sc)
 	if err != nil {
-		return f, nil, err
+		return f, nil, nil, err
 	}
-	after, _, err := s.periodTotals(ctx, sc, p.End(), time.Time{})
-	if err != nil {
-		return f, nil, err
+	var after totals
+	if since != nil {
+		after = *since
+	} else if after, err = s.sinceTotals(ctx, sc, p.End()); err != nil {
+		return f, nil, nil, err
 	}
+	fromStart := after
+	fromStart.addUp(tt)
 	f.Created, f.Completed, f.Cancelled = tt.created, tt.done, tt.cancelled
 	f.OpenAtEnd = open + after.done + after.cancelled - after.created
 	if p.Days() <= ApproxAfterDays {
 		if f.Completion, err = s.spread(ctx, sc, p, "t.created_at", "t.done_at", "t.done_at"); err != nil {
-			return f, nil, err
+			return f, nil, nil, err
 		}
 		if f.FirstAction, err = s.spread(ctx, sc, p, "t.assigned_at", "t.started_at", "t.started_at"); err != nil {
-			return f, nil, err
+			return f, nil, nil, err
 		}
-		return f, rows, nil
+		return f, rows, &fromStart, nil
 	}
 	if f.Completion, err = s.histogram(ctx, sc, p, 1, "t.created_at", "t.done_at"); err != nil {
-		return f, nil, err
+		return f, nil, nil, err
 	}
 	if f.FirstAction, err = s.histogram(ctx, sc, p, 2, "t.assigned_at", "t.started_at"); err != nil {
-		return f, nil, err
+		return f, nil, nil, err
 	}
 	if tt.done > 0 {
 		f.Completion.Avg = dur(tt.doneSec / float64(tt.done))
@@ -282,7 +302,7 @@ func (s *Service) figures(ctx context.Context, sc scope, p Period) (Figures, []h
 	if tt.started > 0 {
 		f.FirstAction.Avg = dur(tt.startedSec / float64(tt.started))
 	}
-	return f, rows, nil
+	return f, rows, &fromStart, nil
 }
 
 // histogram reads the median and 90th percentile of end − start over the
