@@ -4,7 +4,8 @@
 // incidents per day in the office's time zone, the breakdowns and the backlog.
 //
 // Every figure is computed by the database (aggregates and window functions that
-// SQLite and PostgreSQL share); no query returns one row per ticket. The package
+// SQLite and PostgreSQL share, over the summary that migration 00017's triggers
+// keep and the tickets themselves); no query returns one row per ticket. The package
 // reads the tables of tickets, assets, the catalogue and users read-only: a
 // report is the one place whose job is to look across modules (see
 // docs/ARCHITECTURE.md, "Reports").
@@ -58,6 +59,10 @@ type Query struct {
 type Spread struct {
 	Count            int64
 	Avg, Median, P90 time.Duration
+	// Approx is set when Median and P90 were read from the per-day histograms (a
+	// period longer than ApproxAfterDays): each is then within ApproxError of the
+	// exact nearest-rank value, or one second; Count and Avg stay exact.
+	Approx bool
 }
 
 // Figures are the headline numbers of one period.
@@ -182,13 +187,17 @@ func (s *Service) Summary(ctx context.Context, actor *users.User, q Query) (*Rep
 	}
 	rep := &Report{Period: q.Period, Previous: q.Period.Previous(), DepartmentID: q.DepartmentID,
 		DepartmentEN: en, DepartmentRU: ru, At: s.now().UTC()}
-	if rep.Current, err = s.figures(ctx, sc, rep.Period); err != nil {
+	// The previous period ends where this one starts: what happened since its end
+	// is this period's figures and what followed, read once.
+	var hours []hourRow
+	var since *totals
+	if rep.Current, hours, since, err = s.figures(ctx, sc, rep.Period, nil); err != nil {
 		return nil, err
 	}
-	if rep.Before, err = s.figures(ctx, sc, rep.Previous); err != nil {
+	if rep.Before, _, _, err = s.figures(ctx, sc, rep.Previous, since); err != nil {
 		return nil, err
 	}
-	if rep.Days, err = s.perDay(ctx, sc, rep.Period); err != nil {
+	if rep.Days, err = s.perDay(ctx, sc, rep.Period, hours); err != nil {
 		return nil, err
 	}
 	if err = s.breakdowns(ctx, sc, rep); err != nil {

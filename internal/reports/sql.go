@@ -12,7 +12,6 @@ import (
 	"fmt"
 	"math"
 	"strconv"
-	"strings"
 	"time"
 
 	"smartservice/internal/db"
@@ -26,75 +25,42 @@ func (a *args) add(v any) string {
 	return "$" + strconv.Itoa(len(*a))
 }
 
-// cond is the scope as a condition on tickets t (" AND …", or "" for every ticket).
+// cond is the scope as a condition on tickets t (" AND …", or "" for every
+// ticket), for queries that read a range of a time index: the unary plus keeps
+// SQLite from reading the department index instead (every ticket of the
+// department, for a year, rather than the range's), and changes nothing else.
 func (sc scope) cond(a *args) string {
-	if sc.all {
-		return ""
-	}
-	if len(sc.deps) == 0 {
-		return " AND 1 = 0"
-	}
-	ph := make([]string, len(sc.deps))
-	for i, id := range sc.deps {
-		ph[i] = a.add(id)
-	}
-	if len(ph) == 1 {
-		return " AND t.department_id = " + ph[0]
-	}
-	return " AND t.department_id IN (" + strings.Join(ph, ", ") + ")"
+	return sc.condOn(a, "+t.department_id")
 }
 
-// seconds is the SQL for the seconds from one time column to another. SQLite
-// reads the stored text with julianday (days as a float); PostgreSQL subtracts
-// timestamps and takes the epoch of the interval. On SQLite only the first 19
-// characters (YYYY-MM-DD HH:MM:SS) are read: times are stored in UTC, and those
-// characters are the same in the driver's older text format (Go's String(),
-// which julianday cannot read whole) and in SQLite's own; the fraction of a
-// second is dropped, which a report rounding to seconds does not show.
+// condDep is the scope on tickets t for the queries of open tickets, which the
+// index on (department_id, status) serves.
+func (sc scope) condDep(a *args) string {
+	return sc.condOn(a, "t.department_id")
+}
+
+// seconds is the SQL for the seconds from one time column to another, the same
+// expression as migration 00017's triggers. SQLite reads the stored text with
+// unixepoch; only the first 19 characters (YYYY-MM-DD HH:MM:SS) are read: times
+// are stored in UTC, and those characters are the same in the driver's older text
+// format (Go's String(), which SQLite's date functions cannot read whole) and in
+// SQLite's own; the fraction of a second is dropped, which a report rounding to
+// seconds does not show. PostgreSQL subtracts timestamps and takes the epoch of
+// the interval.
 func (s *Service) seconds(from, to string) string {
 	if s.db.Dialect == db.Postgres {
 		return "CAST(EXTRACT(EPOCH FROM (" + to + " - " + from + ")) AS DOUBLE PRECISION)"
 	}
-	return "((julianday(substr(" + to + ", 1, 19)) - julianday(substr(" + from + ", 1, 19))) * 86400.0)"
+	return "(unixepoch(substr(" + to + ", 1, 19)) - unixepoch(substr(" + from + ", 1, 19)))"
 }
 
 // utc is how every time is passed: the stored times are UTC.
 func utc(t time.Time) time.Time { return t.UTC() }
 
-// dur turns seconds from SQL into a whole-second duration: julianday's float
-// arithmetic is off by microseconds, which nobody reads in a report.
+// dur turns seconds from SQL into a whole-second duration: PostgreSQL's carry
+// microseconds, which nobody reads in a report.
 func dur(sec float64) time.Duration {
 	return time.Duration(math.Round(sec)) * time.Second
-}
-
-// figures computes one period's headline figures.
-func (s *Service) figures(ctx context.Context, sc scope, p Period) (Figures, error) {
-	var f Figures
-	var a args
-	from, to := a.add(utc(p.Start())), a.add(utc(p.End()))
-	c := sc.cond(&a)
-	// Open at the end: filed before it and still open now, or completed or
-	// cancelled only after it. Each part is a short range (the open tickets by the
-	// status index, the completions after the end by the time indexes), where
-	// "everything filed before the end" would read the whole history.
-	q := `SELECT
-	(SELECT COUNT(*) FROM tickets t WHERE t.created_at >= ` + from + ` AND t.created_at < ` + to + c + `),
-	(SELECT COUNT(*) FROM tickets t WHERE t.done_at >= ` + from + ` AND t.done_at < ` + to + c + `),
-	(SELECT COUNT(*) FROM tickets t WHERE t.cancelled_at >= ` + from + ` AND t.cancelled_at < ` + to + c + `),
-	(SELECT COUNT(*) FROM tickets t WHERE t.status IN ('new', 'assigned', 'in_progress') AND t.created_at < ` + to + c + `)
-	+ (SELECT COUNT(*) FROM tickets t WHERE t.done_at >= ` + to + ` AND t.created_at < ` + to + c + `)
-	+ (SELECT COUNT(*) FROM tickets t WHERE t.cancelled_at >= ` + to + ` AND t.created_at < ` + to + c + `)`
-	if err := s.db.R.QueryRowContext(ctx, q, a...).Scan(&f.Created, &f.Completed, &f.Cancelled, &f.OpenAtEnd); err != nil {
-		return f, fmt.Errorf("reports: unable to count tickets: %w", err)
-	}
-	var err error
-	if f.Completion, err = s.spread(ctx, sc, p, "t.created_at", "t.done_at", "t.done_at"); err != nil {
-		return f, err
-	}
-	if f.FirstAction, err = s.spread(ctx, sc, p, "t.assigned_at", "t.started_at", "t.started_at"); err != nil {
-		return f, err
-	}
-	return f, nil
 }
 
 // spread computes the average, median and 90th percentile of end − start over
@@ -134,15 +100,11 @@ func (s *Service) spread(ctx context.Context, sc scope, p Period, start, end, in
 	return sp, nil
 }
 
-// perDay counts the tickets created and completed on each day of p, days with
-// none included. The days' boundaries come from Spans (computed in Go: a day across
-// a daylight-saving change has 23 or 25 hours) as one day_spans table (DaySpans),
-// each midnight once; each day is then two index range counts.
-func (s *Service) perDay(ctx context.Context, sc scope, p Period) ([]Day, error) {
-	spans, err := Spans(s.loc, p.Start(), p.To)
-	if err != nil {
-		return nil, err
-	}
+// perDayRaw counts the tickets created and completed on each of the days spans
+// from the tickets themselves: the days as one day_spans table (DaySpans), each
+// midnight once, and two index range counts per day. For zones whose midnights
+// are not whole UTC hours, which the summary cannot cut.
+func (s *Service) perDayRaw(ctx context.Context, sc scope, spans []Span) ([]Day, error) {
 	cte, spanArgs := DaySpans(s.db.Dialect, spans, 1)
 	a := args(spanArgs)
 	c := sc.cond(&a)
@@ -177,18 +139,13 @@ func (s *Service) perDay(ctx context.Context, sc scope, p Period) ([]Day, error)
 }
 
 // breakdowns fills the report's breakdowns of the tickets filed in the period:
-// the period's tickets are grouped once by department, device and problem (a
-// materialised CTE, a few thousand rows however many tickets), and every
+// the period's tickets grouped by department, device and problem (created: the
+// summary's days and the partial days' tickets; a materialised CTE, a few
+// thousand rows however many tickets), and every
 // breakdown is a small grouping of that, names joined after grouping.
 func (s *Service) breakdowns(ctx context.Context, sc scope, rep *Report) error {
 	var a args
-	from, to := a.add(utc(rep.Period.Start())), a.add(utc(rep.Period.End()))
-	c := sc.cond(&a)
-	q := `WITH g AS MATERIALIZED (
-		SELECT t.department_id AS dep, t.asset_id AS asset, t.problem_type_id AS prob, COUNT(*) AS n
-		FROM tickets t WHERE t.created_at >= ` + from + ` AND t.created_at < ` + to + c + `
-		GROUP BY t.department_id, t.asset_id, t.problem_type_id
-	)
+	q := `WITH g AS MATERIALIZED (` + s.created(sc, rep.Period, &a) + `)
 	SELECT 1, COALESCE(x.id, 0), COALESCE(d.name_en, ''), COALESCE(d.name_ru, ''), '', x.n FROM (
 		SELECT g.dep AS id, CAST(SUM(g.n) AS BIGINT) AS n FROM g GROUP BY g.dep
 	) x LEFT JOIN departments d ON d.id = x.id
@@ -238,43 +195,12 @@ func (s *Service) breakdowns(ctx context.Context, sc scope, rep *Report) error {
 	return nil
 }
 
-// executors lists, per executor, the tickets they completed in p and the
-// average completion time, most completed first; grouped before the names are
-// joined, so the join touches one row per person.
-func (s *Service) executors(ctx context.Context, sc scope, p Period) ([]Line, error) {
-	var a args
-	from, to := a.add(utc(p.Start())), a.add(utc(p.End()))
-	c := sc.cond(&a)
-	q := `SELECT COALESCE(x.id, 0), COALESCE(u.full_name, ''), x.n, x.avg FROM (
-		SELECT t.assignee_id AS id, COUNT(*) AS n, AVG(` + s.seconds("t.created_at", "t.done_at") + `) AS avg
-		FROM tickets t WHERE t.done_at >= ` + from + ` AND t.done_at < ` + to + c + `
-		GROUP BY t.assignee_id
-	) x LEFT JOIN users u ON u.id = x.id
-	ORDER BY x.n DESC, 2, 1`
-	rs, err := s.db.R.QueryContext(ctx, q, a...)
-	if err != nil {
-		return nil, fmt.Errorf("reports: unable to read the executors: %w", err)
-	}
-	defer rs.Close()
-	out := []Line{}
-	for rs.Next() {
-		var l Line
-		var avg float64
-		if err := rs.Scan(&l.ID, &l.NameEN, &l.Completed, &avg); err != nil {
-			return nil, fmt.Errorf("reports: unable to read an executor: %w", err)
-		}
-		l.NameRU, l.AvgCompletion = l.NameEN, dur(avg)
-		out = append(out, l)
-	}
-	return out, rs.Err()
-}
-
 // backlog counts the open tickets now and those older than an hour, a day and a
 // week (the status index finds the open ones among a million).
 func (s *Service) backlog(ctx context.Context, sc scope, now time.Time) (Backlog, error) {
 	var a args
 	h, d, w := a.add(utc(now.Add(-time.Hour))), a.add(utc(now.Add(-24*time.Hour))), a.add(utc(now.Add(-7*24*time.Hour)))
-	c := sc.cond(&a)
+	c := sc.condDep(&a)
 	q := `SELECT COUNT(*),
 		COUNT(CASE WHEN t.created_at < ` + h + ` THEN 1 END),
 		COUNT(CASE WHEN t.created_at < ` + d + ` THEN 1 END),

@@ -37,9 +37,11 @@ type reportPreset struct {
 type reportView struct {
 	Period, Previous, Zone string
 	ChartTitle, ChartMax   string
-	Figures                []reportFigure
-	Chart                  reportChart
-	Days                   []reportDay
+	// Approx says that the percentiles are approximate (a long period).
+	Approx  string
+	Figures []reportFigure
+	Chart   reportChart
+	Days    []reportDay
 	// DaysOpen: the day table starts unfolded (a month or less).
 	DaysOpen, Empty bool
 	Breakdowns      []reportBreakdown
@@ -224,6 +226,9 @@ func (s *Server) reportView(loc *i18n.Localizer, rep *reports.Report, rq *report
 	avg := func(x reports.Spread) time.Duration { return x.Avg }
 	med := func(x reports.Spread) time.Duration { return x.Median }
 	p90 := func(x reports.Spread) time.Duration { return x.P90 }
+	if c.Completion.Approx || c.FirstAction.Approx || b.Completion.Approx || b.FirstAction.Approx {
+		v.Approx = loc.T("reports.approx_hint", "Days", reports.ApproxAfterDays)
+	}
 	count("reports.created", c.Created, b.Created)
 	count("reports.completed", c.Completed, b.Completed)
 	count("reports.cancelled", c.Cancelled, b.Cancelled)
