@@ -199,6 +199,9 @@ func (a *App) ServeWithMetrics(ctx context.Context, ln, metricsLn net.Listener) 
 		closeAll()
 		return fmt.Errorf("app: start jobs: %w", err)
 	}
+	// Scans are counted in memory and written every few seconds (and below, at
+	// the stop), so a view of the device page makes no durable write.
+	stopScans := a.Assets.BatchScans(assets.DefaultScanFlush)
 	srv := a.httpServer(a.HTTP)
 	errc := make(chan error, 2)
 	go func() { errc <- srv.Serve(ln) }()
@@ -228,6 +231,9 @@ func (a *App) ServeWithMetrics(ctx context.Context, ln, metricsLn net.Listener) 
 	if err := srv.Shutdown(sctx); err != nil {
 		a.Logger.Warn("requests still in flight at the deadline were cut", "err", err)
 		srv.Close()
+	}
+	if err := stopScans(sctx); err != nil {
+		a.Logger.Warn("the last scan counts were not written", "err", err)
 	}
 	if err := a.Jobs.Stop(sctx); err != nil {
 		a.Logger.Warn("jobs did not stop cleanly", "err", err)

@@ -16,6 +16,7 @@ import (
 	"github.com/alexedwards/scs/v2"
 
 	"smartservice/internal/assets"
+	"smartservice/internal/cache"
 	"smartservice/internal/config"
 	"smartservice/internal/db"
 	"smartservice/internal/httpx"
@@ -102,7 +103,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		if sessionless(r.URL.Path) {
 			s.mux.ServeHTTP(w, r)
 		} else {
-			s.withSession.ServeHTTP(w, r)
+			// One read of the cache versions first: the session, the account and
+			// the catalogue then come from memory unless something changed.
+			s.withSession.ServeHTTP(w, r.WithContext(cache.Check(r.Context(), s.DB.R)))
 		}
 		if httpx.Route(r.Context()) == "" { // a handler may have named a finer route
 			route := pattern
