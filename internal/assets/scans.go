@@ -77,7 +77,7 @@ func (s *Service) BatchScans(interval time.Duration) (stop func(context.Context)
 		for {
 			select {
 			case <-t.C:
-				_ = s.FlushScans(context.Background())
+				_ = s.flush(context.Background(), b)
 			case <-done:
 				return
 			}
@@ -89,7 +89,9 @@ func (s *Service) BatchScans(interval time.Duration) (stop func(context.Context)
 		once.Do(func() {
 			close(done)
 			<-finished
-			err = s.FlushScans(ctx)
+			// Scans from now on are written one by one; then the last batch.
+			s.scans.CompareAndSwap(b, nil)
+			err = s.flush(ctx, b)
 		})
 		return err
 	}
@@ -102,6 +104,10 @@ func (s *Service) FlushScans(ctx context.Context) error {
 	if b == nil {
 		return nil
 	}
+	return s.flush(ctx, b)
+}
+
+func (s *Service) flush(ctx context.Context, b *scanBatch) error {
 	batch := b.take()
 	if len(batch) == 0 {
 		return nil
