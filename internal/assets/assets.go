@@ -357,11 +357,11 @@ func (s *Service) ReissueCode(ctx context.Context, actor *users.User, id int64) 
 // request's catalogue version; an administrator, who sees the scan counter, reads
 // the row and the counts not yet written.
 func (s *Service) byCode(ctx context.Context, actor *users.User, code string) (*Asset, error) {
-	v, versioned := cache.From(ctx)
+	version, versioned := cache.CatalogueVersion(ctx)
 	versioned = versioned && !actor.IsAdmin()
 	var a *Asset
 	if versioned {
-		if c, ok := s.byCodeCache.Get(code, v.Catalogue); ok {
+		if c, ok := s.byCodeCache.Get(code, version); ok {
 			a = c.clone()
 		}
 	}
@@ -382,7 +382,7 @@ func (s *Service) byCode(ctx context.Context, actor *users.User, code string) (*
 			return nil, err
 		}
 		if versioned {
-			s.byCodeCache.Put(code, v.Catalogue, a.clone())
+			s.byCodeCache.Put(code, version, a.clone())
 		}
 	}
 	if !CanSee(actor, a) {

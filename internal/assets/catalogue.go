@@ -156,15 +156,15 @@ func (s *Service) Types(ctx context.Context, classID int64) ([]Type, error) {
 
 // TypeWithProblems returns a type with its offered problems in order.
 func (s *Service) TypeWithProblems(ctx context.Context, id int64) (*Type, error) {
-	v, versioned := cache.From(ctx)
+	version, versioned := cache.CatalogueVersion(ctx)
 	if versioned {
-		if t, ok := s.types.Get(id, v.Catalogue); ok {
+		if t, ok := s.types.Get(id, version); ok {
 			return t.clone(), nil
 		}
 	}
 	t, err := typeWithProblems(ctx, s.db.R, id)
 	if err == nil && versioned {
-		s.types.Put(id, v.Catalogue, t.clone())
+		s.types.Put(id, version, t.clone())
 	}
 	return t, err
 }

@@ -40,8 +40,8 @@ func (s *Service) view(ctx context.Context, a *Asset) (*View, error) {
 		return nil, err
 	}
 	v := &View{Asset: a, Type: t}
-	cv, versioned := cache.From(ctx)
-	if c, ok := s.classes.Get(t.ClassID, cv.Catalogue); versioned && ok {
+	cv, versioned := cache.CatalogueVersion(ctx)
+	if c, ok := s.classes.Get(t.ClassID, cv); versioned && ok {
 		v.Class = c
 		return v, nil
 	}
@@ -50,7 +50,7 @@ func (s *Service) view(ctx context.Context, a *Asset) (*View, error) {
 		return nil, fmt.Errorf("assets: unable to read class: %w", err)
 	}
 	if versioned {
-		s.classes.Put(t.ClassID, cv.Catalogue, v.Class)
+		s.classes.Put(t.ClassID, cv, v.Class)
 	}
 	return v, nil
 }

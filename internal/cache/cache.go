@@ -56,15 +56,29 @@ func Read(ctx context.Context, q interface {
 }
 
 // Check reads the versions and returns ctx carrying them; on a read error it
-// returns ctx unchanged, so the request reads the database itself.
+// returns ctx unchanged, so the request reads the database itself. A request
+// that may write (safe false: not GET or HEAD) carries the auth version only: it
+// may read back the catalogue or a device it has just changed, under the version
+// it read before its own change, so it reads those from the database. (Its
+// session and account are read once, before anything it writes.)
 func Check(ctx context.Context, q interface {
 	QueryRowContext(context.Context, string, ...any) *sql.Row
-}) context.Context {
+}, safe bool) context.Context {
 	v, err := Read(ctx, q)
 	if err != nil {
 		return ctx
 	}
+	if !safe {
+		v.Catalogue = 0
+	}
 	return With(ctx, v)
+}
+
+// CatalogueVersion is the catalogue version the request read, and whether it may
+// use the catalogue caches at all.
+func CatalogueVersion(ctx context.Context) (int64, bool) {
+	v, ok := From(ctx)
+	return v.Catalogue, ok && v.Catalogue != 0
 }
 
 // Map is a bounded map of entries, each stamped with the version it was loaded

@@ -245,3 +245,14 @@ func (u *User) clone() *User {
 	}
 	return &c
 }
+
+// Fresh reads the cache versions (internal/cache) and returns ctx carrying them:
+// the faces call it once per request, before the session or token is checked, so
+// what this request reads from the caches is as current as that read; safe is
+// whether the request only reads (GET, HEAD; see cache.Check).
+func (s *Service) Fresh(ctx context.Context, safe bool) context.Context {
+	if s == nil || s.db == nil {
+		return ctx // a face built without accounts (the spec's own tests)
+	}
+	return cache.Check(ctx, s.db.R, safe)
+}

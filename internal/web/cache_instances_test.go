@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	"encoding/json"
 	"io"
 	"log/slog"
 	"net"
@@ -132,15 +133,25 @@ func TestCachesObeyChangesOnEveryInstance(t *testing.T) {
 			}
 			refused(b, cookie, "after a logout on the other instance")
 
-			// Deactivation by the admin: both instances refuse the next request.
+			// Deactivation by the admin: both instances refuse the next request,
+			// the pages and the API alike.
 			emp2 := o.login(t, "emp2@office.example")
 			cookie = sessionOf(t, emp2)
 			warm(cookie)
+			token := apiLogin(t, a, "emp2@office.example")
+			for range 2 {
+				if st := apiMe(t, b, token); st != http.StatusOK {
+					t.Fatalf("GET /api/v1/me on the other instance: %d", st)
+				}
+			}
 			off := false
 			if _, err := o.srv.App.Accounts.UpdateUser(ctx, o.admin, o.emp2.ID, users.UserPatch{Active: &off}); err != nil {
 				t.Fatal(err)
 			}
 			refused(b, cookie, "after a deactivation")
+			if st := apiMe(t, b, token); st != http.StatusUnauthorized {
+				t.Errorf("the API on the other instance after a deactivation: %d, want 401", st)
+			}
 			refused(a, cookie, "after a deactivation, on the instance that made it")
 
 			// A password change moves the epoch: the other session dies.
@@ -189,4 +200,33 @@ func TestCachesObeyChangesOnEveryInstance(t *testing.T) {
 			}
 		})
 	}
+}
+
+// apiLogin logs in through the API of base and returns the bearer token.
+func apiLogin(t *testing.T, base, email string) string {
+	t.Helper()
+	res, err := http.Post(base+"/api/v1/auth/login", "application/json",
+		strings.NewReader(`{"email":"`+email+`","password":"`+acctPassword+`"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	var out struct{ Token string }
+	if err := json.NewDecoder(res.Body).Decode(&out); err != nil || out.Token == "" {
+		t.Fatalf("API login: %d %v", res.StatusCode, err)
+	}
+	return out.Token
+}
+
+// apiMe is the status of GET /api/v1/me on base with the token.
+func apiMe(t *testing.T, base, token string) int {
+	t.Helper()
+	req, _ := http.NewRequest("GET", base+"/api/v1/me", nil)
+	req.Header.Set("Authorization", "Bearer "+token)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	return res.StatusCode
 }

@@ -105,7 +105,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		} else {
 			// One read of the cache versions first: the session, the account and
 			// the catalogue then come from memory unless something changed.
-			s.withSession.ServeHTTP(w, r.WithContext(cache.Check(r.Context(), s.DB.R)))
+			safe := r.Method == http.MethodGet || r.Method == http.MethodHead
+			s.withSession.ServeHTTP(w, r.WithContext(cache.Check(r.Context(), s.DB.R, safe)))
 		}
 		if httpx.Route(r.Context()) == "" { // a handler may have named a finer route
 			route := pattern
