@@ -126,7 +126,9 @@ func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	_, pattern := a.mux.Handler(r)
 	if slices.Contains(a.patterns, pattern) || slices.Contains(a.shared, pattern) {
 		httpx.SetRoute(r.Context(), pattern)
-		a.mux.ServeHTTP(w, r)
+		// The cache versions first: the account and the catalogue then come from
+		// memory unless something changed (internal/cache).
+		a.mux.ServeHTTP(w, r.WithContext(a.Accounts.Fresh(r.Context(), r.Method == http.MethodGet || r.Method == http.MethodHead)))
 		return
 	}
 	// No route of ours: a 404, a 405, or the mux's redirect to a cleaned path,

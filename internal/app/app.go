@@ -221,6 +221,9 @@ func (a *App) ServeWithMetrics(ctx context.Context, ln, metricsLn net.Listener) 
 		return fmt.Errorf("app: start jobs: %w", err)
 	}
 	stopBot := a.startTelegram(ctx)
+	// Scans are counted in memory and written every few seconds (and below, at
+	// the stop), so a view of the device page makes no durable write.
+	stopScans := a.Assets.BatchScans(assets.DefaultScanFlush)
 	srv := a.httpServer(a.HTTP)
 	errc := make(chan error, 2)
 	go func() { errc <- srv.Serve(ln) }()
@@ -252,6 +255,9 @@ func (a *App) ServeWithMetrics(ctx context.Context, ln, metricsLn net.Listener) 
 		srv.Close()
 	}
 	stopBot()
+	if err := stopScans(sctx); err != nil {
+		a.Logger.Warn("the last scan counts were not written", "err", err)
+	}
 	if err := a.Jobs.Stop(sctx); err != nil {
 		a.Logger.Warn("jobs did not stop cleanly", "err", err)
 	}

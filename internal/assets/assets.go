@@ -12,6 +12,7 @@ import (
 
 	"smartservice/internal/apperr"
 	"smartservice/internal/audit"
+	"smartservice/internal/cache"
 	"smartservice/internal/db"
 	"smartservice/internal/users"
 )
@@ -153,6 +154,20 @@ func (s *Service) Scan(ctx context.Context, actor *users.User, code string) (*As
 		return nil, notFound
 	}
 	now := s.now().UTC()
+	if b := s.scans.Load(); b != nil {
+		// Batched: the visibility rule is checked before the count, so a look at
+		// a device one may not see is neither shown nor counted.
+		a, err := s.byCode(ctx, actor, code)
+		if err != nil {
+			return nil, err
+		}
+		b.add(a.ID, now, 1)
+		if actor.IsAdmin() {
+			a.ScanCount++
+			a.LastScannedAt = &now
+		}
+		return a, nil
+	}
 	// The counter moves in the same statement that matches the code, so a scan
 	// racing a re-issue lands on the device the code named at that instant or on
 	// none; the visibility rule (CanSee) is in the statement too, so a colleague's
@@ -344,4 +359,62 @@ func (s *Service) reissueTx(ctx context.Context, tx *sql.Tx, id int64) error {
 	}
 	_, err = tx.ExecContext(ctx, "UPDATE assets SET code = $1, updated_at = $2 WHERE id = $3", newCode(), now, id)
 	return err
+}
+
+// byCode is the device with code for actor: NotFound for an unknown or hidden
+// code, ErrReplaced for a re-issued one. Others read it from the cache under the
+// request's catalogue version; an administrator, who sees the scan counter, reads
+// the row and the counts not yet written.
+func (s *Service) byCode(ctx context.Context, actor *users.User, code string) (*Asset, error) {
+	version, versioned := cache.CatalogueVersion(ctx)
+	versioned = versioned && !actor.IsAdmin()
+	var a *Asset
+	if versioned {
+		if c, ok := s.byCodeCache.Get(code, version); ok {
+			a = c.clone()
+		}
+	}
+	if a == nil {
+		var err error
+		a, err = getAsset(ctx, s.db.R, "code = $1", code)
+		if errors.Is(err, notFound) {
+			var one int
+			switch err := s.db.R.QueryRowContext(ctx, "SELECT 1 FROM retired_codes WHERE code = $1", code).Scan(&one); {
+			case err == nil:
+				return nil, ErrReplaced
+			case !errors.Is(err, sql.ErrNoRows):
+				return nil, fmt.Errorf("assets: unable to read retired codes: %w", err)
+			}
+			return nil, notFound
+		}
+		if err != nil {
+			return nil, err
+		}
+		if versioned {
+			s.byCodeCache.Put(code, version, a.clone())
+		}
+	}
+	if !CanSee(actor, a) {
+		return nil, notFound
+	}
+	if b := s.scans.Load(); b != nil && actor.IsAdmin() {
+		if p := b.peek(a.ID); p.n > 0 {
+			a.ScanCount += p.n
+			if a.LastScannedAt == nil || p.last.After(*a.LastScannedAt) {
+				last := p.last
+				a.LastScannedAt = &last
+			}
+		}
+	}
+	return a, nil
+}
+
+// clone copies a, so no caller's change reaches the cache.
+func (a *Asset) clone() *Asset {
+	c := *a
+	if a.LastScannedAt != nil {
+		t := *a.LastScannedAt
+		c.LastScannedAt = &t
+	}
+	return &c
 }

@@ -8,12 +8,15 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
+	"sync/atomic"
 	"time"
 	"unicode"
 	"unicode/utf8"
 
 	"smartservice/internal/apperr"
+	"smartservice/internal/cache"
 	"smartservice/internal/db"
 	"smartservice/internal/users"
 )
@@ -50,14 +53,30 @@ type Offer struct {
 type Service struct {
 	db  *db.DB
 	now func() time.Time
+	// scans is the batch of scan counts when BatchScans runs; nil writes each scan.
+	scans atomic.Pointer[scanBatch]
+	// The catalogue and the devices read under the request's catalogue version
+	// (internal/cache): the device page reads none of them from the database
+	// while nothing changed.
+	types       *cache.Map[int64, *Type]
+	classes     *cache.Map[int64, Class]
+	byCodeCache *cache.Map[string, *Asset]
 }
+
+// Bounds of the catalogue caches: types are few; devices are many, but the map
+// empties itself when full rather than grow.
+const (
+	maxCachedTypes   = 10_000
+	maxCachedDevices = 50_000
+)
 
 // NewService returns the assets service; now is the clock (nil: time.Now).
 func NewService(d *db.DB, now func() time.Time) *Service {
 	if now == nil {
 		now = time.Now
 	}
-	return &Service{db: d, now: now}
+	return &Service{db: d, now: now, types: cache.NewMap[int64, *Type](maxCachedTypes),
+		classes: cache.NewMap[int64, Class](maxCachedTypes), byCodeCache: cache.NewMap[string, *Asset](maxCachedDevices)}
 }
 
 func requireAdmin(actor *users.User) error {
@@ -137,7 +156,24 @@ func (s *Service) Types(ctx context.Context, classID int64) ([]Type, error) {
 
 // TypeWithProblems returns a type with its offered problems in order.
 func (s *Service) TypeWithProblems(ctx context.Context, id int64) (*Type, error) {
-	return typeWithProblems(ctx, s.db.R, id)
+	version, versioned := cache.CatalogueVersion(ctx)
+	if versioned {
+		if t, ok := s.types.Get(id, version); ok {
+			return t.clone(), nil
+		}
+	}
+	t, err := typeWithProblems(ctx, s.db.R, id)
+	if err == nil && versioned {
+		s.types.Put(id, version, t.clone())
+	}
+	return t, err
+}
+
+// clone copies t with its own list of offers.
+func (t *Type) clone() *Type {
+	c := *t
+	c.Problems = slices.Clone(t.Problems)
+	return &c
 }
 
 func typeWithProblems(ctx context.Context, q querier, id int64) (*Type, error) {

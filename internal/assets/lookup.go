@@ -2,8 +2,6 @@ package assets
 
 import (
 	"context"
-	"database/sql"
-	"errors"
 	"fmt"
 
 	"smartservice/internal/users"
@@ -20,22 +18,9 @@ func (s *Service) LookupByCode(ctx context.Context, actor *users.User, code stri
 	if !ValidCode(code) {
 		return nil, notFound
 	}
-	a, err := getAsset(ctx, s.db.R, "code = $1", code)
-	if errors.Is(err, notFound) {
-		var one int
-		switch err := s.db.R.QueryRowContext(ctx, "SELECT 1 FROM retired_codes WHERE code = $1", code).Scan(&one); {
-		case err == nil:
-			return nil, ErrReplaced
-		case !errors.Is(err, sql.ErrNoRows):
-			return nil, fmt.Errorf("assets: unable to read retired codes: %w", err)
-		}
-		return nil, notFound
-	}
+	a, err := s.byCode(ctx, actor, code)
 	if err != nil {
 		return nil, err
-	}
-	if !CanSee(actor, a) {
-		return nil, notFound
 	}
 	return s.view(ctx, a)
 }

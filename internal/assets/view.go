@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"smartservice/internal/cache"
 	"smartservice/internal/users"
 )
 
@@ -39,9 +40,17 @@ func (s *Service) view(ctx context.Context, a *Asset) (*View, error) {
 		return nil, err
 	}
 	v := &View{Asset: a, Type: t}
+	cv, versioned := cache.CatalogueVersion(ctx)
+	if c, ok := s.classes.Get(t.ClassID, cv); versioned && ok {
+		v.Class = c
+		return v, nil
+	}
 	err = s.db.R.QueryRowContext(ctx, "SELECT id, name_en, name_ru FROM service_classes WHERE id = $1", t.ClassID).Scan(&v.Class.ID, &v.Class.EN, &v.Class.RU)
 	if err != nil {
 		return nil, fmt.Errorf("assets: unable to read class: %w", err)
+	}
+	if versioned {
+		s.classes.Put(t.ClassID, cv, v.Class)
 	}
 	return v, nil
 }

@@ -16,7 +16,7 @@ func openSQLitePool(dsn string, wrap func(driver.Connector) driver.Connector) (*
 	if err != nil {
 		return nil, fmt.Errorf("db: sqlite connector: %w", err)
 	}
-	return sql.OpenDB(wrapConnector(c, wrap)), nil
+	return sql.OpenDB(wrapConnector(stmtCachingConnector{c}, wrap)), nil
 }
 
 // wrapConnector applies wrap to c when it is set.

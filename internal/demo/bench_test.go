@@ -6,6 +6,7 @@ import (
 	"os"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -202,4 +203,31 @@ func reportPercentiles(b *testing.B, took []time.Duration) {
 	}
 	b.ReportMetric(at(0.50), "p50-ms")
 	b.ReportMetric(at(0.95), "p95-ms")
+}
+
+// BenchmarkCappedCounts measures the journal's tabs as the page reads them
+// (tickets.CappedCounts) for an admin, an executor and an employee.
+func BenchmarkCappedCounts(b *testing.B) {
+	for _, dialect := range testkit.Dialects {
+		b.Run(string(dialect), func(b *testing.B) {
+			o := newBenchOffice(b, dialect)
+			ctx := context.Background()
+			for _, who := range []string{"elena.morozova@demo.office", "ivan.sidorov@demo.office", "anna.petrova@demo.office"} {
+				b.Run(strings.Split(who, "@")[0], func(b *testing.B) {
+					var took []time.Duration
+					for b.Loop() {
+						start := time.Now()
+						if _, err := o.svc.List(ctx, o.byEmail[who], tickets.Filter{}); err != nil {
+							b.Fatal(err)
+						}
+						if _, err := o.svc.CappedCounts(ctx, o.byEmail[who], tickets.Filter{}); err != nil {
+							b.Fatal(err)
+						}
+						took = append(took, time.Since(start))
+					}
+					reportPercentiles(b, took)
+				})
+			}
+		})
+	}
 }

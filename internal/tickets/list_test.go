@@ -183,6 +183,7 @@ func testJournalFilters(t *testing.T, e *jenv) {
 			}
 			// Counts agree with the list for the same filter minus the statuses.
 			counts := must(e.svc.Counts(e.ctx, e.admin, c.f))(t)
+			capped := must(e.svc.CappedCounts(e.ctx, e.admin, c.f))(t)
 			nf := c.f
 			nf.Statuses = nil
 			all := must(e.svc.List(e.ctx, e.admin, nf))(t).Items
@@ -195,6 +196,9 @@ func testJournalFilters(t *testing.T, e *jenv) {
 				}
 				if counts[st] != n {
 					t.Fatalf("count of %s: %d, list has %d", st, counts[st], n)
+				}
+				if c := capped[st]; c.N != n || c.More {
+					t.Fatalf("capped count of %s: %+v, list has %d", st, c, n)
 				}
 			}
 		})
@@ -242,6 +246,14 @@ func testJournalScoping(t *testing.T, e *jenv) {
 			}
 			if total != len(got) {
 				t.Fatalf("counts add up to %d, journal has %d", total, len(got))
+			}
+			// The tabs' capped counts, under the cap, are the same, reader by reader.
+			total = 0
+			for _, n := range must(e.svc.CappedCounts(e.ctx, u, tickets.Filter{}))(t) {
+				total += n.N
+			}
+			if total != len(got) {
+				t.Fatalf("capped counts add up to %d, journal has %d", total, len(got))
 			}
 			for _, tk := range e.tk {
 				_, getErr := e.svc.Get(e.ctx, u, tk.ID)

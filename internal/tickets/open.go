@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"smartservice/internal/assets"
 	"smartservice/internal/users"
 )
 
@@ -38,9 +39,24 @@ func (s *Service) OpenOnAsset(ctx context.Context, actor *users.User, assetID in
 	if err := requireLogin(actor); err != nil {
 		return nil, err
 	}
-	if _, err := s.assets.Asset(ctx, actor, assetID); err != nil {
+	a, err := s.assets.Asset(ctx, actor, assetID)
+	if err != nil {
 		return nil, err
 	}
+	return s.OpenOnDevice(ctx, actor, a)
+}
+
+// OpenOnDevice is OpenOnAsset for a device the caller has just read through the
+// assets module (the device page's scan): the visibility rule is checked on it
+// here, without reading the device a second time.
+func (s *Service) OpenOnDevice(ctx context.Context, actor *users.User, a *assets.Asset) ([]OpenTicket, error) {
+	if err := requireLogin(actor); err != nil {
+		return nil, err
+	}
+	if a == nil || !assets.CanSee(actor, a) {
+		return nil, notFound
+	}
+	assetID := a.ID
 	rows, err := s.db.R.QueryContext(ctx, `SELECT t.id, t.problem_type_id, p.name_en, p.name_ru, t.created_at, t.status,
 		COALESCE(u.full_name, ''), f.user_id IS NOT NULL
 	FROM tickets t

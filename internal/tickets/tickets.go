@@ -114,6 +114,9 @@ type Service struct {
 	assets   *assets.Service
 	now      func() time.Time
 	notifier Notifier
+	// group shares one commit among concurrent filings on SQLite (db.Group);
+	// nil on PostgreSQL, whose own WAL flush already groups commits.
+	group *db.Group
 }
 
 // NewService returns the tickets service; now is the clock (time.Now when nil).
@@ -122,6 +125,9 @@ func NewService(d *db.DB, rules *Rules, as *assets.Service, now func() time.Time
 		now = time.Now
 	}
 	s := &Service{db: d, rules: rules, assets: as, now: now}
+	if d.Dialect == db.SQLite {
+		s.group = db.NewGroup(d, 0)
+	}
 	for _, o := range opts {
 		o(s)
 	}
@@ -246,7 +252,7 @@ func (s *Service) File(ctx context.Context, actor *users.User, in FileInput) (*T
 	search := SearchText(comment, a.Name, a.Code, a.InventoryNumber, a.Location.String())
 	now := s.now().UTC()
 	var id int64
-	err = s.db.InTx(ctx, func(tx *sql.Tx) error {
+	err = s.fileTx(ctx, func(tx *sql.Tx) error {
 		route, err := resolve(ctx, tx, v.Class.ID, v.Type.ID, in.ProblemID)
 		if err != nil {
 			return err
@@ -315,6 +321,16 @@ func (s *Service) File(ctx context.Context, actor *users.User, in FileInput) (*T
 		return nil, err
 	}
 	return s.load(ctx, s.db.R, id)
+}
+
+// fileTx runs a filing's writes: in a commit shared with concurrent filings on
+// SQLite (each in its own savepoint, answered after the commit), in a
+// transaction of its own on PostgreSQL.
+func (s *Service) fileTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	if s.group != nil {
+		return s.group.Do(ctx, fn)
+	}
+	return s.db.InTx(ctx, fn)
 }
 
 // device reads the device a filing names, by id or by code, once.

@@ -43,6 +43,7 @@ func TestTickets(t *testing.T) {
 			{"Notifier", testNotifier},
 			{"FileByCode", testFileByCode},
 			{"View", testView},
+			{"ConcurrentFilingsIsolated", testConcurrentFilingsIsolated},
 		} {
 			t.Run(c.name, func(t *testing.T) {
 				emptyTicketsDB(t, d)

@@ -10,9 +10,11 @@ import (
 	"fmt"
 	"log/slog"
 	"net/url"
+	"slices"
 	"time"
 
 	"smartservice/internal/apperr"
+	"smartservice/internal/cache"
 	"smartservice/internal/db"
 	"smartservice/internal/directory"
 	"smartservice/internal/i18n"
@@ -88,7 +90,13 @@ type Service struct {
 	log       *slog.Logger
 	now       func() time.Time
 	dummyHash string
+	// accounts caches what Authenticate reads under the request's auth version
+	// (see internal/cache), so a logged-in page view reads no account row.
+	accounts *cache.Map[int64, *User]
 }
+
+// maxCachedAccounts bounds the account cache.
+const maxCachedAccounts = 20_000
 
 // NewService builds the accounts service.
 func NewService(d *db.DB, store *Store, opts Options) (*Service, error) {
@@ -138,7 +146,8 @@ func NewService(d *db.DB, store *Store, opts Options) (*Service, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Service{db: d, store: store, opts: opts, log: opts.Logger, now: opts.Now, dummyHash: dummy}, nil
+	return &Service{db: d, store: store, opts: opts, log: opts.Logger, now: opts.Now, dummyHash: dummy,
+		accounts: cache.NewMap[int64, *User](maxCachedAccounts)}, nil
 }
 
 // SessionTTL is how long a login of u lasts: admins get the shorter lifetime.
@@ -168,7 +177,7 @@ func (s *Service) User(ctx context.Context, actor *User, id int64) (*User, error
 // or an Unauthenticated error when the account is gone, deactivated, its epoch moved
 // on (password changed, deactivated) or the login outlived its lifetime.
 func (s *Service) Authenticate(ctx context.Context, userID, epoch int64, issuedAt time.Time) (*User, error) {
-	u, err := getUser(ctx, s.db.R, "u.id = $1", userID)
+	u, err := s.account(ctx, userID)
 	if errors.Is(err, errNoUser) {
 		return nil, apperr.New(apperr.Unauthenticated, "login.required")
 	}
@@ -203,4 +212,47 @@ func (s *Service) link(path string, query url.Values) string {
 	u.Path = u.Path + path
 	u.RawQuery = query.Encode()
 	return u.String()
+}
+
+// account reads the account with id, from the cache when the request read the
+// versions and the entry is of the current auth version. Each caller gets its own
+// copy, so nothing a request does to it reaches another.
+func (s *Service) account(ctx context.Context, id int64) (*User, error) {
+	v, versioned := cache.From(ctx)
+	if versioned {
+		if u, ok := s.accounts.Get(id, v.Auth); ok {
+			return u.clone(), nil
+		}
+	}
+	u, err := getUser(ctx, s.db.R, "u.id = $1", id)
+	if err != nil {
+		return nil, err
+	}
+	if versioned {
+		s.accounts.Put(id, v.Auth, u.clone())
+	}
+	return u, nil
+}
+
+// clone copies u with its own slices.
+func (u *User) clone() *User {
+	c := *u
+	c.Roles = slices.Clone(u.Roles)
+	c.Departments = slices.Clone(u.Departments)
+	if u.LastLoginAt != nil {
+		t := *u.LastLoginAt
+		c.LastLoginAt = &t
+	}
+	return &c
+}
+
+// Fresh reads the cache versions (internal/cache) and returns ctx carrying them:
+// the faces call it once per request, before the session or token is checked, so
+// what this request reads from the caches is as current as that read; safe is
+// whether the request only reads (GET, HEAD; see cache.Check).
+func (s *Service) Fresh(ctx context.Context, safe bool) context.Context {
+	if s == nil || s.db == nil {
+		return ctx // a face built without accounts (the spec's own tests)
+	}
+	return cache.Check(ctx, s.db.R, safe)
 }

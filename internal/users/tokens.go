@@ -120,7 +120,7 @@ func (s *Service) AuthenticateToken(ctx context.Context, plain string) (*User, e
 	if revoked.Valid || !now.Before(exp) {
 		return nil, dead
 	}
-	u, err := getUser(ctx, s.db.R, "u.id = $1", userID)
+	u, err := s.account(ctx, userID) // the token row above is always read: revocation is instant
 	if errors.Is(err, errNoUser) {
 		return nil, dead
 	}

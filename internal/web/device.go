@@ -118,7 +118,7 @@ func (s *Server) deviceReported(r *http.Request, u *users.User, v *assets.View, 
 	if s.Tickets == nil {
 		return nil
 	}
-	open, err := s.Tickets.OpenOnAsset(r.Context(), u, v.Asset.ID)
+	open, err := s.Tickets.OpenOnDevice(r.Context(), u, v.Asset)
 	if err != nil {
 		return err
 	}

@@ -16,6 +16,7 @@ import (
 	"github.com/alexedwards/scs/v2"
 
 	"smartservice/internal/assets"
+	"smartservice/internal/cache"
 	"smartservice/internal/config"
 	"smartservice/internal/db"
 	"smartservice/internal/httpx"
@@ -108,7 +109,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		if sessionless(r.URL.Path) {
 			s.mux.ServeHTTP(w, r)
 		} else {
-			s.withSession.ServeHTTP(w, r)
+			// One read of the cache versions first: the session, the account and
+			// the catalogue then come from memory unless something changed.
+			safe := r.Method == http.MethodGet || r.Method == http.MethodHead
+			s.withSession.ServeHTTP(w, r.WithContext(cache.Check(r.Context(), s.DB.R, safe)))
 		}
 		if httpx.Route(r.Context()) == "" { // a handler may have named a finer route
 			route := pattern

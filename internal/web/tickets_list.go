@@ -46,8 +46,10 @@ type journalData struct {
 type journalTab struct {
 	Label, Href string
 	Count       int
-	Status      string
-	Current     bool
+	// More: the count stopped at tickets.CountCap ("1000+").
+	More    bool
+	Status  string
+	Current bool
 }
 
 // journalFields maps the domain's filter field names to the query's.
@@ -193,10 +195,10 @@ func (s *Server) ticketsList(w http.ResponseWriter, r *http.Request) {
 	d := &journalData{Notice: s.popNotice(r), Form: jq.form, DeviceName: jq.deviceName, Staff: u.IsStaff()}
 	status := http.StatusOK
 	var page *tickets.Page
-	var counts map[tickets.Status]int
+	var counts map[tickets.Status]tickets.StatusCount
 	if len(jq.form.Errors) == 0 {
 		var err error
-		if counts, err = s.Tickets.Counts(r.Context(), u, jq.filter); err == nil {
+		if counts, err = s.Tickets.CappedCounts(r.Context(), u, jq.filter); err == nil {
 			page, err = s.Tickets.List(r.Context(), u, jq.filter)
 		}
 		if err != nil && !fillJournal(jq.form, loc, err) {
@@ -249,18 +251,19 @@ func cloneValues(v url.Values) url.Values {
 }
 
 // journalTabs are "all" and one tab per status, each keeping the other filters.
-func journalTabs(loc *i18n.Localizer, jq *journalQuery, counts map[tickets.Status]int) []journalTab {
+func journalTabs(loc *i18n.Localizer, jq *journalQuery, counts map[tickets.Status]tickets.StatusCount) []journalTab {
 	base := cloneValues(jq.keep)
 	base.Del("status")
-	total := 0
+	total, more := 0, false
 	for _, n := range counts {
-		total += n
+		total += n.N
+		more = more || n.More
 	}
-	tabs := []journalTab{{Label: loc.T("journal.tab_all"), Href: journalHref("/tickets", base), Count: total, Current: len(jq.filter.Statuses) == 0}}
+	tabs := []journalTab{{Label: loc.T("journal.tab_all"), Href: journalHref("/tickets", base), Count: total, More: more, Current: len(jq.filter.Statuses) == 0}}
 	for _, st := range tickets.Statuses {
 		v := cloneValues(base)
 		v.Set("status", string(st))
-		tabs = append(tabs, journalTab{Label: loc.T("journal.status_" + string(st)), Href: journalHref("/tickets", v), Count: counts[st],
+		tabs = append(tabs, journalTab{Label: loc.T("journal.status_" + string(st)), Href: journalHref("/tickets", v), Count: counts[st].N, More: counts[st].More,
 			Status: string(st), Current: len(jq.keep["status"]) == 1 && jq.keep.Get("status") == string(st)})
 	}
 	return tabs
