@@ -82,12 +82,10 @@ func Record(ctx context.Context, tx *sql.Tx, e Entry) error {
 	if err != nil {
 		return err
 	}
-	var actor any
-	if e.ActorID != 0 {
-		actor = e.ActorID
-	}
+	// The actor is linked only when the account exists: a change made by the system
+	// or an operator's tool names no account, and its entry must still be written.
 	if _, err := tx.ExecContext(ctx, `INSERT INTO audit_log (at, actor_id, actor_email, addr, kind, subject, before_json, after_json)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, e.At.UTC(), actor, e.ActorEmail, Addr(ctx), e.Kind, e.Subject, before, after); err != nil {
+		VALUES ($1, (SELECT id FROM users WHERE id = $2), $3, $4, $5, $6, $7, $8)`, e.At.UTC(), e.ActorID, e.ActorEmail, Addr(ctx), e.Kind, e.Subject, before, after); err != nil {
 		return fmt.Errorf("audit: record %s: %w", e.Kind, err)
 	}
 	return nil
