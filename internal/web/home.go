@@ -23,6 +23,7 @@ type homeData struct {
 // oldest first with its age, and "find a device".
 type deskData struct {
 	Notice   string
+	Waiting  *waitingSection
 	Sections []deskSection
 	// Reports: the reader may open the period report (heads, admins).
 	Reports bool
@@ -86,7 +87,12 @@ func (s *Server) desk(w http.ResponseWriter, r *http.Request, u *users.User) {
 		d.Sections = append(d.Sections, deskSection{ID: id, Title: loc.T("journal.home_" + id), Hint: loc.T("journal.home_" + id + "_hint"),
 			Empty: loc.T("journal.home_" + id + "_empty"), Href: href, Lines: s.ticketLines(loc, rows)})
 	}
-	add("unrouted", desk.Unrouted, with(nil, queued))
+	if desk.Waiting != nil {
+		if d.Waiting, err = s.waitingSection(r, loc, desk, with(nil, queued)); err != nil {
+			s.serverError(w, r, err)
+			return
+		}
+	}
 	add("queue", desk.Queue, with(dept, queued))
 	add("working", desk.Working, with(url.Values{"assignee": {itoa(u.ID)}}, working))
 	add("departments", desk.Departments, with(dept, open))

@@ -1,0 +1,94 @@
+package web_test
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+
+	"smartservice/internal/testkit/browser"
+	"smartservice/internal/testkit/testserver"
+	"smartservice/internal/tickets"
+)
+
+// TestBrowserWaitingTickets is issue 13's first two items at 360×740: with both IT
+// executors away, the reporter's confirmation says nobody can take the ticket now;
+// the head of IT finds it on their home page among the waiting ones, with its age,
+// and assigns it there; the administrator sees the unrouted one and sends it to
+// Facilities, whose executor gets it.
+func TestBrowserWaitingTickets(t *testing.T) {
+	t.Parallel()
+	w := newJournalWorld(t, testserver.Start(t, testserver.Options{}))
+	w.available(w.ex, false)
+	w.available(w.ex2, false)
+	q := w.file(w.emp, w.printer, w.paper, "The tray is empty and nobody is here")
+	b := browser.New(t, browser.Phone, browser.AcceptLanguage("en"))
+	shot := func(name string) {
+		t.Helper()
+		b.CheckNoHorizontalScroll()
+		if errs := b.ConsoleErrors(); len(errs) > 0 {
+			t.Errorf("%s: the page reported errors: %q", name, errs)
+		}
+		t.Logf("screenshot: %s", b.Screenshot(name))
+	}
+
+	w.browserLogin(t, b, w.emp)
+	b.Navigate(w.srv.URL + tpath(q, "/filed"))
+	if got := b.Text(".filed .facts"); !strings.Contains(got, w.en.T("loop.filed_nobody")) || strings.Contains(got, w.en.T("filing.filed_queue")) {
+		t.Errorf("the confirmation of a ticket nobody can take says %q", got)
+	}
+	shot("filed-nobody")
+
+	b.ClickAndWait(`form[action="/logout"] button`)
+	w.browserLogin(t, b, w.head)
+	item := fmt.Sprintf(`section[aria-labelledby="waiting-title"] a[href="/tickets/%d"]`, q.ID)
+	got := b.Text(item)
+	for _, want := range []string{q.Number(), "Out of paper", w.en.T("loop.waiting_in", "Department", "IT support"), w.en.T("filing.ago_now")} {
+		if !strings.Contains(got, want) {
+			t.Errorf("the head's waiting line %q lacks %q", got, want)
+		}
+	}
+	if strings.Contains(b.Text("main"), w.t3.Number()) {
+		t.Error("the head of IT sees the unrouted ticket among theirs")
+	}
+	shot("home-head-waiting")
+	b.SetValue(fmt.Sprintf("#w-%d", q.ID), fmt.Sprint(w.ex2.ID))
+	if st := b.ClickAndWait(fmt.Sprintf(`form[action="/tickets/%d/reassign"] button[type=submit]`, q.ID)); st != http.StatusOK {
+		t.Fatalf("assign from the home page: %d", st)
+	}
+	if path := urlPath(t, b.URL()); path != "/" {
+		t.Errorf("after assigning the head is at %s, want back home", path)
+	}
+	if got, want := b.Text(`main p[role="status"]`), w.en.T("journal.notice_reassign"); got != want {
+		t.Errorf("notice %q, want %q", got, want)
+	}
+	if got := b.Text(`section[aria-labelledby="waiting-title"]`); !strings.Contains(got, w.en.T("loop.waiting_empty")) {
+		t.Errorf("the assigned ticket still waits: %q", got)
+	}
+	if tk := w.must(w.srv.App.Tickets.Get(w.ctx, w.admin, q.ID)).(*tickets.Ticket); tk.AssigneeID != w.ex2.ID || tk.Status != tickets.StatusAssigned {
+		t.Errorf("after assigning: %+v", tk)
+	}
+
+	b.ClickAndWait(`form[action="/logout"] button`)
+	w.browserLogin(t, b, w.admin)
+	send := fmt.Sprintf("#w-%d", w.t3.ID)
+	if got := b.Text(fmt.Sprintf(`section[aria-labelledby="waiting-title"] a[href="/tickets/%d"]`, w.t3.ID)); !strings.Contains(got, w.en.T("loop.waiting_unrouted")) {
+		t.Errorf("the admin's unrouted line reads %q", got)
+	}
+	shot("home-admin-waiting")
+	b.SetValue(send, fmt.Sprint(w.fac.ID))
+	if st := b.ClickAndWait(fmt.Sprintf(`form[action="/tickets/%d/send"] button[type=submit]`, w.t3.ID)); st != http.StatusOK {
+		t.Fatalf("send from the home page: %d", st)
+	}
+	if got, want := b.Text(`main p[role="status"]`), w.en.T("loop.notice_send"); got != want {
+		t.Errorf("notice %q, want %q", got, want)
+	}
+	if tk := w.must(w.srv.App.Tickets.Get(w.ctx, w.admin, w.t3.ID)).(*tickets.Ticket); tk.DepartmentID != w.fac.ID || tk.AssigneeID != w.fx.ID {
+		t.Errorf("after sending: %+v", tk)
+	}
+	b.Navigate(w.srv.URL + tpath(w.t3, ""))
+	if got := b.Text(".timeline"); !strings.Contains(got, w.en.T("loop.event_sent", "Name", "Ada Admin")) {
+		t.Errorf("the history does not tell who sent it: %q", got)
+	}
+	shot("ticket-sent")
+}
