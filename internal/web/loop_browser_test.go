@@ -9,6 +9,7 @@ import (
 	"smartservice/internal/testkit/browser"
 	"smartservice/internal/testkit/testserver"
 	"smartservice/internal/tickets"
+	"smartservice/internal/users"
 )
 
 // TestBrowserWaitingTickets is issue 13's first two items at 360×740: with both IT
@@ -91,4 +92,45 @@ func TestBrowserWaitingTickets(t *testing.T) {
 		t.Errorf("the history does not tell who sent it: %q", got)
 	}
 	shot("ticket-sent")
+}
+
+// TestBrowserOwnAvailability: at 360×740 an executor holding a ticket goes away
+// from their home page, is asked what happens to it, hands it back (their
+// colleague gets it), and comes back on duty.
+func TestBrowserOwnAvailability(t *testing.T) {
+	t.Parallel()
+	w := newJournalWorld(t, testserver.Start(t, testserver.Options{}))
+	b := browser.New(t, browser.Phone, browser.AcceptLanguage("en"))
+	w.browserLogin(t, b, w.ex)
+	card := `section[aria-labelledby="availability-title"]`
+	if got := b.Text(card); !strings.Contains(got, w.en.T("loop.on_duty")) || !strings.Contains(got, w.en.T("loop.away_tickets", "Count", 1)) {
+		t.Fatalf("the availability card reads %q", got)
+	}
+	b.CheckNoHorizontalScroll()
+	t.Logf("screenshot: %s", b.Screenshot("home-executor-availability"))
+	b.Click(card + ` input[value="hand_back"]`)
+	if st := b.ClickAndWait(card + ` button[type=submit]`); st != http.StatusOK {
+		t.Fatalf("going away: %d", st)
+	}
+	if got, want := b.Text(`main p[role="status"]`), w.en.T("loop.notice_away_handed"); got != want {
+		t.Errorf("notice %q, want %q", got, want)
+	}
+	if got := b.Text(card); !strings.Contains(got, w.en.T("loop.away")) {
+		t.Errorf("after going away the card reads %q", got)
+	}
+	if tk := w.must(w.srv.App.Tickets.Get(w.ctx, w.admin, w.t1.ID)).(*tickets.Ticket); tk.AssigneeID != w.ex2.ID {
+		t.Errorf("the handed back ticket went to %d, want %d", tk.AssigneeID, w.ex2.ID)
+	}
+	if u := w.must(w.srv.App.Accounts.User(w.ctx, w.admin, w.ex.ID)).(*users.User); u.Available {
+		t.Error("the executor is still available")
+	}
+	if st := b.ClickAndWait(card + ` button[type=submit]`); st != http.StatusOK {
+		t.Fatalf("coming back: %d", st)
+	}
+	if got, want := b.Text(`main p[role="status"]`), w.en.T("loop.notice_back"); got != want {
+		t.Errorf("notice %q, want %q", got, want)
+	}
+	if u := w.must(w.srv.App.Accounts.User(w.ctx, w.admin, w.ex.ID)).(*users.User); !u.Available {
+		t.Error("the executor is not back")
+	}
 }

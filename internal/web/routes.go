@@ -11,6 +11,7 @@ func (s *Server) routes() {
 	m := s.mux
 	m.HandleFunc("GET /{$}", s.home)
 	m.HandleFunc("POST /lang", s.setLanguage)
+	m.HandleFunc("POST /availability", s.homeAvailability)
 
 	m.HandleFunc("GET /login", s.loginPage)
 	m.HandleFunc("POST /login", s.login)

@@ -165,6 +165,8 @@ func (s *Server) ticketEvents(loc *i18n.Localizer, events []tickets.EventRow) []
 			default:
 				l.Text = loc.T("journal.event_routed_rule", "Rule", e.Detail)
 			}
+		case tickets.EventHandedBack:
+			l.Text = loc.T("loop.event_handed_back", "Name", name)
 		case tickets.EventAssigned:
 			l.Text = loc.T("journal.event_assigned", "Assignee", whom)
 		case tickets.EventReassigned:
