@@ -44,6 +44,9 @@ type Problem = Term
 type Offer struct {
 	Problem
 	SelfHelp Names
+	// Anything marks "Something else", offered by every device after its own
+	// problems (anything.go); filing it needs a comment saying what.
+	Anything bool
 }
 
 // Service is the catalogue and devices domain.

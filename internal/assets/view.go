@@ -38,6 +38,9 @@ func (s *Service) view(ctx context.Context, a *Asset) (*View, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := s.offerAnything(ctx, t); err != nil {
+		return nil, err
+	}
 	v := &View{Asset: a, Type: t}
 	err = s.db.R.QueryRowContext(ctx, "SELECT id, name_en, name_ru FROM service_classes WHERE id = $1", t.ClassID).Scan(&v.Class.ID, &v.Class.EN, &v.Class.RU)
 	if err != nil {

@@ -6,6 +6,9 @@ import (
 	"strings"
 	"testing"
 
+	"smartservice/internal/assets"
+	"smartservice/internal/db"
+	"smartservice/internal/demo"
 	"smartservice/internal/testkit/browser"
 	"smartservice/internal/testkit/testserver"
 	"smartservice/internal/tickets"
@@ -133,4 +136,52 @@ func TestBrowserOwnAvailability(t *testing.T) {
 	if u := w.must(w.srv.App.Accounts.User(w.ctx, w.admin, w.ex.ID)).(*users.User); !u.Available {
 		t.Error("the executor is not back")
 	}
+}
+
+// TestBrowserSomethingElse: in the demo office (its starter catalogue) every
+// device page ends with "Something else"; at 360×740 its form asks what is wrong,
+// refuses an empty comment, and files the ticket, which the starter rules route.
+func TestBrowserSomethingElse(t *testing.T) {
+	t.Parallel()
+	srv := testserver.Start(t, testserver.Options{Dialect: db.SQLite, Demo: true})
+	ru := browserCatalog(t).For("ru")
+	var code string
+	if err := srv.App.DB.R.QueryRow("SELECT code FROM assets WHERE owner_id IS NULL AND archived = $1 ORDER BY id LIMIT 1", false).Scan(&code); err != nil {
+		t.Fatal(err)
+	}
+	b := browser.New(t, browser.Phone, browser.AcceptLanguage("ru"))
+	b.Navigate(srv.URL + "/login?next=/a/" + code)
+	b.SetValue("#email", "anna.petrova@demo.office")
+	b.SetValue("#password", demo.Password)
+	if st := b.ClickAndWait(`form[action="/login"] button[type=submit]`); st != http.StatusOK {
+		t.Fatalf("login: %d", st)
+	}
+	problems := b.Texts("ul.problems li")
+	if len(problems) < 2 || problems[len(problems)-1] != assets.SomethingElse.RU {
+		t.Fatalf("the device page offers %q, want it to end with %q", problems, assets.SomethingElse.RU)
+	}
+	if st := b.ClickAndWait("ul.problems li:last-child a.problem"); st != http.StatusOK {
+		t.Fatalf("open the form: %d", st)
+	}
+	if got := b.Text(`label[for="comment"]`); got != ru.T("loop.comment_label_anything") {
+		t.Errorf("the comment's label %q", got)
+	}
+	if _, req := b.Attribute("#comment", "required"); !req {
+		t.Error("the comment is not marked required")
+	}
+	if st := b.ClickAndWait(".filing-form button[type=submit]"); st != http.StatusUnprocessableEntity {
+		t.Fatalf("an empty report: status %d, want 422", st)
+	}
+	if got := b.Text("#comment-err"); got != ru.T("loop.comment_required_anything") {
+		t.Errorf("the error reads %q", got)
+	}
+	b.SetValue("#comment", "Странный запах у входа")
+	if st := b.ClickAndWait(".filing-form button[type=submit]"); st != http.StatusOK {
+		t.Fatalf("file: %d", st)
+	}
+	if got := b.Text(".filed .facts"); !strings.Contains(got, assets.SomethingElse.RU) || strings.Contains(got, ru.T("filing.filed_unrouted")) {
+		t.Errorf("the confirmation reads %q", got)
+	}
+	b.CheckNoHorizontalScroll()
+	t.Logf("screenshot: %s", b.Screenshot("something-else-filed"))
 }
