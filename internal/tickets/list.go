@@ -192,7 +192,12 @@ func (w *where) filter(f *Filter, fields *apperr.Fields) {
 	case utf8.RuneCountInString(q) > MaxQuery:
 		fields.Add("q", "ticket.list_q_too_long", "Max", MaxQuery)
 	case q != "":
-		w.add(w.searchText() + " LIKE " + w.arg("%"+escapeLike(SearchText(q))+"%") + " ESCAPE '\\'")
+		text := w.searchText() + " LIKE " + w.arg("%"+escapeLike(SearchText(q))+"%") + " ESCAPE '\\'"
+		if id, ok := ParseNumber(q); ok {
+			// "T-811" or "811" is the ticket's number; "811" may also be in a text.
+			text = "(t.id = " + w.arg(id) + " OR " + text + ")"
+		}
+		w.add(text)
 	}
 }
 

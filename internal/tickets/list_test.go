@@ -171,6 +171,11 @@ func testJournalFilters(t *testing.T, e *jenv) {
 		{"q underscore is no wildcard", tickets.Filter{Q: "e_ery"}, nil},
 		{"q backslash is literal", tickets.Filter{Q: `\`}, nil},
 		{"q nothing", tickets.Filter{Q: "zebra"}, nil},
+		{"q ticket number", tickets.Filter{Q: e.tk["t3"].Number()}, []string{"t3"}},
+		{"q ticket number, lower case", tickets.Filter{Q: " " + strings.ToLower(e.tk["t5"].Number())}, []string{"t5"}},
+		{"q ticket number with №", tickets.Filter{Q: fmt.Sprintf("№%d", e.tk["t6"].ID)}, []string{"t6"}},
+		{"q ticket number and a status", tickets.Filter{Q: e.tk["t6"].Number(), Statuses: tickets.OpenStatuses}, nil},
+		{"q absent ticket number", tickets.Filter{Q: "T-987654"}, nil},
 		{"combined", tickets.Filter{ReporterID: e.emp.ID, Statuses: tickets.OpenStatuses, TypeID: e.typeID}, []string{"t1", "t3"}},
 	} {
 		t.Run(c.name, func(t *testing.T) {

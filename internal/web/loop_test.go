@@ -1,0 +1,38 @@
+package web_test
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"smartservice/internal/testkit/testserver"
+)
+
+// TestJournalFindsTicketNumber: the number the confirmation tells people to quote
+// finds the ticket in the journal, in any of the forms people type it, and only
+// for whoever may see the ticket; the device page's recent tickets use and link it.
+func TestJournalFindsTicketNumber(t *testing.T) {
+	t.Parallel()
+	w := newJournalWorld(t, testserver.Start(t, testserver.Options{}))
+	number := fmt.Sprintf(`<span class="ticket-no">%s</span>`, w.t2.Number())
+	for _, q := range []string{w.t2.Number(), strings.ToLower(w.t2.Number()), fmt.Sprint(w.t2.ID), fmt.Sprintf("№%d", w.t2.ID)} {
+		res, body := w.as(w.admin).get("/tickets?" + url.Values{"q": {q}}.Encode())
+		if res.StatusCode != http.StatusOK || !strings.Contains(body, number) || strings.Contains(body, w.t1.Number()+"</span>") {
+			t.Errorf("the journal searched for %q: %d, has T-%d: %v", q, res.StatusCode, w.t2.ID, strings.Contains(body, number))
+		}
+	}
+	// emp did not report t2 and does not follow it: their search finds nothing.
+	if _, body := w.as(w.emp).get("/tickets?q=" + w.t2.Number()); strings.Contains(body, number) {
+		t.Error("an employee found someone else's ticket by its number")
+	}
+	// The device page's recent tickets (staff): the T- form, linked.
+	_, body := w.as(w.admin).get("/a/" + w.coffee.Code)
+	if want := fmt.Sprintf(`<a class="wrap" href="/tickets/%d">%s · `, w.t2.ID, w.t2.Number()); !strings.Contains(body, want) {
+		t.Errorf("the device page lacks %q", want)
+	}
+	if strings.Contains(body, "№") {
+		t.Error("the device page still numbers tickets with №")
+	}
+}
