@@ -27,7 +27,16 @@ func (s *Server) assetLabels(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if len(ids) == 0 && (q.Has("ids") || q.Get("selected") != "") {
-		// The list's "print selected" with no box ticked, or an empty list.
+		// The list's "print selected" with no box ticked goes back to the list,
+		// which says so; anything else (a hand-made link) gets the 400 page.
+		if back := LocalPath(q.Get("back")); back == "/assets" || strings.HasPrefix(back, "/assets?") {
+			sep := "?"
+			if strings.Contains(back, "?") {
+				sep = "&"
+			}
+			http.Redirect(w, r, back+sep+"labels=none", http.StatusSeeOther)
+			return
+		}
 		s.errorPageKeys(w, r, http.StatusBadRequest, [2]string{"error.bad_request_title", "labels.none_chosen"})
 		return
 	}

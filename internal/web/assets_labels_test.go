@@ -7,6 +7,7 @@ import (
 	"image"
 	"image/png"
 	"net/http"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -166,6 +167,17 @@ func TestLabelSheets(t *testing.T) {
 		}
 		_, body := admin.get("/assets/labels.pdf?selected=1")
 		wantContains(t, "nothing chosen", body, e.T("labels.none_chosen"))
+		// From the list's form (it names the list it was on), nothing chosen goes
+		// back to that list, filters kept, with the message on it.
+		res, body := admin.get("/assets/labels.pdf?selected=1&back=" + url.QueryEscape("/assets?q=Printer"))
+		wantStatus(t, "nothing chosen from the list", res, body, http.StatusSeeOther)
+		if loc := res.Header.Get("Location"); loc != "/assets?q=Printer&labels=none" {
+			t.Errorf("nothing chosen went to %s", loc)
+		}
+		_, body = admin.get(res.Header.Get("Location"))
+		wantContains(t, "nothing chosen on the list", body, e.T("labels.none_chosen"), `value="Printer"`)
+		res, body = admin.get("/assets/labels.pdf?selected=1&back=" + url.QueryEscape("//evil.example/assets"))
+		wantStatus(t, "nothing chosen, foreign back", res, body, http.StatusBadRequest)
 
 		// The sheet: ids as the API gives them and as the checkboxes send them, repeats dropped.
 		path := fmt.Sprintf("/assets/labels.pdf?ids=%d,%d&ids=%d&ids=%d", e.pr.ID, e.lt.ID, e.old.ID, e.pr.ID)
