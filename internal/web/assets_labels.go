@@ -8,6 +8,7 @@ import (
 
 	"smartservice/internal/apperr"
 	"smartservice/internal/assets"
+	"smartservice/internal/i18n"
 	"smartservice/internal/users"
 )
 
@@ -84,7 +85,15 @@ func (s *Server) assetLabel(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) labelText(r *http.Request) assets.LabelText {
 	loc := s.localizer(r)
-	return assets.LabelText{Office: s.Config.OfficeName, Caption: loc.T("labels.caption"), Title: loc.T("labels.title")}
+	// A label hangs on a device for everyone: its call to action is in every
+	// language, the printer's first.
+	caption := []string{loc.T("labels.caption")}
+	for _, lang := range i18n.Languages {
+		if lang != loc.Lang() {
+			caption = append(caption, s.Catalog.For(lang).T("labels.caption"))
+		}
+	}
+	return assets.LabelText{Office: s.Config.OfficeName, Caption: strings.Join(caption, " · "), Title: loc.T("labels.title")}
 }
 
 // filteredIDs lists the ids of the devices the list's filters in q match, at most

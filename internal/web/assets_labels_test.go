@@ -209,8 +209,9 @@ func TestLabelSheets(t *testing.T) {
 		// One label on a page of its own, for a label printer.
 		res, pdf = admin.get(idPath(e.pr.ID, "/label.pdf"))
 		wantStatus(t, "one label", res, "", http.StatusOK)
-		if text := pdfText(t, []byte(pdf)); !strings.Contains(text, "Printer <b>HP</b>") || !strings.Contains(text, e.en.T("labels.caption")) {
-			t.Errorf("the label's text:\n%s", text)
+		if text := pdfText(t, []byte(pdf)); !strings.Contains(text, "Printer <b>HP</b>") || !strings.Contains(text, e.en.T("labels.caption")) ||
+			!strings.Contains(text, browserCatalog(t).For("ru").T("labels.caption")) {
+			t.Errorf("the label's text (its call to action in both languages):\n%s", text)
 		}
 		if got := decodeQR(t, pdfPage(t, []byte(pdf), 300)); got != base+"/a/"+e.pr.Code {
 			t.Errorf("the single label reads %q", got)

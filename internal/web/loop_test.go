@@ -36,3 +36,26 @@ func TestJournalFindsTicketNumber(t *testing.T) {
 		t.Error("the device page still numbers tickets with №")
 	}
 }
+
+// TestNotFoundKnowsWhoIsLoggedIn: the 404 and 405 pages of unknown addresses show
+// a logged-in person their own header, not "Log in".
+func TestNotFoundKnowsWhoIsLoggedIn(t *testing.T) {
+	t.Parallel()
+	w := newJournalWorld(t, testserver.Start(t, testserver.Options{}))
+	for _, c := range []struct {
+		method, path string
+		status       int
+	}{{"GET", "/no/such/page", http.StatusNotFound}, {"DELETE", "/tickets", http.StatusMethodNotAllowed}} {
+		res, body := w.as(w.emp).do(c.method, c.path, nil)
+		if res.StatusCode != c.status {
+			t.Fatalf("%s %s: %d", c.method, c.path, res.StatusCode)
+		}
+		if !strings.Contains(body, `class="who">`+w.emp.FullName+`<`) || strings.Contains(body, `href="/login"`) {
+			t.Errorf("%s %s: the page does not know the user is logged in", c.method, c.path)
+		}
+	}
+	res, body := newBrowserClient(t, w.srv.URL).get("/no/such/page")
+	if res.StatusCode != http.StatusNotFound || !strings.Contains(body, `href="/login"`) {
+		t.Errorf("a visitor's 404: %d, offers login: %v", res.StatusCode, strings.Contains(body, `href="/login"`))
+	}
+}
