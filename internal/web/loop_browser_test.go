@@ -43,7 +43,7 @@ func TestBrowserWaitingTickets(t *testing.T) {
 	}
 	shot("filed-nobody")
 
-	b.ClickAndWait(`form[action="/logout"] button`)
+	browserLogout(t, b)
 	w.browserLogin(t, b, w.head)
 	item := fmt.Sprintf(`section[aria-labelledby="waiting-title"] a[href="/tickets/%d"]`, q.ID)
 	got := b.Text(item)
@@ -73,7 +73,7 @@ func TestBrowserWaitingTickets(t *testing.T) {
 		t.Errorf("after assigning: %+v", tk)
 	}
 
-	b.ClickAndWait(`form[action="/logout"] button`)
+	browserLogout(t, b)
 	w.browserLogin(t, b, w.admin)
 	send := fmt.Sprintf("#w-%d", w.t3.ID)
 	if got := b.Text(fmt.Sprintf(`section[aria-labelledby="waiting-title"] a[href="/tickets/%d"]`, w.t3.ID)); !strings.Contains(got, w.en.T("loop.waiting_unrouted")) {
