@@ -1,9 +1,12 @@
 package web_test
 
 import (
+	"compress/gzip"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -57,5 +60,52 @@ func TestNotFoundKnowsWhoIsLoggedIn(t *testing.T) {
 	res, body := newBrowserClient(t, w.srv.URL).get("/no/such/page")
 	if res.StatusCode != http.StatusNotFound || !strings.Contains(body, `href="/login"`) {
 		t.Errorf("a visitor's 404: %d, offers login: %v", res.StatusCode, strings.Contains(body, `href="/login"`))
+	}
+}
+
+// TestPagesAreCompressed: pages and the stylesheet go gzipped to a client that
+// accepts it, plain to one that does not, and say so in Vary.
+func TestPagesAreCompressed(t *testing.T) {
+	t.Parallel()
+	srv := testserver.Start(t, testserver.Options{})
+	client := &http.Client{Transport: &http.Transport{DisableCompression: true}}
+	get := func(path string, gz bool) (*http.Response, []byte) {
+		t.Helper()
+		req, _ := http.NewRequest("GET", srv.URL+path, nil)
+		if gz {
+			req.Header.Set("Accept-Encoding", "gzip")
+		}
+		res, err := client.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		var r io.Reader = res.Body
+		if res.Header.Get("Content-Encoding") == "gzip" {
+			zr, err := gzip.NewReader(res.Body)
+			if err != nil {
+				t.Fatal(err)
+			}
+			r = zr
+		}
+		body, err := io.ReadAll(r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res, body
+	}
+	res, page := get("/", true)
+	if res.Header.Get("Content-Encoding") != "gzip" || !strings.Contains(res.Header.Get("Vary"), "Accept-Encoding") || !strings.Contains(string(page), "<!doctype html>") {
+		t.Fatalf("the home page: %q %q", res.Header.Get("Content-Encoding"), res.Header.Get("Vary"))
+	}
+	css := regexp.MustCompile(`href="(/static/app\.[^"]+\.css)"`).FindStringSubmatch(string(page))
+	if css == nil {
+		t.Fatal("no stylesheet link on the home page")
+	}
+	if res, body := get(css[1], true); res.Header.Get("Content-Encoding") != "gzip" || !strings.Contains(string(body), ".top") {
+		t.Errorf("the stylesheet: %q", res.Header.Get("Content-Encoding"))
+	}
+	if res, body := get("/", false); res.Header.Get("Content-Encoding") != "" || !strings.Contains(string(body), "<!doctype html>") {
+		t.Errorf("without Accept-Encoding: %q", res.Header.Get("Content-Encoding"))
 	}
 }

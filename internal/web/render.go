@@ -114,7 +114,7 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 	h := w.Header()
 	h.Set("Content-Type", "text/html; charset=utf-8")
 	h.Set("Content-Language", loc.Lang())
-	h.Set("Vary", "Cookie, Accept-Language")
+	h.Add("Vary", "Cookie, Accept-Language") // Add: the compression layer varies on Accept-Encoding
 	if h.Get("Cache-Control") == "" {
 		h.Set("Cache-Control", "no-store")
 	}
