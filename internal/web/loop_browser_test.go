@@ -26,7 +26,7 @@ func TestBrowserWaitingTickets(t *testing.T) {
 	w.available(w.ex, false)
 	w.available(w.ex2, false)
 	q := w.file(w.emp, w.printer, w.paper, "The tray is empty and nobody is here")
-	b := browser.New(t, browser.Phone, browser.AcceptLanguage("en"))
+	b := browser.New(t, browser.Phone, browser.AcceptLanguage("en"), browser.Axe())
 	shot := func(name string) {
 		t.Helper()
 		b.CheckNoHorizontalScroll()
@@ -80,6 +80,16 @@ func TestBrowserWaitingTickets(t *testing.T) {
 		t.Errorf("the admin's unrouted line reads %q", got)
 	}
 	shot("home-admin-waiting")
+	// The same page in dark mode: its badges and links keep their contrast.
+	b.SetDarkMode(true)
+	b.CheckAxe()
+	b.Navigate(w.srv.URL + "/tickets")
+	b.CheckAxe()
+	shot("journal-admin-dark")
+	b.Navigate(w.srv.URL + tpath(w.t1, ""))
+	shot("ticket-admin-dark")
+	b.SetDarkMode(false)
+	b.Navigate(w.srv.URL + "/")
 	b.SetValue(send, fmt.Sprint(w.fac.ID))
 	if st := b.ClickAndWait(fmt.Sprintf(`form[action="/tickets/%d/send"] button[type=submit]`, w.t3.ID)); st != http.StatusOK {
 		t.Fatalf("send from the home page: %d", st)
@@ -103,7 +113,7 @@ func TestBrowserWaitingTickets(t *testing.T) {
 func TestBrowserOwnAvailability(t *testing.T) {
 	t.Parallel()
 	w := newJournalWorld(t, testserver.Start(t, testserver.Options{}))
-	b := browser.New(t, browser.Phone, browser.AcceptLanguage("en"))
+	b := browser.New(t, browser.Phone, browser.AcceptLanguage("en"), browser.Axe())
 	w.browserLogin(t, b, w.ex)
 	card := `section[aria-labelledby="availability-title"]`
 	if got := b.Text(card); !strings.Contains(got, w.en.T("loop.on_duty")) || !strings.Contains(got, w.en.T("loop.away_tickets", "Count", 1)) {

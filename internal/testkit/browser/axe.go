@@ -1,6 +1,7 @@
 package browser
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -8,6 +9,8 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 )
 
@@ -74,4 +77,19 @@ func (b *Browser) CheckAxe() {
 	for _, v := range vs {
 		b.t.Errorf("browser (%s): axe on %s: %s (%s): %s\n\t%s", b.vp.Name, b.URL(), v.ID, v.Impact, v.Help, strings.Join(v.Nodes, "\n\t"))
 	}
+}
+
+// SetDarkMode makes the page see prefers-color-scheme: dark (or light), so both
+// palettes can be looked at and checked with axe.
+func (b *Browser) SetDarkMode(dark bool) {
+	b.t.Helper()
+	scheme := "light"
+	if dark {
+		scheme = "dark"
+	}
+	b.Do("emulate prefers-color-scheme: "+scheme, chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		_, err := cdp.Call(ctx, t, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{
+			Features: []*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: scheme}}})
+		return err
+	}))
 }
