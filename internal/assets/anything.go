@@ -1,12 +1,5 @@
 package assets
 
-import (
-	"context"
-	"database/sql"
-	"errors"
-	"fmt"
-)
-
 // "Something else": the problem type marked everywhere (migration 00014, the
 // starter catalogue) ends every device's list, so a problem no type lists can
 // still be reported from the QR page. It is not a row of type_problems: a type
@@ -17,25 +10,15 @@ import (
 // (and migration 00014, for an office without one) adds.
 var SomethingElse = Names{EN: "Something else", RU: "Другое"}
 
-// offerAnything appends the catch-all problem type to t's offers, marked
-// Anything, unless there is none or t lists it itself.
-func (s *Service) offerAnything(ctx context.Context, t *Type) error {
-	var o Offer
-	err := s.db.R.QueryRowContext(ctx, "SELECT id, name_en, name_ru FROM problem_types WHERE everywhere = $1 ORDER BY id LIMIT 1", true).
-		Scan(&o.ID, &o.EN, &o.RU)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil
-	}
-	if err != nil {
-		return fmt.Errorf("assets: unable to read the catch-all problem type: %w", err)
-	}
+// offerAnything appends o, the catch-all problem type, to t's offers, marked
+// Anything, unless t lists it itself (then that offer is marked).
+func offerAnything(t *Type, o Offer) {
 	for i := range t.Problems {
 		if t.Problems[i].ID == o.ID {
 			t.Problems[i].Anything = true
-			return nil
+			return
 		}
 	}
 	o.Anything = true
 	t.Problems = append(t.Problems, o)
-	return nil
 }

@@ -2,6 +2,7 @@ package assets
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 
 	"smartservice/internal/users"
@@ -38,13 +39,20 @@ func (s *Service) view(ctx context.Context, a *Asset) (*View, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := s.offerAnything(ctx, t); err != nil {
-		return nil, err
-	}
 	v := &View{Asset: a, Type: t}
-	err = s.db.R.QueryRowContext(ctx, "SELECT id, name_en, name_ru FROM service_classes WHERE id = $1", t.ClassID).Scan(&v.Class.ID, &v.Class.EN, &v.Class.RU)
+	// The class and "Something else" (anything.go) in one read.
+	var other struct {
+		id     sql.NullInt64
+		en, ru sql.NullString
+	}
+	err = s.db.R.QueryRowContext(ctx, `SELECT c.id, c.name_en, c.name_ru, p.id, p.name_en, p.name_ru FROM service_classes c
+	LEFT JOIN problem_types p ON p.id = (SELECT MIN(e.id) FROM problem_types e WHERE e.everywhere = $2) WHERE c.id = $1`, t.ClassID, true).
+		Scan(&v.Class.ID, &v.Class.EN, &v.Class.RU, &other.id, &other.en, &other.ru)
 	if err != nil {
 		return nil, fmt.Errorf("assets: unable to read class: %w", err)
+	}
+	if other.id.Valid {
+		offerAnything(t, Offer{Problem: Problem{ID: other.id.Int64, Names: Names{EN: other.en.String, RU: other.ru.String}}})
 	}
 	return v, nil
 }
