@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"net"
+	"net/url"
 	"strings"
 
 	"smartservice/internal/app"
@@ -29,39 +30,68 @@ func serveCommand(fs *flag.FlagSet) func(ctx context.Context, e *env) error {
 		if *withDemo {
 			opts.Directory = demo.Directory()
 		}
+		// Without a base URL of its own, the server's address is the one it
+		// listens on: in QR codes, links and the start-up message alike.
+		baseSet := e.getenv("SMARTSERVICE_BASE_URL") != ""
+		fs.Visit(func(f *flag.Flag) { baseSet = baseSet || f.Name == "base-url" })
+		ln, err := net.Listen("tcp", cfg.Addr)
+		if err != nil {
+			return fmt.Errorf("listen on %s (option SMARTSERVICE_ADDR): %w", cfg.Addr, err)
+		}
+		if !baseSet {
+			cfg.BaseURL = listenURL(ln.Addr())
+		}
 		a, err := app.New(ctx, cfg, logger, opts)
 		if err != nil {
+			ln.Close()
 			return err
 		}
 		if *withDemo {
 			sum, err := demo.Load(ctx, a.DB, a.Users, a.Accounts)
+			var hist *demo.HistorySummary
 			switch {
 			case errors.Is(err, demo.ErrNotEmpty):
-				logger.Info("demo office not loaded: the database already holds data")
-			case err != nil:
+				// Started with --demo again: list the demo's accounts again, if
+				// this is the demo office.
+				if sum, err = demo.Existing(ctx, a.Users, a.Accounts); err == nil && sum == nil {
+					logger.Info("demo office not loaded: the database already holds data")
+				}
+			case err == nil:
+				hist, err = demo.History(ctx, a.DB, demo.HistoryOptions{Location: cfg.Location, Seed: 1})
+			}
+			if err != nil {
+				ln.Close()
 				a.Close()
 				return err
-			default:
-				hist, err := demo.History(ctx, a.DB, demo.HistoryOptions{Location: cfg.Location, Seed: 1})
-				if err != nil {
-					a.Close()
-					return err
-				}
+			}
+			if sum != nil {
 				printDemo(e, cfg, sum, hist)
 			}
-		}
-		ln, err := net.Listen("tcp", cfg.Addr)
-		if err != nil {
-			a.Close()
-			return fmt.Errorf("listen on %s (option SMARTSERVICE_ADDR): %w", cfg.Addr, err)
 		}
 		return a.Serve(ctx, ln)
 	}
 }
 
+// listenURL is the http URL of a listener's address; an unspecified host (":8080",
+// "0.0.0.0", "::") is reached as localhost.
+func listenURL(addr net.Addr) *url.URL {
+	host, port, err := net.SplitHostPort(addr.String())
+	if err != nil {
+		return &url.URL{Scheme: "http", Host: addr.String()}
+	}
+	if ip := net.ParseIP(host); host == "" || (ip != nil && ip.IsUnspecified()) {
+		host = "localhost"
+	}
+	return &url.URL{Scheme: "http", Host: net.JoinHostPort(host, port)}
+}
+
 func printDemo(e *env, cfg *config.Config, sum *demo.Summary, hist *demo.HistorySummary) {
 	var b strings.Builder
-	fmt.Fprintf(&b, "\nDemo office loaded. Open %s\n", cfg.BaseURL)
+	if hist != nil {
+		fmt.Fprintf(&b, "\nDemo office loaded. Open %s\n", cfg.BaseURL)
+	} else {
+		fmt.Fprintf(&b, "\nThe demo office is already in this database. Open %s\n", cfg.BaseURL)
+	}
 	fmt.Fprintf(&b, "Departments:")
 	for _, d := range sum.Departments {
 		fmt.Fprintf(&b, " %s", d.Code)
@@ -83,7 +113,9 @@ func printDemo(e *env, cfg *config.Config, sum *demo.Summary, hist *demo.History
 		fmt.Fprintf(&b, "A device page, as its QR code opens it: %s/a/%s (%d devices in all: %s/assets)\n",
 			cfg.BaseURL, sum.Devices[0].Code, len(sum.Devices), cfg.BaseURL)
 	}
-	fmt.Fprintf(&b, "Ticket history: %d tickets over the last 90 days, %d still open: %s/tickets\n", hist.Tickets, hist.Open, cfg.BaseURL)
+	if hist != nil {
+		fmt.Fprintf(&b, "Ticket history: %d tickets over the last 90 days, %d still open: %s/tickets\n", hist.Tickets, hist.Open, cfg.BaseURL)
+	}
 	b.WriteString("\n")
 	fmt.Fprint(e.stdout, b.String())
 }

@@ -84,6 +84,7 @@ func (a *API) routes() {
 	a.handle("POST /api/v1/tickets/{id}/complete", a.authed(a.completeTicket))
 	a.handle("POST /api/v1/tickets/{id}/cancel", a.authed(a.cancelTicket))
 	a.handle("POST /api/v1/tickets/{id}/reassign", a.authed(a.reassignTicket))
+	a.handle("POST /api/v1/tickets/{id}/send", a.authed(a.sendTicket))
 	a.handle("POST /api/v1/tickets/{id}/reopen", a.authed(a.reopenTicket))
 	a.handle("POST /api/v1/tickets/{id}/follow", a.authed(a.followTicket))
 	a.handle("DELETE /api/v1/tickets/{id}/follow", a.authed(a.unfollowTicket))

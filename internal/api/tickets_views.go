@@ -66,6 +66,7 @@ type actionsView struct {
 	Complete bool `json:"complete"`
 	Cancel   bool `json:"cancel"`
 	Reassign bool `json:"reassign"`
+	Send     bool `json:"send"`
 	Reopen   bool `json:"reopen"`
 	Comment  bool `json:"comment"`
 	Follow   bool `json:"follow"`

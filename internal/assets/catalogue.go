@@ -47,6 +47,9 @@ type Problem = Term
 type Offer struct {
 	Problem
 	SelfHelp Names
+	// Anything marks "Something else", offered by every device after its own
+	// problems (anything.go); filing it needs a comment saying what.
+	Anything bool
 }
 
 // Service is the catalogue and devices domain.
@@ -59,7 +62,7 @@ type Service struct {
 	// (internal/cache): the device page reads none of them from the database
 	// while nothing changed.
 	types       *cache.Map[int64, *Type]
-	classes     *cache.Map[int64, Class]
+	classes     *cache.Map[int64, classView]
 	byCodeCache *cache.Map[string, *Asset]
 }
 
@@ -76,7 +79,7 @@ func NewService(d *db.DB, now func() time.Time) *Service {
 		now = time.Now
 	}
 	return &Service{db: d, now: now, types: cache.NewMap[int64, *Type](maxCachedTypes),
-		classes: cache.NewMap[int64, Class](maxCachedTypes), byCodeCache: cache.NewMap[string, *Asset](maxCachedDevices)}
+		classes: cache.NewMap[int64, classView](maxCachedTypes), byCodeCache: cache.NewMap[string, *Asset](maxCachedDevices)}
 }
 
 func requireAdmin(actor *users.User) error {

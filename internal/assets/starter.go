@@ -188,6 +188,11 @@ func parseStarter(doc string) (starterData, error) {
 	if len(sd.classes) == 0 || len(sd.rules) == 0 {
 		return sd, fmt.Errorf("assets: the starter document has no catalogue or no rules table")
 	}
+	// "Something else" is offered by every device (anything.go), so it is in the
+	// vocabulary and has its rule, but no type lists it. The document is the
+	// design's and predates it; it is added here rather than in the copy.
+	sd.problems = append(sd.problems, SomethingElse)
+	sd.rules = append(sd.rules, StarterRule{Problem: SomethingElse.EN, Department: StarterDefaultDepartment})
 	return sd, nil
 }
 
@@ -237,7 +242,8 @@ func (s *Service) LoadStarter(ctx context.Context, actor *users.User) (*StarterS
 		problemIDs := map[string]int64{}
 		for _, p := range sd.problems {
 			var id int64
-			if err := tx.QueryRowContext(ctx, "INSERT INTO problem_types (name_en, name_ru, created_at) VALUES ($1, $2, $3) RETURNING id", p.EN, p.RU, now).Scan(&id); err != nil {
+			if err := tx.QueryRowContext(ctx, "INSERT INTO problem_types (name_en, name_ru, created_at, everywhere) VALUES ($1, $2, $3, $4) RETURNING id",
+				p.EN, p.RU, now, p == SomethingElse).Scan(&id); err != nil {
 				return fmt.Errorf("assets: unable to create problem type: %w", err)
 			}
 			problemIDs[p.EN] = id

@@ -105,7 +105,7 @@ func TestStarterCatalogue(t *testing.T) {
 
 	// The rules name what the catalogue has, and departments the demo has.
 	rules := assets.StarterRules()
-	if len(rules) != 16 || assets.StarterDefaultDepartment != "office" {
+	if len(rules) != 17 || assets.StarterDefaultDepartment != "office" {
 		t.Fatalf("%d rules", len(rules))
 	}
 	classes := map[string]bool{}
@@ -125,8 +125,12 @@ func TestStarterCatalogue(t *testing.T) {
 		}
 	}
 	if rules[0] != (assets.StarterRule{Class: "IT equipment", Department: "it"}) ||
-		rules[15] != (assets.StarterRule{Problem: "needs cleaning", Department: "cleaning"}) {
-		t.Fatalf("first and last rules: %+v, %+v", rules[0], rules[15])
+		rules[15] != (assets.StarterRule{Problem: "needs cleaning", Department: "cleaning"}) ||
+		rules[16] != (assets.StarterRule{Problem: "Something else", Department: "office"}) {
+		t.Fatalf("first and last rules: %+v, %+v, %+v", rules[0], rules[15], rules[16])
+	}
+	if byEN["Something else"] != assets.SomethingElse {
+		t.Fatalf("the vocabulary lacks %+v", assets.SomethingElse)
 	}
 	// Callers get copies.
 	rules[0].Department = "x"

@@ -2,6 +2,7 @@ package assets
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 
 	"smartservice/internal/cache"
@@ -41,16 +42,18 @@ func (s *Service) view(ctx context.Context, a *Asset) (*View, error) {
 	}
 	v := &View{Asset: a, Type: t}
 	cv, versioned := cache.CatalogueVersion(ctx)
-	if c, ok := s.classes.Get(t.ClassID, cv); versioned && ok {
-		v.Class = c
-		return v, nil
+	c, ok := s.classes.Get(t.ClassID, cv)
+	if !versioned || !ok {
+		if c, err = s.readClassView(ctx, t.ClassID); err != nil {
+			return nil, err
+		}
+		if versioned {
+			s.classes.Put(t.ClassID, cv, c)
+		}
 	}
-	err = s.db.R.QueryRowContext(ctx, "SELECT id, name_en, name_ru FROM service_classes WHERE id = $1", t.ClassID).Scan(&v.Class.ID, &v.Class.EN, &v.Class.RU)
-	if err != nil {
-		return nil, fmt.Errorf("assets: unable to read class: %w", err)
-	}
-	if versioned {
-		s.classes.Put(t.ClassID, cv, v.Class)
+	v.Class = c.Class
+	if c.anything != nil {
+		offerAnything(t, *c.anything)
 	}
 	return v, nil
 }
@@ -63,4 +66,30 @@ func (v *View) Offers(problemID int64) (Offer, bool) {
 		}
 	}
 	return Offer{}, false
+}
+
+// classView is a class as the device page needs it, cached as one: the class and
+// the catch-all problem type ("Something else", anything.go), if the office has one.
+type classView struct {
+	Class
+	anything *Offer
+}
+
+// readClassView reads the class and "Something else" in one query.
+func (s *Service) readClassView(ctx context.Context, classID int64) (classView, error) {
+	var c classView
+	var other struct {
+		id     sql.NullInt64
+		en, ru sql.NullString
+	}
+	err := s.db.R.QueryRowContext(ctx, `SELECT c.id, c.name_en, c.name_ru, p.id, p.name_en, p.name_ru FROM service_classes c
+	LEFT JOIN problem_types p ON p.id = (SELECT MIN(e.id) FROM problem_types e WHERE e.everywhere = $2) WHERE c.id = $1`, classID, true).
+		Scan(&c.ID, &c.EN, &c.RU, &other.id, &other.en, &other.ru)
+	if err != nil {
+		return c, fmt.Errorf("assets: unable to read class: %w", err)
+	}
+	if other.id.Valid {
+		c.anything = &Offer{Problem: Problem{ID: other.id.Int64, Names: Names{EN: other.en.String, RU: other.ru.String}}}
+	}
+	return c, nil
 }

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 
+	"smartservice/internal/apperr"
 	"smartservice/internal/assets"
 	"smartservice/internal/db"
 	"smartservice/internal/tickets"
@@ -96,5 +97,33 @@ func Load(ctx context.Context, d *db.DB, u *users.Store, accounts *users.Service
 	if sum.Devices, err = loadDevices(ctx, d, admin, sum.Accounts); err != nil {
 		return nil, fmt.Errorf("demo: %w", err)
 	}
+	return sum, nil
+}
+
+// Existing tells what of the demo office a database already holds, for a start
+// with --demo on it: its departments and the demo accounts still there (by their
+// e-mail addresses), so the start-up message can list them again. nil when the
+// database holds no demo office (not even its administrator), so a real office
+// is never shown demo logins.
+func Existing(ctx context.Context, u *users.Store, accounts *users.Service) (*Summary, error) {
+	sum := &Summary{Password: Password}
+	for _, in := range accountInputs() {
+		acct, err := accounts.UserByEmail(ctx, in.Email)
+		if apperr.CodeOf(err) == apperr.NotFound {
+			continue
+		}
+		if err != nil {
+			return nil, fmt.Errorf("demo: account %s: %w", in.Email, err)
+		}
+		sum.Accounts = append(sum.Accounts, acct)
+	}
+	if len(sum.Accounts) == 0 || !sum.Accounts[0].IsAdmin() {
+		return nil, nil
+	}
+	deps, err := u.ListDepartments(ctx)
+	if err != nil {
+		return nil, err
+	}
+	sum.Departments = deps
 	return sum, nil
 }

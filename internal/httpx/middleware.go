@@ -10,7 +10,7 @@ import (
 )
 
 // middleware wraps h in the layers every request passes, outermost first: observe,
-// recoverPanics, securityHeaders, limitBody, the cross-origin check.
+// recoverPanics, compress, securityHeaders, limitBody, the cross-origin check.
 func (h *Host) middleware(next http.Handler) http.Handler {
 	cop := http.NewCrossOriginProtection()
 	if err := cop.AddTrustedOrigin(h.Config.BaseURL.Scheme + "://" + h.Config.BaseURL.Host); err != nil {
@@ -24,6 +24,9 @@ func (h *Host) middleware(next http.Handler) http.Handler {
 	next = cop.Handler(next)
 	next = h.limitBody(next)
 	next = securityHeaders(next)
+	// Inside recoverPanics, which must see observe's writer to know whether the
+	// answer has started.
+	next = compress(next)
 	next = h.recoverPanics(next)
 	return h.observe(next)
 }

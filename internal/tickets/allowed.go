@@ -17,12 +17,12 @@ import (
 
 // Actions says which changes actor may make to the ticket now (buttons on its page, `actions` in the API).
 type Actions struct {
-	Take, Start, Complete, Cancel, Reassign, Reopen, Comment, Follow, Unfollow bool
+	Take, Start, Complete, Cancel, Reassign, Send, Reopen, Comment, Follow, Unfollow bool
 }
 
 // Any reports whether any change is open to the reader.
 func (a Actions) Any() bool {
-	return a.Take || a.Start || a.Complete || a.Cancel || a.Reassign || a.Reopen || a.Comment || a.Follow || a.Unfollow
+	return a.Take || a.Start || a.Complete || a.Cancel || a.Reassign || a.Send || a.Reopen || a.Comment || a.Follow || a.Unfollow
 }
 
 // state refuses a change when the ticket is not in one of the statuses from.
@@ -141,6 +141,7 @@ func actionsFor(actor *users.User, t *Ticket, following bool, now time.Time) Act
 		Complete: mayComplete(actor, t) == nil,
 		Cancel:   cancelErr == nil,
 		Reassign: mayReassign(actor, t) == nil,
+		Send:     maySend(actor, t) == nil,
 		Reopen:   mayReopen(actor, t, now) == nil,
 		Comment:  mayComment(actor, t) == nil,
 		Follow:   !following,

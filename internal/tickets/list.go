@@ -192,7 +192,12 @@ func (w *where) filter(f *Filter, fields *apperr.Fields) {
 	case utf8.RuneCountInString(q) > MaxQuery:
 		fields.Add("q", "ticket.list_q_too_long", "Max", MaxQuery)
 	case q != "":
-		w.add(w.searchText() + " LIKE " + w.arg("%"+escapeLike(SearchText(q))+"%") + " ESCAPE '\\'")
+		text := w.searchText() + " LIKE " + w.arg("%"+escapeLike(SearchText(q))+"%") + " ESCAPE '\\'"
+		if id, ok := ParseNumber(q); ok {
+			// "T-811" or "811" is the ticket's number; "811" may also be in a text.
+			text = "(t.id = " + w.arg(id) + " OR " + text + ")"
+		}
+		w.add(text)
 	}
 }
 
@@ -329,8 +334,13 @@ type Desk struct {
 	Working []Row
 	// Departments (heads): open tickets of their departments.
 	Departments []Row
-	// Unrouted (admins): new tickets no department took.
-	Unrouted []Row
+	// Waiting (heads, admins): new tickets nobody can take now (unrouted, or in a
+	// department with no available executor; see waiting.go): a head's departments'
+	// ones, every one for an admin.
+	Waiting []Row
+	// Executors are, for each department of Waiting, its active executors by
+	// name (available or not): whom the page offers to assign a waiting ticket to.
+	Executors map[int64][]Person
 }
 
 // DeskLimit bounds each list of a Desk; the journal holds the rest.
@@ -392,13 +402,26 @@ func (s *Service) Desk(ctx context.Context, actor *users.User) (*Desk, error) {
 			d.Departments = []Row{}
 		}
 	}
-	if actor.IsAdmin() {
-		if d.Unrouted, err = oldest(func(w *where) {
-			w.add("t.status = 'new'")
-			w.add("t.department_id IS NULL")
+	if actor.IsAdmin() || (actor.Has(users.RoleHead) && len(deps) > 0) {
+		if d.Waiting, err = oldest(func(w *where) {
+			w.waiting()
+			if !actor.IsAdmin() {
+				w.add("t.department_id IN (" + w.ids(deps) + ")")
+			}
 		}); err != nil {
 			return nil, err
 		}
+		d.Executors = map[int64][]Person{}
+		for _, r := range d.Waiting {
+			if _, done := d.Executors[r.DepartmentID]; r.DepartmentID == 0 || done {
+				continue
+			}
+			if d.Executors[r.DepartmentID], err = executors(ctx, s.db.R, r.DepartmentID); err != nil {
+				return nil, err
+			}
+		}
+	} else if actor.Has(users.RoleHead) {
+		d.Waiting = []Row{}
 	}
 	return d, nil
 }

@@ -171,6 +171,11 @@ func testJournalFilters(t *testing.T, e *jenv) {
 		{"q underscore is no wildcard", tickets.Filter{Q: "e_ery"}, nil},
 		{"q backslash is literal", tickets.Filter{Q: `\`}, nil},
 		{"q nothing", tickets.Filter{Q: "zebra"}, nil},
+		{"q ticket number", tickets.Filter{Q: e.tk["t3"].Number()}, []string{"t3"}},
+		{"q ticket number, lower case", tickets.Filter{Q: " " + strings.ToLower(e.tk["t5"].Number())}, []string{"t5"}},
+		{"q ticket number with №", tickets.Filter{Q: fmt.Sprintf("№%d", e.tk["t6"].ID)}, []string{"t6"}},
+		{"q ticket number and a status", tickets.Filter{Q: e.tk["t6"].Number(), Statuses: tickets.OpenStatuses}, nil},
+		{"q absent ticket number", tickets.Filter{Q: "T-987654"}, nil},
 		{"combined", tickets.Filter{ReporterID: e.emp.ID, Statuses: tickets.OpenStatuses, TypeID: e.typeID}, []string{"t1", "t3"}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
@@ -610,7 +615,7 @@ func testJournalDesk(t *testing.T, e *jenv) {
 	if got, want := ids(d.Mine), oldestFirst("t1", "t3", "t5", "q1"); !slices.Equal(got, want) {
 		t.Fatalf("emp's open tickets %v, want %v", got, want)
 	}
-	if d.Queue != nil || d.Working != nil || d.Departments != nil || d.Unrouted != nil {
+	if d.Queue != nil || d.Working != nil || d.Departments != nil || d.Waiting != nil {
 		t.Fatalf("an employee's desk has staff lists: %+v", d)
 	}
 	d = must(e.svc.Desk(e.ctx, e.a))(t)
@@ -620,7 +625,7 @@ func testJournalDesk(t *testing.T, e *jenv) {
 	if got, want := ids(d.Working), oldestFirst("t1"); !slices.Equal(got, want) {
 		t.Fatalf("a's work %v, want %v", got, want)
 	}
-	if d.Departments != nil || d.Unrouted != nil {
+	if d.Departments != nil || d.Waiting != nil {
 		t.Fatalf("an executor's desk has head or admin lists")
 	}
 	d = must(e.svc.Desk(e.ctx, e.other))(t)
@@ -631,9 +636,32 @@ func testJournalDesk(t *testing.T, e *jenv) {
 	if got, want := ids(d.Departments), oldestFirst("t1", "q1", "q2"); !slices.Equal(got, want) {
 		t.Fatalf("head's departments %v, want %v", got, want)
 	}
+	// Nobody can take q1 and q2 (it's executors are away) nor t3 (its
+	// department has nobody): the head of it sees its two, with whom to assign them to.
+	if got, want := ids(d.Waiting), oldestFirst("q1", "q2"); !slices.Equal(got, want) {
+		t.Fatalf("head's waiting %v, want %v", got, want)
+	}
+	if ex := d.Executors[e.it]; len(ex) != 2 || ex[0].ID != e.a.ID || ex[1].ID != e.b.ID || len(d.Executors) != 1 {
+		t.Fatalf("head's choices %+v", d.Executors)
+	}
+	// The admin sees every waiting ticket, the unrouted t4 included.
 	d = must(e.svc.Desk(e.ctx, e.admin))(t)
-	if got, want := ids(d.Unrouted), oldestFirst("t4"); !slices.Equal(got, want) {
-		t.Fatalf("admin's unrouted %v, want %v", got, want)
+	if got, want := ids(d.Waiting), oldestFirst("t3", "t4", "q1", "q2"); !slices.Equal(got, want) {
+		t.Fatalf("admin's waiting %v, want %v", got, want)
+	}
+	if len(d.Executors[e.empty]) != 0 || len(d.Executors[e.it]) != 2 {
+		t.Fatalf("admin's choices %+v", d.Executors)
+	}
+	// Once b is back, it's tickets can be taken: they leave the waiting list.
+	e.available(t, e.b, true)
+	if got, want := ids(must(e.svc.Desk(e.ctx, e.admin))(t).Waiting), oldestFirst("t3", "t4"); !slices.Equal(got, want) {
+		t.Fatalf("admin's waiting with b back %v, want %v", got, want)
+	}
+	if ok := must(e.svc.CanBeTaken(e.ctx, e.it))(t); !ok {
+		t.Fatal("it has b, yet nobody can take its tickets")
+	}
+	if ok := must(e.svc.CanBeTaken(e.ctx, e.empty))(t); ok {
+		t.Fatal("a department with nobody can take tickets")
 	}
 	wantErr(t, first(e.svc.Desk(e.ctx, nil)), apperr.Unauthenticated, "")
 }

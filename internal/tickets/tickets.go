@@ -225,8 +225,11 @@ func (s *Service) File(ctx context.Context, actor *users.User, in FileInput) (*T
 	if v.Asset.Archived {
 		return nil, apperr.New(apperr.Conflict, "ticket.asset_archived")
 	}
-	if _, ok := v.Offers(in.ProblemID); !ok {
+	if o, ok := v.Offers(in.ProblemID); !ok {
 		f.Add("problem_type_id", "ticket.problem_not_offered")
+	} else if o.Anything && comment == "" {
+		// "Something else" says nothing by itself: the comment is the report.
+		f.Add("comment", "loop.comment_required_anything")
 	}
 	var upload *photoUpload
 	if len(in.Photo) > 0 {

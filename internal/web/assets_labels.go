@@ -8,6 +8,7 @@ import (
 
 	"smartservice/internal/apperr"
 	"smartservice/internal/assets"
+	"smartservice/internal/i18n"
 	"smartservice/internal/users"
 )
 
@@ -27,7 +28,16 @@ func (s *Server) assetLabels(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if len(ids) == 0 && (q.Has("ids") || q.Get("selected") != "") {
-		// The list's "print selected" with no box ticked, or an empty list.
+		// The list's "print selected" with no box ticked goes back to the list,
+		// which says so; anything else (a hand-made link) gets the 400 page.
+		if back := LocalPath(q.Get("back")); back == "/assets" || strings.HasPrefix(back, "/assets?") {
+			sep := "?"
+			if strings.Contains(back, "?") {
+				sep = "&"
+			}
+			http.Redirect(w, r, back+sep+"labels=none", http.StatusSeeOther)
+			return
+		}
 		s.errorPageKeys(w, r, http.StatusBadRequest, [2]string{"error.bad_request_title", "labels.none_chosen"})
 		return
 	}
@@ -75,7 +85,15 @@ func (s *Server) assetLabel(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) labelText(r *http.Request) assets.LabelText {
 	loc := s.localizer(r)
-	return assets.LabelText{Office: s.Config.OfficeName, Caption: loc.T("labels.caption"), Title: loc.T("labels.title")}
+	// A label hangs on a device for everyone: its call to action is in every
+	// language, the printer's first.
+	caption := []string{loc.T("labels.caption")}
+	for _, lang := range i18n.Languages {
+		if lang != loc.Lang() {
+			caption = append(caption, s.Catalog.For(lang).T("labels.caption"))
+		}
+	}
+	return assets.LabelText{Office: s.Config.OfficeName, Caption: strings.Join(caption, " · "), Title: loc.T("labels.title")}
 }
 
 // filteredIDs lists the ids of the devices the list's filters in q match, at most

@@ -7,6 +7,7 @@ import (
 	"image"
 	"image/png"
 	"net/http"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -166,6 +167,17 @@ func TestLabelSheets(t *testing.T) {
 		}
 		_, body := admin.get("/assets/labels.pdf?selected=1")
 		wantContains(t, "nothing chosen", body, e.T("labels.none_chosen"))
+		// From the list's form (it names the list it was on), nothing chosen goes
+		// back to that list, filters kept, with the message on it.
+		res, body := admin.get("/assets/labels.pdf?selected=1&back=" + url.QueryEscape("/assets?q=Printer"))
+		wantStatus(t, "nothing chosen from the list", res, body, http.StatusSeeOther)
+		if loc := res.Header.Get("Location"); loc != "/assets?q=Printer&labels=none" {
+			t.Errorf("nothing chosen went to %s", loc)
+		}
+		_, body = admin.get(res.Header.Get("Location"))
+		wantContains(t, "nothing chosen on the list", body, e.T("labels.none_chosen"), `value="Printer"`)
+		res, body = admin.get("/assets/labels.pdf?selected=1&back=" + url.QueryEscape("//evil.example/assets"))
+		wantStatus(t, "nothing chosen, foreign back", res, body, http.StatusBadRequest)
 
 		// The sheet: ids as the API gives them and as the checkboxes send them, repeats dropped.
 		path := fmt.Sprintf("/assets/labels.pdf?ids=%d,%d&ids=%d&ids=%d", e.pr.ID, e.lt.ID, e.old.ID, e.pr.ID)
@@ -197,8 +209,9 @@ func TestLabelSheets(t *testing.T) {
 		// One label on a page of its own, for a label printer.
 		res, pdf = admin.get(idPath(e.pr.ID, "/label.pdf"))
 		wantStatus(t, "one label", res, "", http.StatusOK)
-		if text := pdfText(t, []byte(pdf)); !strings.Contains(text, "Printer <b>HP</b>") || !strings.Contains(text, e.en.T("labels.caption")) {
-			t.Errorf("the label's text:\n%s", text)
+		if text := pdfText(t, []byte(pdf)); !strings.Contains(text, "Printer <b>HP</b>") || !strings.Contains(text, e.en.T("labels.caption")) ||
+			!strings.Contains(text, browserCatalog(t).For("ru").T("labels.caption")) {
+			t.Errorf("the label's text (its call to action in both languages):\n%s", text)
 		}
 		if got := decodeQR(t, pdfPage(t, []byte(pdf), 300)); got != base+"/a/"+e.pr.Code {
 			t.Errorf("the single label reads %q", got)

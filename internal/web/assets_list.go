@@ -36,6 +36,9 @@ type assetsListData struct {
 	FilterLabels string
 	// FilterExport downloads the devices the filter matches as CSV.
 	FilterExport string
+	// Self is this page's address: "print selected" with nothing selected comes
+	// back here and says so.
+	Self string
 }
 
 // assetRow is one device of the list.
@@ -92,6 +95,17 @@ func (s *Server) assetsList(w http.ResponseWriter, r *http.Request) {
 		if len(keep) > 0 {
 			d.First += "?" + keep.Encode()
 		}
+	}
+	if r.URL.Query().Get("labels") == "none" {
+		d.Form.Message = s.localizer(r).T("labels.none_chosen")
+	}
+	self := cloneValues(keep)
+	if filter.AfterID > 0 {
+		self.Set("after", strconv.FormatInt(filter.AfterID, 10))
+	}
+	d.Self = "/assets"
+	if len(self) > 0 {
+		d.Self += "?" + self.Encode()
 	}
 	d.FilterLabels, d.FilterExport = "/assets/labels.pdf", "/assets/export.csv"
 	if len(keep) > 0 {

@@ -51,7 +51,7 @@ func TestAssetsListByRole(t *testing.T) {
 			t.Errorf("the owner sees %q, want the printer and their laptop", got)
 		}
 		// The layout links the list for everyone logged in.
-		wantContains(t, "the header", body, `<a href="/assets">`+e.T("assets.nav")+`</a>`)
+		wantContains(t, "the header", body, `<a href="/assets" aria-current="page">`+e.T("assets.nav")+`</a>`)
 	})
 }
 

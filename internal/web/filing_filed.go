@@ -14,6 +14,8 @@ type ticketFiledData struct {
 	Code               string
 	Department, Person string
 	HasPhoto           bool
+	// Nobody: routed, unassigned, and nobody in the department can take it now.
+	Nobody bool
 }
 
 // ticketFiled confirms a filed ticket to anyone who may see it (404 otherwise, as
@@ -36,5 +38,13 @@ func (s *Server) ticketFiled(w http.ResponseWriter, r *http.Request) {
 	loc := s.localizer(r)
 	d := &ticketFiledData{ID: row.ID, Number: row.Number(), Problem: loc.Name(row.ProblemEN, row.ProblemRU), Device: row.AssetName,
 		Code: row.AssetCode, Department: loc.Name(row.DepartmentEN, row.DepartmentRU), Person: row.AssigneeName, HasPhoto: row.HasPhoto}
+	if row.DepartmentID != 0 && row.AssigneeID == 0 {
+		ok, err := s.Tickets.CanBeTaken(r.Context(), row.DepartmentID)
+		if err != nil {
+			s.serverError(w, r, err)
+			return
+		}
+		d.Nobody = !ok
+	}
 	s.render(w, r, http.StatusOK, "ticket_filed", "filing.filed_title", d)
 }

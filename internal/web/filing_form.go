@@ -31,6 +31,8 @@ type filingFormData struct {
 	// PhotoAgain says that a photo was sent with a refused form and was not kept.
 	PhotoAgain bool
 	MaxMB      int
+	// Anything: the problem is "Something else", whose comment is required.
+	Anything bool
 }
 
 // Action is where the form posts.
@@ -65,7 +67,7 @@ func (s *Server) renderFilingForm(w http.ResponseWriter, r *http.Request, u *use
 	loc := s.localizer(r)
 	d := &filingFormData{Code: v.Asset.Code, Name: v.Asset.Name, Location: v.Asset.Location.String(), ProblemID: o.ID,
 		Problem: loc.Name(o.EN, o.RU), SelfHelp: linkify(loc.Name(o.SelfHelp.EN, o.SelfHelp.RU)),
-		Form: f, Token: token, PhotoAgain: photoAgain, MaxMB: tickets.MaxPhotoBytes >> 20}
+		Form: f, Token: token, PhotoAgain: photoAgain, MaxMB: tickets.MaxPhotoBytes >> 20, Anything: o.Anything}
 	if s.Tickets != nil {
 		open, err := s.Tickets.OpenOnAsset(r.Context(), u, v.Asset.ID)
 		if err != nil {

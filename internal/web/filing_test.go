@@ -229,8 +229,10 @@ func TestFilingFromTheDevicePage(t *testing.T) {
 			res, page := emp.get(t, fmt.Sprintf("/a/%s/report?problem=%d", o.printer.Code, o.paper.ID))
 			wantStatus(t, "report page", res, page, http.StatusOK)
 			wantContains(t, "report page", page, o.en.T("filing.try_this"), "Paper is in the cupboard under the printer.",
-				`<textarea id="comment" name="comment" maxlength="2000"`, `accept="image/jpeg,image/png,image/webp" capture="environment"`,
+				`<textarea id="comment" name="comment" maxlength="2000"`, `accept="image/jpeg,image/png,image/webp"`,
 				`enctype="multipart/form-data"`, o.en.T("filing.send"))
+			// The gallery as well as the camera: no capture attribute forcing the camera.
+			wantNotContains(t, "report page", page, `capture=`)
 			if i, j := strings.Index(page, "Paper is in the cupboard"), strings.Index(page, `name="comment"`); i < 0 || j < i {
 				t.Error("the self-help should come before the form")
 			}

@@ -23,8 +23,11 @@ type homeData struct {
 // deskData is a logged-in person's home: what waits for them, by role, each list
 // oldest first with its age, and "find a device".
 type deskData struct {
-	Notice   string
-	Sections []deskSection
+	Notice  string
+	Waiting *waitingSection
+	// Availability is an executor's own (nil for others).
+	Availability *availabilityCard
+	Sections     []deskSection
 	// Reports: the reader may open the period report (heads, admins).
 	Reports bool
 	// NotifyAlerts are the notification channels that are down (admins only).
@@ -95,7 +98,20 @@ func (s *Server) desk(w http.ResponseWriter, r *http.Request, u *users.User) {
 		d.Sections = append(d.Sections, deskSection{ID: id, Title: loc.T("journal.home_" + id), Hint: loc.T("journal.home_" + id + "_hint"),
 			Empty: loc.T("journal.home_" + id + "_empty"), Href: href, Lines: s.ticketLines(loc, rows)})
 	}
-	add("unrouted", desk.Unrouted, with(nil, queued))
+	if u.Has(users.RoleExecutor) {
+		av, err := s.Tickets.MyAvailability(r.Context(), u)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		d.Availability = &availabilityCard{Available: av.Available, Holding: av.Holding}
+	}
+	if desk.Waiting != nil {
+		if d.Waiting, err = s.waitingSection(r, loc, desk, with(nil, queued)); err != nil {
+			s.serverError(w, r, err)
+			return
+		}
+	}
 	add("queue", desk.Queue, with(dept, queued))
 	add("working", desk.Working, with(url.Values{"assignee": {itoa(u.ID)}}, working))
 	add("departments", desk.Departments, with(dept, open))

@@ -79,6 +79,22 @@ type Page struct {
 	User *users.User
 	// Data is the page's own content.
 	Data any
+	// urlPath is the request's path, whichever its method: the header marks the
+	// section it belongs to (Current).
+	urlPath string
+}
+
+// Current reports whether the page belongs to the header's section at prefix
+// ("/tickets" for the journal and every ticket), so its link is marked.
+func (p Page) Current(prefix string) bool {
+	switch {
+	case strings.HasPrefix(p.urlPath, prefix+"/") || p.urlPath == prefix:
+		return true
+	case prefix == "/assets":
+		// The catalogue is a tab of the devices' section.
+		return p.urlPath == "/catalogue" || strings.HasPrefix(p.urlPath, "/catalogue/")
+	}
+	return false
 }
 
 // Langs lists the languages the switch offers.
@@ -104,7 +120,8 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 	if t, ok := data.(titled); ok && t.PageTitle() != "" {
 		title = t.PageTitle()
 	}
-	p := Page{Localizer: loc, User: user, Title: title, Path: back, Office: s.Config.OfficeName, RequestID: httpx.RequestID(r.Context()), Data: data}
+	p := Page{Localizer: loc, User: user, Title: title, Path: back, Office: s.Config.OfficeName, RequestID: httpx.RequestID(r.Context()), Data: data,
+		urlPath: r.URL.Path}
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, "layout.html", p); err != nil {
 		s.Logger.Error("template failed", "page", name, "request_id", p.RequestID, "err", err)
@@ -118,7 +135,7 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 	h := w.Header()
 	h.Set("Content-Type", "text/html; charset=utf-8")
 	h.Set("Content-Language", loc.Lang())
-	h.Set("Vary", "Cookie, Accept-Language")
+	h.Add("Vary", "Cookie, Accept-Language") // Add: the compression layer varies on Accept-Encoding
 	if h.Get("Cache-Control") == "" {
 		h.Set("Cache-Control", "no-store")
 	}

@@ -11,6 +11,7 @@ func (s *Server) routes() {
 	m := s.mux
 	m.HandleFunc("GET /{$}", s.home)
 	m.HandleFunc("POST /lang", s.setLanguage)
+	m.HandleFunc("POST /availability", s.homeAvailability)
 
 	m.HandleFunc("GET /login", s.loginPage)
 	m.HandleFunc("POST /login", s.login)
@@ -111,6 +112,7 @@ func (s *Server) routes() {
 	m.HandleFunc("POST /tickets/{id}/complete", s.ticketComplete)
 	m.HandleFunc("POST /tickets/{id}/cancel", s.ticketCancel)
 	m.HandleFunc("POST /tickets/{id}/reassign", s.ticketReassign)
+	m.HandleFunc("POST /tickets/{id}/send", s.ticketSend)
 	m.HandleFunc("POST /tickets/{id}/reopen", s.ticketReopen)
 	m.HandleFunc("POST /tickets/{id}/comment", s.ticketComment)
 	m.HandleFunc("POST /tickets/{id}/follow", s.ticketFollow)

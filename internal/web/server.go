@@ -128,11 +128,15 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	probe := httpx.NewProbe()
 	h.ServeHTTP(probe, r)
 	switch probe.Status {
-	case http.StatusNotFound:
-		s.errorPage(w, r, http.StatusNotFound)
-	case http.StatusMethodNotAllowed:
-		w.Header().Set("Allow", probe.Header().Get("Allow"))
-		s.errorPage(w, r, http.StatusMethodNotAllowed)
+	case http.StatusNotFound, http.StatusMethodNotAllowed:
+		if probe.Status == http.StatusMethodNotAllowed {
+			w.Header().Set("Allow", probe.Header().Get("Allow"))
+		}
+		// With the session, so a logged-in person's header shows them, not "Log in".
+		s.sessions.LoadAndSave(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			state(r.Context()).hasSession = true
+			s.errorPage(w, r, probe.Status)
+		})).ServeHTTP(w, r)
 	default: // the mux's own redirects (a cleaned path, a missing slash)
 		for k, v := range probe.Header() {
 			w.Header()[k] = v

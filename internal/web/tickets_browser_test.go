@@ -112,7 +112,7 @@ func TestBrowserExecutorWorksATicket(t *testing.T) {
 				u    *users.User
 				name string
 			}{{w.emp, "employee"}, {w.head, "head"}, {w.admin, "admin"}} {
-				b.ClickAndWait(`form[action="/logout"] button`)
+				browserLogout(t, b)
 				w.browserLogin(t, b, c.u)
 				shot("home-" + c.name)
 			}
@@ -121,7 +121,7 @@ func TestBrowserExecutorWorksATicket(t *testing.T) {
 			b.Navigate(w.srv.URL + tpath(w.t2, ""))
 			shot("ticket-admin")
 			// In Russian, whose words are longer.
-			b.ClickAndWait(`form[action="/logout"] button`)
+			browserLogout(t, b)
 			w.browserLogin(t, b, ru)
 			b.Navigate(w.srv.URL + "/tickets?status=new&status=assigned&status=in_progress&status=done")
 			if got := b.Text("main h1"); got != w.ru.T("journal.title") {

@@ -22,7 +22,9 @@ type ticketPageData struct {
 	// Main is the one next step, shown as the big button: take, start or complete.
 	Main string
 	// Executors are the reassign choices (the department's executors but the current one).
-	Executors                 []option
+	Executors []option
+	// Departments are the send choices of an unrouted ticket (Acts.Send).
+	Departments               []option
 	DeviceHref, DeviceJournal string
 	ReporterJournal           string
 	Trace                     string
@@ -95,6 +97,17 @@ func (s *Server) renderTicket(w http.ResponseWriter, r *http.Request, u *users.U
 			d.Executors = append(d.Executors, option{Value: val, Label: p.Name, Selected: val == f.Get("assignee_id")})
 		}
 	}
+	if acts.Send {
+		deps, err := s.Users.ListDepartments(r.Context())
+		if err != nil {
+			s.serverError(w, r, err)
+			return
+		}
+		for _, dp := range deps {
+			val := itoa(dp.ID)
+			d.Departments = append(d.Departments, option{Value: val, Label: loc.Name(dp.NameEN, dp.NameRU), Selected: val == f.Get("department_id")})
+		}
+	}
 	s.render(w, r, status, "ticket", "journal.ticket_title", d)
 }
 
@@ -107,6 +120,8 @@ func (s *Server) routingTrace(loc *i18n.Localizer, v *tickets.View) string {
 	switch {
 	case row.RoutedBy == tickets.RoutedByDefault:
 		return loc.T("journal.trace_default", "Department", dept)
+	case row.RoutedBy == tickets.RoutedByNone && row.DepartmentID != 0:
+		return loc.T("loop.trace_sent", "Department", dept)
 	case row.RoutedBy == tickets.RoutedByNone:
 		return loc.T("journal.trace_none")
 	case v.RuleDeleted:
@@ -145,9 +160,13 @@ func (s *Server) ticketEvents(loc *i18n.Localizer, events []tickets.EventRow) []
 				l.Text = loc.T("journal.event_routed_default")
 			case tickets.RoutedByNone:
 				l.Text = loc.T("journal.event_routed_none")
+			case tickets.SentByHand:
+				l.Text = loc.T("loop.event_sent", "Name", name)
 			default:
 				l.Text = loc.T("journal.event_routed_rule", "Rule", e.Detail)
 			}
+		case tickets.EventHandedBack:
+			l.Text = loc.T("loop.event_handed_back", "Name", name)
 		case tickets.EventAssigned:
 			l.Text = loc.T("journal.event_assigned", "Assignee", whom)
 		case tickets.EventReassigned:

@@ -92,6 +92,7 @@ type Option func(*settings)
 type settings struct {
 	timeout time.Duration
 	headers map[string]string
+	axe     bool
 }
 
 // AcceptLanguage makes every request carry this Accept-Language header, e.g. "ru"
@@ -112,6 +113,9 @@ type Browser struct {
 	vp      Viewport
 	timeout time.Duration
 	ctx     context.Context // the tab; without a deadline, each call adds its own
+	// axe: run axe-core on every page landed on (Axe); axeNoted: "not installed" was said.
+	axe      bool
+	axeNoted sync.Once
 
 	mu        sync.Mutex
 	mainFrame cdp.FrameID
@@ -132,7 +136,7 @@ func New(t testing.TB, vp Viewport, opts ...Option) *Browser {
 	}
 	proc := acquire(t)
 
-	b := &Browser{t: t, vp: vp, timeout: s.timeout}
+	b := &Browser{t: t, vp: vp, timeout: s.timeout, axe: s.axe}
 	tabCtx, tabCancel := chromedp.NewContext(proc.root, chromedp.WithNewBrowserContext(), chromedp.WithListener(b.onEvent))
 	b.ctx = tabCtx
 	started := false
@@ -323,6 +327,9 @@ func (b *Browser) Navigate(url string) int {
 	b.t.Helper()
 	b.newPage()
 	b.Do("navigate to "+url, chromedp.Navigate(url))
+	if b.axe {
+		b.CheckAxe()
+	}
 	return b.Status()
 }
 
@@ -336,6 +343,9 @@ func (b *Browser) ClickAndWait(selector string) int {
 	resp, err := chromedp.RunResponse(ctx, b.click(selector))
 	if err != nil {
 		b.t.Fatalf("browser (%s): click %s and wait for the next page: %v", b.vp.Name, selector, timeoutNote(err, b.timeout))
+	}
+	if b.axe {
+		b.CheckAxe()
 	}
 	if resp == nil {
 		return b.Status()

@@ -1,0 +1,95 @@
+package browser
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/chromedp"
+)
+
+// AxeEnv is the path of axe-core's axe.min.js (.ci/run installs it from the npm
+// registry into .ci/node). Unset, the file is looked for in .ci/node of the
+// repository the test runs in.
+const AxeEnv = "SMARTSERVICE_TEST_AXE"
+
+// axeScript is axe.min.js, read once; "" when it is not installed.
+var axeScript = sync.OnceValues(func() (string, string) {
+	path := os.Getenv(AxeEnv)
+	if path == "" {
+		dir, _ := os.Getwd()
+		for dir != "" {
+			p := filepath.Join(dir, ".ci", "node", "node_modules", "axe-core", "axe.min.js")
+			if _, err := os.Stat(p); err == nil {
+				path = p
+				break
+			}
+			parent := filepath.Dir(dir)
+			if parent == dir {
+				break
+			}
+			dir = parent
+		}
+	}
+	if path == "" {
+		return "", "axe-core is not installed (npm install --prefix .ci/node axe-core@4, or set " + AxeEnv + "): pages are not checked with axe"
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return "", fmt.Sprintf("axe-core at %s cannot be read (%v): pages are not checked with axe", path, err)
+	}
+	return string(b), ""
+})
+
+// Axe makes the browser run axe-core on every page it lands on (Navigate,
+// ClickAndWait), at its viewport and colour scheme, and fail the test on any
+// violation; without axe-core installed it logs why once and checks nothing.
+func Axe() Option { return func(s *settings) { s.axe = true } }
+
+// CheckAxe runs axe-core's WCAG 2.x A/AA rules and best practices on the current
+// page and fails the test on each violation, naming the rule and the elements.
+func (b *Browser) CheckAxe() {
+	b.t.Helper()
+	script, why := axeScript()
+	if script == "" {
+		b.axeNoted.Do(func() { b.t.Log(why) })
+		return
+	}
+	type violation struct {
+		ID, Impact, Help string
+		Nodes            []string
+	}
+	if !Eval[bool](b, `typeof window.axe === "object"`) {
+		Eval[any](b, script+";null")
+	}
+	raw := Run(b, "run axe", chromedp.Evaluate[json.RawMessage](`axe.run(document, {resultTypes: ["violations"]}).then(r => r.violations.map(v => ({
+		ID: v.id, Impact: v.impact || "", Help: v.help, Nodes: v.nodes.slice(0, 5).map(n => n.target.join(" ") + (n.failureSummary ? ": " + n.failureSummary.split("\n").slice(1).join(" ").trim() : ""))})))`, chromedp.EvalAwaitPromise))
+	var vs []violation
+	if err := json.Unmarshal(raw, &vs); err != nil {
+		b.t.Fatalf("browser (%s): axe's answer: %v", b.vp.Name, err)
+	}
+	for _, v := range vs {
+		b.t.Errorf("browser (%s): axe on %s: %s (%s): %s\n\t%s", b.vp.Name, b.URL(), v.ID, v.Impact, v.Help, strings.Join(v.Nodes, "\n\t"))
+	}
+}
+
+// SetDarkMode makes the page see prefers-color-scheme: dark (or light), so both
+// palettes can be looked at and checked with axe.
+func (b *Browser) SetDarkMode(dark bool) {
+	b.t.Helper()
+	scheme := "light"
+	if dark {
+		scheme = "dark"
+	}
+	b.Do("emulate prefers-color-scheme: "+scheme, chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		_, err := cdp.Call(ctx, t, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{
+			Features: []*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: scheme}}})
+		return err
+	}))
+}
