@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"smartservice/internal/app"
 	"smartservice/internal/assets"
 	"smartservice/internal/config"
 	"smartservice/internal/db"
@@ -26,10 +27,9 @@ type office struct {
 	paper         int64
 }
 
-func arrange(t *testing.T, srv *testserver.Server) office {
+func arrange(t *testing.T, app *app.App) office {
 	t.Helper()
 	ctx := context.Background()
-	app := srv.App
 	mk := func(email, lang string, roles ...users.Role) *users.User {
 		u, err := app.Accounts.CreateUser(ctx, users.CreateInput{Email: email, FullName: "Test " + strings.Split(email, "@")[0], Roles: roles, Password: "correct-horse-battery-9", Language: lang})
 		if err != nil {
@@ -140,7 +140,7 @@ func testTelegramEndToEnd(t *testing.T, dialect db.Dialect) {
 		c.TelegramAPIURL = fake.URL
 	}})
 	ctx := context.Background()
-	o := arrange(t, srv)
+	o := arrange(t, srv.App)
 	link(t, srv, fake, o.a)
 	link(t, srv, fake, o.emp)
 	chat := chatOf(o.a)
