@@ -63,5 +63,17 @@ func TestMeTelegramLink(t *testing.T) {
 		if me := e.do("PATCH", "/api/v1/me", token, map[string]string{"language": "ru"}).want(200); me.obj["telegram_linked"] != true {
 			t.Errorf("PATCH /me: %s", me.body)
 		}
+		// The admin users list shows the real value for each listed account.
+		e.user("bob@example.com", employee)
+		e.user("root@example.com", admin)
+		list := e.do("GET", "/api/v1/users", e.login("root@example.com"), nil).want(200)
+		seen := map[string]any{}
+		for _, it := range list.obj["items"].([]any) {
+			u := it.(map[string]any)
+			seen[u["email"].(string)] = u["telegram_linked"]
+		}
+		if seen["ann@example.com"] != true || seen["bob@example.com"] != false {
+			t.Errorf("users list telegram_linked: %v", seen)
+		}
 	})
 }

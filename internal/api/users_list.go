@@ -55,11 +55,23 @@ func (a *API) listUsers(w http.ResponseWriter, r *http.Request, c *caller) {
 		a.fail(w, r, err)
 		return
 	}
+	ids := make([]int64, len(us))
+	for i, u := range us {
+		ids[i] = u.ID
+	}
+	linked := map[int64]bool{}
+	if a.Telegram != nil { // without the bot part (some tests) nobody is linked
+		if linked, err = a.Telegram.LinkedAmong(r.Context(), c.user, ids); err != nil {
+			a.fail(w, r, err)
+			return
+		}
+	}
 	loc := a.localizer(r)
 	items := make([]userView, len(us))
 	last := ""
 	for i, u := range us {
 		items[i] = a.userView(loc, u)
+		items[i].TelegramLinked = linked[u.ID]
 		last = strconv.FormatInt(u.ID, 10)
 	}
 	a.writeJSON(w, http.StatusOK, newList(items, limit, "users", last))

@@ -18,7 +18,7 @@ type userView struct {
 	Active      bool            `json:"active"`
 	// Available executors receive tickets.
 	Available bool `json:"available"`
-	// TelegramLinked tells whether the person gets messages in Telegram (set by /me only).
+	// TelegramLinked tells whether the person gets messages in Telegram (a live link).
 	TelegramLinked bool    `json:"telegram_linked"`
 	CreatedAt      string  `json:"created_at"`
 	LastLoginAt    *string `json:"last_login_at"`

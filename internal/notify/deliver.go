@@ -16,6 +16,11 @@ package notify
 // (or the database refused the update) before the row said "sent". River then
 // rescues the job and sends the message a second time. Nothing is lost; in that
 // one case a message may arrive twice.
+//
+// A job killed while running (mid-send, or waiting its turn under Telegram's
+// per-chat limit) is rescued only after River's RescueStuckJobsAfter, an hour
+// by default, not at the restart; a job waiting for a retry or not yet started
+// runs as soon as a restarted instance polls (internal/app's kill -9 test).
 
 import (
 	"context"

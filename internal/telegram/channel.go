@@ -10,7 +10,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	stdhtml "html"
 	"net/http"
+	"regexp"
 	"strconv"
 	"strings"
 
@@ -79,7 +81,7 @@ func (c *Channel) Deliver(ctx context.Context, n notify.Notification) (notify.Re
 	}
 	text := m.html()
 	if !s.Enabled() || to.chatID == 0 {
-		return notify.Receipt{Preview: true, Text: text}, nil
+		return notify.Receipt{Preview: true, Text: plainText(text)}, nil
 	}
 	req := SendMessage{ChatID: to.chatID, Text: text, ParseMode: "HTML", DisableWebPagePreview: true}
 	if m.Keyboard != nil && len(m.Keyboard.InlineKeyboard) > 0 {
@@ -96,7 +98,7 @@ func (c *Channel) Deliver(ctx context.Context, n notify.Notification) (notify.Re
 		// and log; the buttons of this message will answer "out of date".
 		s.d.Logger.Error("telegram: a sent message was not recorded", "notification", n.ID, "err", err)
 	}
-	return notify.Receipt{ExternalID: externalID(to.chatID, sent.MessageID), Text: text}, nil
+	return notify.Receipt{ExternalID: externalID(to.chatID, sent.MessageID), Text: plainText(text)}, nil
 }
 
 func externalID(chat, msg int64) string {
@@ -192,4 +194,13 @@ func (s *Service) localizer(lang string) *i18n.Localizer {
 		lang = s.d.Catalog.Default()
 	}
 	return s.d.Catalog.For(lang)
+}
+
+// tagRe matches the tags of Telegram's HTML parse mode (b, i, a, code…).
+var tagRe = regexp.MustCompile(`<[^>]*>`)
+
+// plainText is what a reader of the message sees, for /admin/notifications:
+// the page escapes it once, so it must not carry the parse mode's markup.
+func plainText(html string) string {
+	return stdhtml.UnescapeString(tagRe.ReplaceAllString(html, ""))
 }

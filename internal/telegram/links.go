@@ -113,3 +113,12 @@ func (s *Service) UnbindDepartment(ctx context.Context, actor *users.User, deptI
 	}
 	return s.d.DB.InTx(ctx, func(tx *sql.Tx) error { return unbindDepartment(ctx, tx, deptID) })
 }
+
+// LinkedAmong tells, for an admin, which of the users ids have a live link (one
+// that delivers): one query for a whole page of the users list.
+func (s *Service) LinkedAmong(ctx context.Context, actor *users.User, ids []int64) (map[int64]bool, error) {
+	if err := requireAdmin(actor); err != nil {
+		return nil, err
+	}
+	return liveLinks(ctx, s.d.DB.R, ids)
+}

@@ -12,6 +12,8 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"strconv"
+	"strings"
 	"time"
 )
 
@@ -267,4 +269,32 @@ func sentByMessage(ctx context.Context, q querier, chatID, messageID int64) (*se
 
 func sentByKey(ctx context.Context, q querier, key string) (*sentMessage, error) {
 	return scanSent(q.QueryRowContext(ctx, "SELECT "+sentColumns+" FROM telegram_messages WHERE button_key = $1", key))
+}
+
+// liveLinks reads which of ids have a link that is not dead. The ids come from
+// one page of the users list (at most a few hundred), passed as parameters.
+func liveLinks(ctx context.Context, q *sql.DB, ids []int64) (map[int64]bool, error) {
+	out := make(map[int64]bool, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	ph := make([]string, len(ids))
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		ph[i] = "$" + strconv.Itoa(i+1)
+		args[i] = id
+	}
+	rows, err := q.QueryContext(ctx, "SELECT user_id FROM telegram_links WHERE dead_at IS NULL AND user_id IN ("+strings.Join(ph, ", ")+")", args...)
+	if err != nil {
+		return nil, fmt.Errorf("telegram: unable to read links: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, fmt.Errorf("telegram: unable to read links: %w", err)
+		}
+		out[id] = true
+	}
+	return out, rows.Err()
 }

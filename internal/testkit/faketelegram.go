@@ -42,6 +42,7 @@ type FakeTelegram struct {
 	revoked  bool
 	delay    time.Duration
 	webhook  [2]string
+	byMethod map[string]int64 // calls per method, whatever the answer
 
 	getUpdatesCalls atomic.Int64
 	calls           atomic.Int64
@@ -255,6 +256,13 @@ func (f *FakeTelegram) Conflicts() int64 { return f.conflicts.Load() }
 // Calls counts every call.
 func (f *FakeTelegram) Calls() int64 { return f.calls.Load() }
 
+// MethodCalls is how many calls of method arrived, answered or refused.
+func (f *FakeTelegram) MethodCalls(method string) int64 {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.byMethod[method]
+}
+
 // Webhook returns the URL and secret of the last setWebhook ("" after deleteWebhook).
 func (f *FakeTelegram) Webhook() (url, secret string) {
 	f.mu.Lock()
@@ -318,6 +326,10 @@ func (f *FakeTelegram) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	f.mu.Lock()
+	if f.byMethod == nil {
+		f.byMethod = map[string]int64{}
+	}
+	f.byMethod[method]++
 	delay, revoked := f.delay, f.revoked
 	var fault *fakeTelegramFault
 	for i, ft := range f.faults {

@@ -72,16 +72,18 @@ func (s *Server) renderDepartments(w http.ResponseWriter, r *http.Request, statu
 
 func departmentForm(d users.Department) *form {
 	f := newForm()
-	f.Values["name_ru"], f.Values["name_en"], f.Values["telegram_chat_id"] = d.NameRU, d.NameEN, d.TelegramChatID
+	f.Values["name_ru"], f.Values["name_en"] = d.NameRU, d.NameEN
 	return f
 }
 
-// departmentInput reads a posted department into the domain's input and a form to refill.
+// departmentInput reads a posted department into the domain's input and a form
+// to refill. The page offers one way to give a department a Telegram group: the
+// one-time /link code. The hand-typed chat id of before (kept in the API and as
+// a delivery fallback) is neither shown as a field nor taken from the form.
 func departmentInput(r *http.Request) (users.DepartmentInput, *form) {
-	in := users.DepartmentInput{Code: r.PostForm.Get("code"), NameEN: r.PostForm.Get("name_en"), NameRU: r.PostForm.Get("name_ru"),
-		TelegramChatID: r.PostForm.Get("telegram_chat_id")}
+	in := users.DepartmentInput{Code: r.PostForm.Get("code"), NameEN: r.PostForm.Get("name_en"), NameRU: r.PostForm.Get("name_ru")}
 	f := newForm()
-	f.Values["code"], f.Values["name_en"], f.Values["name_ru"], f.Values["telegram_chat_id"] = in.Code, in.NameEN, in.NameRU, in.TelegramChatID
+	f.Values["code"], f.Values["name_en"], f.Values["name_ru"] = in.Code, in.NameEN, in.NameRU
 	return in, f
 }
 
@@ -105,7 +107,7 @@ func (s *Server) adminCreateDepartment(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, "/admin/departments", http.StatusSeeOther)
 }
 
-// adminUpdateDepartment renames a department or changes its chat; the code stays.
+// adminUpdateDepartment renames a department; the code and any chat id stay.
 func (s *Server) adminUpdateDepartment(w http.ResponseWriter, r *http.Request) {
 	u := s.requireUser(w, r)
 	if u == nil {
@@ -120,6 +122,13 @@ func (s *Server) adminUpdateDepartment(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	in, f := departmentInput(r)
+	// A rename keeps a chat id set earlier (through the API or the old field).
+	cur, err := s.Accounts.Department(r.Context(), u, id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	in.TelegramChatID = cur.TelegramChatID
 	if _, err := s.Accounts.UpdateDepartment(r.Context(), u, id, in); err != nil {
 		if !shownOnForm(err) {
 			s.fail(w, r, err)

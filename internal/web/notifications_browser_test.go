@@ -157,6 +157,11 @@ func TestBrowserNotifications(t *testing.T) {
 
 			// The profile's box: save, then a malformed quiet hour.
 			b.Navigate(srv.URL + "/profile")
+			// The box is folded until its summary is pressed.
+			if browser.Eval[bool](b, `document.querySelector('#notify-prefs').open`) {
+				t.Error("the notification settings are unfolded on arrival")
+			}
+			b.Click("#notify-prefs > summary")
 			b.SetValue(`select[name="kinds.done"]`, "mail")
 			b.SetValue("#quiet-from", "22:00")
 			b.SetValue("#quiet-to", "7:00")
@@ -172,12 +177,16 @@ func TestBrowserNotifications(t *testing.T) {
 			if got := browser.Eval[string](b, `document.querySelector('select[name="kinds.done"]').value`); got != "mail" {
 				t.Errorf("done shows %q", got)
 			}
+			b.Click("#notify-prefs > summary")
 			b.SetValue("#quiet-from", "25:00")
 			if st := b.ClickAndWait(`form[action="/profile/notifications"] button[type=submit]`); st != http.StatusUnprocessableEntity {
 				t.Fatalf("malformed quiet hours: %d", st)
 			}
 			if got := b.Text("#quiet-from-err"); got != ru.T("notify.quiet_format") {
 				t.Errorf("the field says %q", got)
+			}
+			if !browser.Eval[bool](b, `document.querySelector('#notify-prefs').open`) {
+				t.Error("the notification settings are folded over an error")
 			}
 			page("profile-notifications")
 		})

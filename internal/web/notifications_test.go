@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"smartservice/internal/testkit"
 )
@@ -41,7 +42,14 @@ func TestNotificationPages(t *testing.T) {
 			if res.StatusCode != http.StatusOK || !strings.Contains(body, "chat not found") || !strings.Contains(body, `action="`+retry+`"`) {
 				t.Fatalf("the dead list: %d\n%s", res.StatusCode, body)
 			}
-			_, body = admin.get(t, "/admin/notifications?state=preview")
+			// Telegram is always registered (without a token it previews), so the
+			// preview is written by the delivery job, a moment after the filing.
+			for deadline := time.Now().Add(10 * time.Second); ; {
+				if _, body = admin.get(t, "/admin/notifications?state=preview"); strings.Contains(body, "bold") || time.Now().After(deadline) {
+					break
+				}
+				time.Sleep(50 * time.Millisecond)
+			}
 			if !strings.Contains(body, "&lt;b&gt;bold&lt;/b&gt; &amp; co") || strings.Contains(body, "<b>bold</b>") {
 				t.Errorf("the preview text is not escaped:\n%s", body)
 			}

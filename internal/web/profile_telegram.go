@@ -8,7 +8,7 @@ import (
 	"smartservice/internal/users"
 )
 
-// telegramBox is the profile's Telegram box (templates/pages/profile_telegram.html).
+// telegramBox is the profile's Telegram box (templates/partials/profile_telegram.html).
 type telegramBox struct {
 	// Enabled is false without a bot token: the box says Telegram is off.
 	Enabled bool

@@ -34,24 +34,19 @@ func parseViews(st *staticFiles) (*views, error) {
 	if err != nil {
 		return nil, err
 	}
-	// A file without a "content" block is a partial (a box of a page, such as
-	// profile_telegram.html): every page can include it by its defined name.
-	var pages, partials []string
+	// Every file in templates/pages is a page with a "content" block; a file
+	// without one is a mistake (a partial belongs in templates/partials), and
+	// failing here names it instead of rendering an empty page.
+	var pages []string
 	for _, n := range names {
 		b, err := fs.ReadFile(templatesFS, n)
 		if err != nil {
 			return nil, err
 		}
-		if strings.Contains(string(b), `{{define "content"}}`) {
-			pages = append(pages, n)
-		} else {
-			partials = append(partials, n)
+		if !strings.Contains(string(b), `{{define "content"}}`) {
+			return nil, fmt.Errorf("web: %s has no \"content\" block: a partial belongs in templates/partials", n)
 		}
-	}
-	if len(partials) > 0 {
-		if layout, err = layout.ParseFS(templatesFS, partials...); err != nil {
-			return nil, err
-		}
+		pages = append(pages, n)
 	}
 	v := &views{pages: map[string]*template.Template{}}
 	for _, n := range pages {
