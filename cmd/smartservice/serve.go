@@ -34,17 +34,40 @@ func serveCommand(fs *flag.FlagSet) func(ctx context.Context, e *env) error {
 		// listens on: in QR codes, links and the start-up message alike.
 		baseSet := e.getenv("SMARTSERVICE_BASE_URL") != ""
 		fs.Visit(func(f *flag.Flag) { baseSet = baseSet || f.Name == "base-url" })
-		ln, err := net.Listen("tcp", cfg.Addr)
-		if err != nil {
-			return fmt.Errorf("listen on %s (option SMARTSERVICE_ADDR): %w", cfg.Addr, err)
+		listen := func() (net.Listener, error) {
+			ln, err := net.Listen("tcp", cfg.Addr)
+			if err != nil {
+				return nil, fmt.Errorf("listen on %s (option SMARTSERVICE_ADDR): %w", cfg.Addr, err)
+			}
+			return ln, nil
 		}
+		// The port is opened only once the database is migrated, so that while
+		// another instance migrates (or this one does) a load balancer's check is
+		// refused at once rather than left hanging. Only a port the system picks
+		// (":0") must be opened first, to know it for the base URL.
+		var ln net.Listener
 		if !baseSet {
-			cfg.BaseURL = listenURL(ln.Addr())
+			if _, port, _ := net.SplitHostPort(cfg.Addr); port == "0" {
+				if ln, err = listen(); err != nil {
+					return err
+				}
+				cfg.BaseURL = listenURL(ln.Addr().String())
+			} else {
+				cfg.BaseURL = listenURL(cfg.Addr)
+			}
 		}
 		a, err := app.New(ctx, cfg, logger, opts)
 		if err != nil {
-			ln.Close()
+			if ln != nil {
+				ln.Close()
+			}
 			return err
+		}
+		if ln == nil {
+			if ln, err = listen(); err != nil {
+				a.Close()
+				return err
+			}
 		}
 		if *withDemo {
 			sum, err := demo.Load(ctx, a.DB, a.Users, a.Accounts)
@@ -72,12 +95,12 @@ func serveCommand(fs *flag.FlagSet) func(ctx context.Context, e *env) error {
 	}
 }
 
-// listenURL is the http URL of a listener's address; an unspecified host (":8080",
+// listenURL is the http URL of a listen address; an unspecified host (":8080",
 // "0.0.0.0", "::") is reached as localhost.
-func listenURL(addr net.Addr) *url.URL {
-	host, port, err := net.SplitHostPort(addr.String())
+func listenURL(addr string) *url.URL {
+	host, port, err := net.SplitHostPort(addr)
 	if err != nil {
-		return &url.URL{Scheme: "http", Host: addr.String()}
+		return &url.URL{Scheme: "http", Host: addr}
 	}
 	if ip := net.ParseIP(host); host == "" || (ip != nil && ip.IsUnspecified()) {
 		host = "localhost"
