@@ -44,6 +44,12 @@ type Worker struct {
 	Now  func() time.Time
 }
 
+// Timeout lets a backup outlast River's one-minute job timeout: a
+// 1,000,000-ticket office takes about 90 s on a busy two-core machine. It stays
+// under River's rescue of stuck jobs (one hour), so a running backup is never
+// started a second time beside itself.
+func (w *Worker) Timeout(*river.Job[Args]) time.Duration { return 50 * time.Minute }
+
 // Work takes one backup and records the attempt.
 func (w *Worker) Work(ctx context.Context, _ *river.Job[Args]) error {
 	_, err := Scheduled(ctx, w.DB, w.Dir, w.Keep, w.Now())
