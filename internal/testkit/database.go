@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"database/sql"
 	"encoding/hex"
+	"fmt"
 	"net/url"
 	"os"
 	"testing"
@@ -18,6 +19,20 @@ import (
 // only. It skips the test when SMARTSERVICE_TEST_POSTGRES_URL is unset.
 func FreshDatabase(t testing.TB) string {
 	t.Helper()
+	u, name := pgScratch(t, "ss_", "CREATE DATABASE %s", "DROP DATABASE IF EXISTS %s WITH (FORCE)")
+	u.Path = "/" + name
+	q := u.Query()
+	q.Del("search_path")
+	u.RawQuery = q.Encode()
+	return u.String()
+}
+
+// pgScratch makes a PostgreSQL object with a random name of prefix in the test
+// cluster (create and drop are its statements, %s its name), drops it when the
+// test ends, and returns the cluster's URL and the name. It skips the test when
+// SMARTSERVICE_TEST_POSTGRES_URL is unset.
+func pgScratch(t testing.TB, prefix, create, drop string) (*url.URL, string) {
+	t.Helper()
 	admin := os.Getenv(PostgresEnv)
 	if admin == "" {
 		t.Skip(PostgresEnv + " is not set: skipping the PostgreSQL run (bash scripts/pg-cluster.sh start DIR prints a URL to set it to)")
@@ -26,30 +41,28 @@ func FreshDatabase(t testing.TB) string {
 	if err != nil {
 		t.Fatalf("%s does not parse", PostgresEnv)
 	}
-	buf := make([]byte, 6)
+	buf := make([]byte, 8)
 	_, _ = rand.Read(buf)
-	name := "ss_" + hex.EncodeToString(buf)
+	name := prefix + hex.EncodeToString(buf)
 	conn, err := sql.Open("pgx", admin)
 	if err != nil {
 		t.Fatalf("postgres: %v", err)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	if _, err := conn.ExecContext(ctx, "CREATE DATABASE "+name); err != nil {
+	if _, err := conn.ExecContext(ctx, fmt.Sprintf(create, name)); err != nil {
 		conn.Close()
-		t.Fatalf("postgres: create database: %v", err)
+		t.Fatalf("postgres: %s: %v", fmt.Sprintf(create, name), err)
 	}
 	t.Cleanup(func() {
+		// Connections still open on a schema do not block its drop; a database's
+		// are ended by FORCE.
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
-		if _, err := conn.ExecContext(ctx, "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)"); err != nil {
-			t.Errorf("postgres: drop database %s: %v", name, err)
+		if _, err := conn.ExecContext(ctx, fmt.Sprintf(drop, name)); err != nil {
+			t.Errorf("postgres: %s: %v", fmt.Sprintf(drop, name), err)
 		}
 		conn.Close()
 	})
-	u.Path = "/" + name
-	q := u.Query()
-	q.Del("search_path")
-	u.RawQuery = q.Encode()
-	return u.String()
+	return u, name
 }

@@ -5,11 +5,6 @@ package testkit
 
 import (
 	"context"
-	"crypto/rand"
-	"database/sql"
-	"encoding/hex"
-	"net/url"
-	"os"
 	"path/filepath"
 	"testing"
 	"time"
@@ -69,36 +64,7 @@ func FreshURL(t testing.TB, dialect db.Dialect) string {
 	if dialect == db.SQLite {
 		return "sqlite://" + filepath.Join(t.TempDir(), "test.db")
 	}
-	admin := os.Getenv(PostgresEnv)
-	if admin == "" {
-		t.Skip(PostgresEnv + " is not set: skipping the PostgreSQL run (bash scripts/pg-cluster.sh start DIR prints a URL to set it to)")
-	}
-	u, err := url.Parse(admin)
-	if err != nil {
-		t.Fatalf("%s does not parse", PostgresEnv)
-	}
-	buf := make([]byte, 8)
-	_, _ = rand.Read(buf)
-	schema := "t_" + hex.EncodeToString(buf)
-	conn, err := sql.Open("pgx", admin)
-	if err != nil {
-		t.Fatalf("postgres: %v", err)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	if _, err := conn.ExecContext(ctx, "CREATE SCHEMA "+schema); err != nil {
-		conn.Close()
-		t.Fatalf("postgres: create schema: %v", err)
-	}
-	t.Cleanup(func() {
-		// Connections still open on the schema do not block a drop in PostgreSQL.
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
-		if _, err := conn.ExecContext(ctx, "DROP SCHEMA "+schema+" CASCADE"); err != nil {
-			t.Errorf("postgres: drop schema %s: %v", schema, err)
-		}
-		conn.Close()
-	})
+	u, schema := pgScratch(t, "t_", "CREATE SCHEMA %s", "DROP SCHEMA %s CASCADE")
 	q := u.Query()
 	q.Set("search_path", schema)
 	u.RawQuery = q.Encode()
