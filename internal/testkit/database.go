@@ -19,7 +19,28 @@ import (
 // only. It skips the test when SMARTSERVICE_TEST_POSTGRES_URL is unset.
 func FreshDatabase(t testing.TB) string {
 	t.Helper()
-	u, name := pgScratch(t, "ss_", "CREATE DATABASE %s", "DROP DATABASE IF EXISTS %s WITH (FORCE)")
+	return freshDatabaseFrom(t, "")
+}
+
+// freshDatabaseFrom is FreshDatabase, a copy of the database template when it is
+// not "" (CREATE DATABASE … TEMPLATE: no one may be connected to the template).
+func freshDatabaseFrom(t testing.TB, template string) string {
+	t.Helper()
+	create := "CREATE DATABASE %s"
+	if template != "" {
+		create += " TEMPLATE " + template
+	}
+	u, name := pgScratch(t, "ss_", create, "DROP DATABASE IF EXISTS %s WITH (FORCE)")
+	return withDatabase(u.String(), name)
+}
+
+// withDatabase returns the cluster URL rawURL pointed at the database name, without
+// a search_path.
+func withDatabase(rawURL, name string) string {
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		return rawURL
+	}
 	u.Path = "/" + name
 	q := u.Query()
 	q.Del("search_path")

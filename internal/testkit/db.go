@@ -34,15 +34,11 @@ func EachDB(t *testing.T, fn func(t *testing.T, d *db.DB)) {
 	}
 }
 
-// NewDB returns a fresh, migrated database of the dialect, closed and removed when
-// the test ends.
+// NewDB returns a fresh, migrated database of the dialect (a copy of one migrated
+// once: MigratedURL), closed and removed when the test ends.
 func NewDB(t testing.TB, dialect db.Dialect) *db.DB {
 	t.Helper()
-	d := OpenURL(t, FreshURL(t, dialect))
-	if err := d.Migrate(context.Background(), nil); err != nil {
-		t.Fatalf("migrate: %v", err)
-	}
-	return d
+	return OpenURL(t, MigratedURL(t, dialect))
 }
 
 // OpenURL opens the database at rawURL and closes it when the test ends.
