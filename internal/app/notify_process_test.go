@@ -2,6 +2,7 @@ package app_test
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"net"
@@ -10,6 +11,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -23,17 +25,34 @@ import (
 	"smartservice/internal/tickets"
 )
 
-// buildBinary builds cmd/smartservice into a temporary directory once per test.
+// buildBinary returns cmd/smartservice built once per test binary (the tests that
+// exec the server share it: building is seconds of CPU each time), in binDir.
 func buildBinary(t *testing.T) string {
 	t.Helper()
-	bin := filepath.Join(t.TempDir(), "smartservice")
-	cmd := exec.Command("go", "build", "-o", bin, "./cmd/smartservice")
-	cmd.Dir = filepath.Join("..", "..")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("build the binary: %v\n%s", err, out)
+	bin, err := builtBinary()
+	if err != nil {
+		t.Fatalf("build the binary: %v", err)
 	}
 	return bin
 }
+
+// binDir holds the built server; TestMain removes it.
+var binDir string
+
+var builtBinary = sync.OnceValues(func() (string, error) {
+	dir, err := os.MkdirTemp("", "smartservice-app-test-")
+	if err != nil {
+		return "", err
+	}
+	binDir = dir
+	bin := filepath.Join(dir, "smartservice")
+	cmd := exec.Command("go", "build", "-o", bin, "./cmd/smartservice")
+	cmd.Dir = filepath.Join("..", "..")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return "", fmt.Errorf("%v\n%s", err, out)
+	}
+	return bin, nil
+})
 
 // proc is one server process running the built binary.
 type proc struct {
