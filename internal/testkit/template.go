@@ -57,11 +57,9 @@ func MigratedURL(t testing.TB, dialect db.Dialect) string {
 	}
 	if tpl == "" { // no template for this build: migrate a fresh database
 		u := FreshDatabase(t)
-		d := OpenURL(t, u)
-		if err := d.Migrate(context.Background(), nil); err != nil {
+		if err := migrateDatabase(context.Background(), u); err != nil {
 			t.Fatalf("migrate: %v", err)
 		}
-		d.Close()
 		return u
 	}
 	return freshDatabaseFrom(t, tpl)
