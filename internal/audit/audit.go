@@ -52,6 +52,10 @@ const (
 	CatalogueDeleted  = "catalogue.deleted"
 	CatalogueOffers   = "catalogue.offers"
 	CatalogueStarter  = "catalogue.starter"
+	// An admin's hand on the delivery of notifications: one queued again, a
+	// channel that was down resumed (its failed messages queued again).
+	NotificationRetried = "notification.retried"
+	ChannelResumed      = "notification.channel_resumed"
 )
 
 // Kinds lists every kind, in the order the filter offers them.
@@ -61,6 +65,7 @@ var Kinds = []string{
 	RuleCreated, RuleUpdated, RuleDeleted, DefaultDepartment, RulesImported,
 	AssetCreated, AssetUpdated, AssetDeleted, AssetCodeReissued, AssetsImported,
 	CatalogueCreated, CatalogueUpdated, CatalogueDeleted, CatalogueOffers, CatalogueStarter,
+	NotificationRetried, ChannelResumed,
 }
 
 // Entry is one change.
