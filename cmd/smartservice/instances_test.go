@@ -131,7 +131,9 @@ func TestTwoInstancesOnOnePostgres(t *testing.T) {
 	dbURL := testkit.FreshDatabase(t)
 	ctx := context.Background()
 	// Periodic jobs that run at the leader's start make "once" observable in seconds.
-	env := []string{"SMARTSERVICE_PHOTO_RETENTION=4320h"}
+	// The leavers check at its shortest period (a minute, as the escalation's) shows
+	// "once per period" over two periods.
+	env := []string{"SMARTSERVICE_PHOTO_RETENTION=4320h", "SMARTSERVICE_LEAVERS_INTERVAL=1m"}
 	a, b := startInstance(t, dbURL, env...), startInstance(t, dbURL, env...)
 	waitReady(t, a.addr, 90*time.Second)
 	waitReady(t, b.addr, 90*time.Second)
@@ -249,6 +251,50 @@ func TestTwoInstancesOnOnePostgres(t *testing.T) {
 		}
 		if n != 1 {
 			t.Fatalf("the photo retention job was enqueued %d times by two instances, want 1", n)
+		}
+	})
+
+	t.Run("periodic jobs once per period", func(t *testing.T) {
+		// The escalation and the leavers check run every minute; with both instances
+		// up for two periods, each must be in the queue once per period: two runs,
+		// never two within one period.
+		kinds := []string{"notify_escalate", "users_leavers_check"}
+		runs := func(kind string) []time.Time {
+			rows, err := d.R.QueryContext(ctx, "SELECT scheduled_at FROM river_job WHERE kind = $1 ORDER BY scheduled_at", kind)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer rows.Close()
+			var out []time.Time
+			for rows.Next() {
+				var at time.Time
+				if err := rows.Scan(&at); err != nil {
+					t.Fatal(err)
+				}
+				out = append(out, at)
+			}
+			return out
+		}
+		deadline := time.Now().Add(3 * time.Minute)
+		for len(runs(kinds[0])) < 2 || len(runs(kinds[1])) < 2 {
+			if time.Now().After(deadline) {
+				t.Fatalf("in three minutes: %d escalations, %d leavers checks; want 2 each", len(runs(kinds[0])), len(runs(kinds[1])))
+			}
+			time.Sleep(time.Second)
+		}
+		for _, in := range []*instance{a, b} {
+			if code, _ := do(t, "GET", in.url("/readyz"), "", nil); code != 200 {
+				t.Fatalf("instance %s is not ready any more (%d): the runs were not shared by two", in.addr, code)
+			}
+		}
+		for _, kind := range kinds {
+			at := runs(kind)
+			for i := 1; i < len(at); i++ {
+				if gap := at[i].Sub(at[i-1]); gap < 50*time.Second {
+					t.Errorf("%s ran twice within one period: %v apart (runs %v)", kind, gap, at)
+				}
+			}
+			t.Logf("%s: %d runs, %v", kind, len(at), at)
 		}
 	})
 }

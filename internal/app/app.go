@@ -157,7 +157,7 @@ func build(cfg *config.Config, logger *slog.Logger, d *db.DB, opts Options) (*Ap
 	}
 	a.Notify.Register(notify.MailChannel(a.Notify, sender))
 	registerWorkers(workers, a, sender)
-	a.setupOps()
+	a.setupOps(opts.Now)
 	a.Assets = assets.NewService(d, opts.Now)
 	rules := tickets.NewRules(d, opts.Now)
 	a.Tickets = tickets.NewService(d, rules, a.Assets, opts.Now, tickets.WithNotifier(a.Notify))

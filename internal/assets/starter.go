@@ -9,6 +9,7 @@ import (
 	"sync"
 
 	"smartservice/internal/apperr"
+	"smartservice/internal/audit"
 	"smartservice/internal/db"
 	"smartservice/internal/users"
 )
@@ -208,7 +209,10 @@ func twoNames(cell string) (Names, error) {
 
 // StarterSummary counts what LoadStarter created.
 type StarterSummary struct {
-	Classes, Types, Problems, Offers int
+	Classes  int `json:"classes"`
+	Types    int `json:"types"`
+	Problems int `json:"problem_types"`
+	Offers   int `json:"offers"`
 }
 
 // LoadStarter loads the starter catalogue (OFFICE-CATALOGUE.md) into an empty
@@ -271,7 +275,10 @@ func (s *Service) LoadStarter(ctx context.Context, actor *users.User) (*StarterS
 				}
 			}
 		}
-		return nil
+		// One entry with the counts: the catalogue was empty, and what it now holds
+		// is the starter file, which the binary carries.
+		return audit.Record(ctx, tx, audit.Entry{At: now, ActorID: actor.ID, ActorEmail: actor.Email, Kind: audit.CatalogueStarter,
+			Subject: "catalogue: the starter", After: sum})
 	})
 	if err != nil {
 		return nil, err

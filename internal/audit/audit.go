@@ -22,10 +22,19 @@ import (
 // Kinds of entries: what was changed, and how. The pages translate them
 // ("audit.kind.<kind>") and filter by them.
 const (
-	UserUpdated       = "user.updated"
+	UserUpdated = "user.updated"
+	UserCreated = "user.created"
+	// UserAvailability is an executor's own "available" / "away" switch; an
+	// admin's change of it is part of UserUpdated.
+	UserAvailability  = "user.availability"
 	DepartmentCreated = "department.created"
 	DepartmentUpdated = "department.updated"
 	DepartmentDeleted = "department.deleted"
+	// The department's Telegram group: a /link code made (never the code itself),
+	// a group bound with it, the group unbound.
+	TelegramCode      = "department.telegram_code"
+	TelegramBound     = "department.telegram_bound"
+	TelegramUnbound   = "department.telegram_unbound"
 	TokenCreated      = "token.created"
 	TokenRevoked      = "token.revoked"
 	RuleCreated       = "rule.created"
@@ -43,14 +52,20 @@ const (
 	CatalogueDeleted  = "catalogue.deleted"
 	CatalogueOffers   = "catalogue.offers"
 	CatalogueStarter  = "catalogue.starter"
+	// An admin's hand on the delivery of notifications: one queued again, a
+	// channel that was down resumed (its failed messages queued again).
+	NotificationRetried = "notification.retried"
+	ChannelResumed      = "notification.channel_resumed"
 )
 
 // Kinds lists every kind, in the order the filter offers them.
 var Kinds = []string{
-	UserUpdated, DepartmentCreated, DepartmentUpdated, DepartmentDeleted, TokenCreated, TokenRevoked,
+	UserCreated, UserUpdated, UserAvailability, DepartmentCreated, DepartmentUpdated, DepartmentDeleted,
+	TelegramCode, TelegramBound, TelegramUnbound, TokenCreated, TokenRevoked,
 	RuleCreated, RuleUpdated, RuleDeleted, DefaultDepartment, RulesImported,
 	AssetCreated, AssetUpdated, AssetDeleted, AssetCodeReissued, AssetsImported,
 	CatalogueCreated, CatalogueUpdated, CatalogueDeleted, CatalogueOffers, CatalogueStarter,
+	NotificationRetried, ChannelResumed,
 }
 
 // Entry is one change.

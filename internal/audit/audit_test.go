@@ -108,11 +108,18 @@ func TestChangesAreRecordedWithWhoWhereAndWhat(t *testing.T) {
 			t.Fatal(err)
 		}
 		want := []string{audit.TokenRevoked, audit.TokenCreated, audit.AssetCodeReissued, audit.AssetCreated, audit.CatalogueCreated,
-			audit.RuleDeleted, audit.RuleCreated, audit.CatalogueCreated, audit.DefaultDepartment, audit.UserUpdated, audit.DepartmentCreated}
+			audit.RuleDeleted, audit.RuleCreated, audit.CatalogueCreated, audit.DefaultDepartment, audit.UserUpdated, audit.DepartmentCreated,
+			audit.UserCreated, audit.UserCreated} // the two accounts, made at the console (no actor, no address)
 		if got := kinds(all); strings.Join(got, " ") != strings.Join(want, " ") {
 			t.Fatalf("recorded\n %v\nwant\n %v", got, want)
 		}
 		for _, r := range all.Rows {
+			if r.Kind == audit.UserCreated {
+				if r.ActorID != 0 || r.ActorEmail != "" || r.Addr != "" || r.Before != "" || !strings.Contains(r.After, `"active":true`) {
+					t.Errorf("an account made at the console: %+v", r)
+				}
+				continue
+			}
 			if r.ActorEmail != "root@example.com" || r.ActorID != root.ID || r.Addr != "198.51.100.7" || r.At.Before(start) {
 				t.Errorf("entry %d (%s) names %q/%d from %q at %s", r.ID, r.Kind, r.ActorEmail, r.ActorID, r.Addr, r.At)
 			}
@@ -190,7 +197,7 @@ func TestChangesAreRecordedWithWhoWhereAndWhat(t *testing.T) {
 		if err != nil || len(recs) != len(all.Rows)+1 {
 			t.Fatalf("CSV: %d records, %v", len(recs), err)
 		}
-		last := recs[len(recs)-1] // the oldest: the department's creation
+		last := recs[len(recs)-3] // the oldest after the two accounts: the department's creation
 		if after := byKind[audit.DepartmentCreated].After; !strings.Contains(last[7], "Help;'=1+2") || csvsafe.Unescape(last[7]) != after {
 			t.Errorf("the CSV cell %q does not guard the formula of %q reversibly", last[7], after)
 		}

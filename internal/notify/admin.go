@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"smartservice/internal/apperr"
+	"smartservice/internal/audit"
 	"smartservice/internal/db"
 	"smartservice/internal/users"
 )
@@ -145,7 +146,11 @@ func (s *Service) Retry(ctx context.Context, actor *users.User, id int64) error 
 			}
 			return apperr.New(apperr.Conflict, "notify.not_retriable")
 		}
-		return s.queue(ctx, tx, id, now)
+		if err := s.queue(ctx, tx, id, now); err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, audit.Entry{At: now, ActorID: actor.ID, ActorEmail: actor.Email, Kind: audit.NotificationRetried,
+			Subject: fmt.Sprintf("notification %d", id), After: map[string]string{"state": "pending"}})
 	})
 }
 
@@ -183,6 +188,14 @@ func (s *Service) Resume(ctx context.Context, actor *users.User, channel string)
 	count := 0
 	err := s.db.InTx(ctx, func(tx *sql.Tx) error {
 		now := s.now()
+		var was struct {
+			Down   bool   `json:"down"`
+			Reason string `json:"reason,omitempty"`
+		}
+		err := tx.QueryRowContext(ctx, "SELECT down, down_reason FROM notification_channels WHERE channel = $1", channel).Scan(&was.Down, &was.Reason)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("notify: unable to read channel %s: %w", channel, err)
+		}
 		if _, err := tx.ExecContext(ctx, "UPDATE notification_channels SET down = $2, down_reason = '', paused_until = NULL, updated_at = $3 WHERE channel = $1",
 			channel, false, now); err != nil {
 			return fmt.Errorf("notify: unable to resume channel %s: %w", channel, err)
@@ -200,7 +213,8 @@ func (s *Service) Resume(ctx context.Context, actor *users.User, channel string)
 			}
 		}
 		count = len(ids)
-		return nil
+		return audit.Record(ctx, tx, audit.Entry{At: now, ActorID: actor.ID, ActorEmail: actor.Email, Kind: audit.ChannelResumed,
+			Subject: "channel " + channel, Before: was, After: map[string]any{"down": false, "queued_again": count}})
 	})
 	return count, err
 }

@@ -3,6 +3,7 @@ package notify_test
 import (
 	"context"
 	"errors"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -11,6 +12,7 @@ import (
 	"github.com/riverqueue/river/rivertype"
 
 	"smartservice/internal/apperr"
+	"smartservice/internal/audit"
 	"smartservice/internal/db"
 	"smartservice/internal/jobs"
 	"smartservice/internal/notify"
@@ -258,6 +260,23 @@ func TestDeliveryFaults(t *testing.T) {
 		}
 		if got := e.metric(t, "smartservice_notifications_retried_total", "telegram"); got != 2 {
 			t.Errorf("retried{telegram} = %v, want 2 (an error, a rate limit)", got)
+		}
+		// The audit trail: one entry per retry and resume that happened, none for
+		// the refused ones.
+		trail, err := audit.List(ctx, d, e.admin, audit.Filter{Kind: "notification."})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var kinds []string
+		for _, r := range trail.Rows {
+			kinds = append(kinds, r.Kind+" "+r.Subject)
+			if r.ActorID != e.admin.ID {
+				t.Errorf("%s by %d", r.Kind, r.ActorID)
+			}
+		}
+		if want := []string{audit.ChannelResumed + " channel telegram", audit.NotificationRetried + " notification " + strconv.FormatInt(flaky.ID, 10)}; strings.Join(kinds, "|") != strings.Join(want, "|") ||
+			!strings.Contains(trail.Rows[0].Before, `"down":true`) || !strings.Contains(trail.Rows[0].After, `"queued_again":2`) {
+			t.Errorf("audit trail %v, want %v; %+v", kinds, want, trail.Rows)
 		}
 	})
 }

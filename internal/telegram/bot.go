@@ -133,8 +133,12 @@ func (s *Service) group(ctx context.Context, m *Message) error {
 		if arg != "" && len(arg) <= 32 {
 			err := s.d.DB.InTx(ctx, func(tx *sql.Tx) error {
 				var err error
-				deptID, err = bindDepartment(ctx, tx, strings.ToUpper(arg), m.Chat.ID, m.Chat.Title, s.now())
-				return err
+				var before *DepartmentChat
+				deptID, before, err = bindDepartment(ctx, tx, strings.ToUpper(arg), m.Chat.ID, m.Chat.Title, s.now())
+				if err != nil || deptID == 0 {
+					return err
+				}
+				return s.recordBound(ctx, tx, m, deptID, before)
 			})
 			if err != nil {
 				return err

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"smartservice/internal/apperr"
+	"smartservice/internal/audit"
 	"smartservice/internal/users"
 )
 
@@ -91,13 +92,23 @@ func (s *Service) NewDepartmentCode(ctx context.Context, actor *users.User, dept
 	if !s.Enabled() {
 		return "", time.Time{}, errOff
 	}
-	if _, err := s.d.Accounts.Department(ctx, actor, deptID); err != nil {
+	dept, err := s.d.Accounts.Department(ctx, actor, deptID)
+	if err != nil {
 		return "", time.Time{}, err
 	}
 	code := strings.ToUpper(randomToken(6)) // 8 characters, shown to be typed
 	code = strings.NewReplacer("-", "X", "_", "Y").Replace(code)
 	expires := s.now().Add(LinkTTL)
-	if err := insertDepartmentCode(ctx, s.d.DB.W, deptID, code, expires); err != nil {
+	err = s.d.DB.InTx(ctx, func(tx *sql.Tx) error {
+		if err := insertDepartmentCode(ctx, tx, deptID, code, expires); err != nil {
+			return err
+		}
+		// The entry says a code exists until when, never the code: the trail is
+		// readable by every admin, and the code binds any group it is typed in.
+		return audit.Record(ctx, tx, audit.Entry{At: s.now(), ActorID: actor.ID, ActorEmail: actor.Email, Kind: audit.TelegramCode,
+			Subject: "department " + dept.Code, After: map[string]string{"expires_at": expires.Format(time.RFC3339)}})
+	})
+	if err != nil {
 		return "", time.Time{}, err
 	}
 	return code, expires, nil
@@ -111,7 +122,26 @@ func (s *Service) UnbindDepartment(ctx context.Context, actor *users.User, deptI
 	if s == nil {
 		return errOff
 	}
-	return s.d.DB.InTx(ctx, func(tx *sql.Tx) error { return unbindDepartment(ctx, tx, deptID) })
+	dept, err := s.d.Accounts.Department(ctx, actor, deptID)
+	if err != nil {
+		return err
+	}
+	return s.d.DB.InTx(ctx, func(tx *sql.Tx) error {
+		before, err := departmentChat(ctx, tx, deptID)
+		if err != nil || before == nil {
+			return err // no group: nothing changes, nothing to record
+		}
+		if err := unbindDepartment(ctx, tx, deptID); err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, audit.Entry{At: s.now(), ActorID: actor.ID, ActorEmail: actor.Email, Kind: audit.TelegramUnbound,
+			Subject: "department " + dept.Code, Before: chatState(before)})
+	})
+}
+
+// chatState is what the audit trail keeps of a department's group.
+func chatState(c *DepartmentChat) map[string]any {
+	return map[string]any{"chat_id": c.ChatID, "title": c.Title}
 }
 
 // LinkedAmong tells, for an admin, which of the users ids have a live link (one

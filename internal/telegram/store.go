@@ -193,26 +193,30 @@ func insertDepartmentCode(ctx context.Context, q querier, deptID int64, code str
 }
 
 // bindDepartment spends code and binds chatID to its department, replacing the
-// department's old chat and the chat's old department; 0 when the code is
-// unknown, used or expired.
-func bindDepartment(ctx context.Context, tx *sql.Tx, code string, chatID int64, title string, now time.Time) (int64, error) {
+// department's old chat (returned, for the audit trail; nil when none) and the
+// chat's old department; 0 when the code is unknown, used or expired.
+func bindDepartment(ctx context.Context, tx *sql.Tx, code string, chatID int64, title string, now time.Time) (int64, *DepartmentChat, error) {
 	var deptID int64
 	err := tx.QueryRowContext(ctx, `UPDATE telegram_department_codes SET used_at = $1
 WHERE code_hash = $2 AND used_at IS NULL AND expires_at > $1 RETURNING department_id`, now, hashToken(code)).Scan(&deptID)
 	if errors.Is(err, sql.ErrNoRows) {
-		return 0, nil
+		return 0, nil, nil
 	}
 	if err != nil {
-		return 0, fmt.Errorf("telegram: unable to spend a department code: %w", err)
+		return 0, nil, fmt.Errorf("telegram: unable to spend a department code: %w", err)
+	}
+	before, err := departmentChat(ctx, tx, deptID)
+	if err != nil {
+		return 0, nil, err
 	}
 	if _, err := tx.ExecContext(ctx, "DELETE FROM telegram_department_chats WHERE department_id = $1 OR chat_id = $2", deptID, chatID); err != nil {
-		return 0, fmt.Errorf("telegram: unable to replace a department chat: %w", err)
+		return 0, nil, fmt.Errorf("telegram: unable to replace a department chat: %w", err)
 	}
 	if _, err := tx.ExecContext(ctx, "INSERT INTO telegram_department_chats (department_id, chat_id, title, linked_at) VALUES ($1, $2, $3, $4)",
 		deptID, chatID, title, now); err != nil {
-		return 0, fmt.Errorf("telegram: unable to bind a department chat: %w", err)
+		return 0, nil, fmt.Errorf("telegram: unable to bind a department chat: %w", err)
 	}
-	return deptID, nil
+	return deptID, before, nil
 }
 
 func unbindDepartment(ctx context.Context, q querier, deptID int64) error {

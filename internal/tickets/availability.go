@@ -59,7 +59,7 @@ func (s *Service) SetAvailability(ctx context.Context, actor *users.User, availa
 	now := s.now().UTC()
 	handed := 0
 	err := s.db.InTx(ctx, func(tx *sql.Tx) error {
-		if err := users.SetAvailableTx(ctx, tx, actor.ID, available, now); err != nil {
+		if err := users.SetAvailableTx(ctx, tx, actor, available, now); err != nil {
 			return err
 		}
 		if !handBack {

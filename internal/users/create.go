@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"smartservice/internal/apperr"
+	"smartservice/internal/audit"
 	"smartservice/internal/directory"
 )
 
@@ -23,12 +24,22 @@ type CreateInput struct {
 	// empty for operator-made accounts, which the leavers check leaves alone.
 	EmployeeID string
 	Position   string
+	// By is the account making it, for the audit trail; nil for the operator at the
+	// server's console (the CLI, the demo loader), which is no account.
+	By *User
 }
 
 // CreateUser makes an account without asking the directory. Only trusted faces call
 // it: the CLI (an operator on the server) and the setup page (which checks the one-time
 // secret first). An executor made so is available; an unknown department is an error.
 func (s *Service) CreateUser(ctx context.Context, in CreateInput) (*User, error) {
+	return s.createUser(ctx, in, false)
+}
+
+// createUser makes the account and its audit entry in one transaction; selfMade
+// names the new account as the one who made it (the setup page: the first
+// administrator has no one above them).
+func (s *Service) createUser(ctx context.Context, in CreateInput, selfMade bool) (*User, error) {
 	var f apperr.Fields
 	email, err := directory.NormalizeEmail(in.Email)
 	if err != nil {
@@ -82,7 +93,11 @@ func (s *Service) CreateUser(ctx context.Context, in CreateInput) (*User, error)
 			}
 			return err
 		}
-		return nil
+		by := in.By
+		if selfMade {
+			by = u
+		}
+		return s.record(ctx, tx, by, audit.UserCreated, userSubject(u), nil, accessOf(u))
 	})
 	if err != nil {
 		return nil, err

@@ -10,6 +10,7 @@ import (
 	"github.com/riverqueue/river/rivertype"
 
 	"smartservice/internal/apperr"
+	"smartservice/internal/audit"
 	"smartservice/internal/directory"
 )
 
@@ -81,7 +82,15 @@ func (s *Service) CheckLeavers(ctx context.Context) (*LeaversResult, error) {
 			continue
 		case errors.Is(err, directory.ErrNotFound), err == nil && !emp.Active:
 			res.Checked++
-			if err := s.db.InTx(ctx, func(tx *sql.Tx) error { return setActiveTx(ctx, tx, a.id, false, s.now().UTC()) }); err != nil {
+			err := s.db.InTx(ctx, func(tx *sql.Tx) error {
+				if err := setActiveTx(ctx, tx, a.id, false, s.now().UTC()); err != nil {
+					return err
+				}
+				// The system's change, by no account: the directory decided.
+				return s.record(ctx, tx, nil, audit.UserUpdated, fmt.Sprintf("user %d %s", a.id, a.email),
+					map[string]bool{"active": true}, map[string]any{"active": false, "by": "directory"})
+			})
+			if err != nil {
 				return res, err
 			}
 			res.Deactivated = append(res.Deactivated, a.email)

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"smartservice/internal/apperr"
+	"smartservice/internal/audit"
 	"smartservice/internal/directory"
 )
 
@@ -130,13 +131,38 @@ func (s *Service) RevokePersonalTokens(ctx context.Context, actor *User) (int64,
 		return 0, apperr.New(apperr.Unauthenticated, "login.required")
 	}
 	now := s.now().UTC()
-	res, err := s.db.W.ExecContext(ctx, "UPDATE api_tokens SET revoked_at = $1 WHERE user_id = $2 AND kind = 'personal' AND revoked_at IS NULL AND expires_at > $1",
-		now, actor.ID)
+	var revoked []tokenState
+	err := s.db.InTx(ctx, func(tx *sql.Tx) error {
+		rows, err := tx.QueryContext(ctx, `UPDATE api_tokens SET revoked_at = $1 WHERE user_id = $2 AND kind = 'personal' AND revoked_at IS NULL AND expires_at > $1
+		RETURNING id, name`, now, actor.ID)
+		if err != nil {
+			return fmt.Errorf("users: unable to revoke tokens: %w", err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var t tokenState
+			if err := rows.Scan(&t.ID, &t.Name); err != nil {
+				return fmt.Errorf("users: unable to revoke tokens: %w", err)
+			}
+			revoked = append(revoked, t)
+		}
+		if err := rows.Err(); err != nil {
+			return fmt.Errorf("users: unable to revoke tokens: %w", err)
+		}
+		rows.Close()
+		// One entry per token, as RevokeToken writes, so the trail reads the same
+		// whichever page ended it.
+		for _, t := range revoked {
+			if err := s.record(ctx, tx, actor, audit.TokenRevoked, userSubject(actor), t, nil); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 	if err != nil {
-		return 0, fmt.Errorf("users: unable to revoke tokens: %w", err)
+		return 0, err
 	}
-	n, _ := res.RowsAffected()
-	return n, nil
+	return int64(len(revoked)), nil
 }
 
 // ResetTTL is how long a password reset link works, for the pages to say.

@@ -55,7 +55,7 @@ func (s *Service) SetupAdmin(ctx context.Context, secret string, in CreateInput)
 		return nil, &apperr.Error{Code: apperr.Invalid, Key: "setup.secret_wrong", Fields: []apperr.FieldError{{Field: "secret", Key: "setup.secret_wrong"}}}
 	}
 	in.Roles = []Role{RoleEmployee, RoleAdmin}
-	u, err := s.CreateUser(ctx, in)
+	u, err := s.createUser(ctx, in, true)
 	if err != nil {
 		// A new start may have replaced the secret meanwhile; that one stays.
 		if _, rerr := s.db.W.ExecContext(ctx, "INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING", setupSecretKey, hash); rerr != nil {
