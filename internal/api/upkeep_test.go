@@ -83,7 +83,10 @@ func TestUpkeepPlans(t *testing.T) {
 			e.do("DELETE", path("/api/v1/upkeep-plans/%d", id), tok, nil).want(404)
 		}
 		e.do("GET", path("/api/v1/upkeep-plans/%d", id+100), root, nil).want(404)
-		paused := bad(func(m map[string]any) { m["active"] = false; m["schedule"].(map[string]any)["every"], m["schedule"].(map[string]any)["weekdays"] = "weeks", []string{"mon", "thu"} })
+		paused := bad(func(m map[string]any) {
+			m["active"] = false
+			m["schedule"].(map[string]any)["every"], m["schedule"].(map[string]any)["weekdays"] = "weeks", []string{"mon", "thu"}
+		})
 		if got := e.do("PUT", path("/api/v1/upkeep-plans/%d", id), head, paused).want(200); got.body == nil || e.do("GET", path("/api/v1/upkeep-plans/%d", id), head, nil).want(200).str("schedule_text") == res.str("schedule_text") {
 			t.Fatalf("update: %s", got.body)
 		}

@@ -1,7 +1,6 @@
 package api
 
 import (
-
 	"smartservice/internal/apperr"
 	"smartservice/internal/i18n"
 	"smartservice/internal/upkeep"
@@ -124,4 +123,3 @@ func (a *API) upkeepView(l *i18n.Localizer, p *upkeep.Plan) upkeepView {
 		NextDue: a.optTimestamp(p.NextDue), LastFiled: a.optTimestamp(p.LastFiled), LastDone: a.optTimestamp(p.LastDone),
 		CreatedAt: a.timestamp(p.CreatedAt), UpdatedAt: a.timestamp(p.UpdatedAt)}
 }
-
