@@ -172,7 +172,7 @@ func build(cfg *config.Config, logger *slog.Logger, d *db.DB, opts Options) (*Ap
 		Reports: a.Reports, Notify: a.Notify, Telegram: a.Telegram, Audit: audit.NewLog(d), Upkeep: a.Upkeep})
 	a.Web, err = web.New(web.Deps{
 		Config: cfg, Logger: logger, Catalog: cat, DB: d, Users: a.Users, Accounts: a.Accounts, Assets: a.Assets, Rules: rules, Tickets: a.Tickets, Reports: a.Reports, Notify: a.Notify, Jobs: a.Jobs,
-		Telegram: a.Telegram, Version: Version, Now: opts.Now,
+		Telegram: a.Telegram, Version: Version, Now: opts.Now, Upkeep: a.Upkeep,
 	})
 	if err != nil {
 		return nil, err
