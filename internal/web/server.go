@@ -57,7 +57,7 @@ type Deps struct {
 	Telegram *telegram.Service
 	// Upkeep is the recurring upkeep plans (/upkeep, the device page's box).
 	Upkeep *upkeep.Service
-	Jobs     Readiness
+	Jobs   Readiness
 	// Version is the build's version string.
 	Version string
 	// Now is the clock; nil means time.Now.

@@ -14,10 +14,10 @@ import (
 // upkeepFormData is the plan form, new or existing.
 type upkeepFormData struct {
 	// ID is 0 for a new plan.
-	ID     int64
-	Notice string
-	Form   *form
-	Line   *upkeepLine
+	ID                                int64
+	Notice                            string
+	Form                              *form
+	Line                              *upkeepLine
 	Devices, Types, Classes, Problems []option
 	Weekdays                          []weekdayChoice
 	Units                             []option
