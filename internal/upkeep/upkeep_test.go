@@ -9,6 +9,7 @@ import (
 	"smartservice/internal/apperr"
 	"smartservice/internal/assets"
 	"smartservice/internal/db"
+	"smartservice/internal/reports"
 	"smartservice/internal/testkit"
 	"smartservice/internal/tickets"
 	"smartservice/internal/upkeep"
@@ -411,6 +412,44 @@ func TestOnlyAdminsAndTheDepartmentsHeadsSeePlans(t *testing.T) {
 		// Its tickets stay marked as upkeep.
 		if got := e.upkeepTickets(t, p.ID); len(got) != 2 {
 			t.Fatalf("tickets of the deleted plan: %v", got)
+		}
+	})
+}
+
+func TestReportCountsUpkeepOnTimeAndLate(t *testing.T) {
+	testkit.EachDB(t, func(t *testing.T, d *db.DB) {
+		e := newEnv(t, d)
+		rep := reports.NewService(d, e.loc, e.clk.Now)
+		p := must(e.svc.Create(e.ctx, e.admin, e.daily()))(t)
+		// Day 1 (3 March): both machines get a ticket; A's is done within the day,
+		// B's the day after its deadline (4 March 09:00).
+		e.clk.Set(time.Date(2026, 3, 3, 9, 0, 0, 0, e.loc))
+		must(e.svc.RunDue(e.ctx))(t)
+		byDev := e.upkeepTickets(t, p.ID)
+		e.clk.Set(time.Date(2026, 3, 3, 15, 0, 0, 0, e.loc))
+		must(e.tix.Complete(e.ctx, e.exec, byDev[e.coffeeA.ID][0].ID, "done"))(t)
+		e.clk.Set(time.Date(2026, 3, 5, 8, 0, 0, 0, e.loc))
+		must(e.tix.Complete(e.ctx, e.exec, byDev[e.coffeeB.ID][0].ID, "done late"))(t)
+		// 5 March 09:00: the next round; B's is left open past its deadline.
+		e.clk.Set(time.Date(2026, 3, 5, 9, 0, 0, 0, e.loc))
+		must(e.svc.RunDue(e.ctx))(t)
+		e.clk.Set(time.Date(2026, 3, 7, 12, 0, 0, 0, e.loc))
+		period, err := reports.ParsePeriod("2026-03-01", "2026-03-07", e.clk.Now(), e.loc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := must(rep.Summary(e.ctx, e.admin, reports.Query{Period: period}))(t)
+		u := r.Upkeep
+		if u.Due != 4 || u.OnTime != 1 || u.Late != 3 || u.Pending != 0 {
+			t.Fatalf("upkeep %+v: want 4 due, 1 on time, 3 late (B done late, both second ones open past their deadline)", u)
+		}
+		if len(u.Slipping) != 1 || u.Slipping[0].ID != e.coffeeB.ID || u.Slipping[0].Late != 2 {
+			t.Fatalf("slipping %+v, want kitchen B twice", u.Slipping)
+		}
+		// IT's head covers IT only: none of facilities' upkeep.
+		r = must(rep.Summary(e.ctx, e.itHead, reports.Query{Period: period}))(t)
+		if r.Upkeep.Due != 0 {
+			t.Fatalf("IT's head sees facilities' upkeep: %+v", r.Upkeep)
 		}
 	})
 }
