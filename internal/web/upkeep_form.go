@@ -63,7 +63,10 @@ func (s *Server) upkeepEdit(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	if filed, err := strconv.Atoi(q.Get("filed")); err == nil && filed >= 0 {
 		skipped, _ := strconv.Atoi(q.Get("skipped"))
-		f.Notice = s.localizer(r).T("upkeep.ran", "Count", filed) + " " + s.localizer(r).T("upkeep.ran_skipped", "Count", max(skipped, 0))
+		f.Notice = s.localizer(r).T("upkeep.ran", "Count", filed)
+		if skipped > 0 {
+			f.Notice += " " + s.localizer(r).T("upkeep.ran_skipped", "Count", skipped)
+		}
 	}
 	s.renderUpkeepForm(w, r, u, http.StatusOK, p.ID, f, p)
 }
