@@ -57,8 +57,8 @@ type env struct {
 	printer1                     *assets.Asset
 }
 
-func must[T any](v T, err error) func(t *testing.T) T {
-	return func(t *testing.T) T {
+func must[T any](v T, err error) func(t testing.TB) T {
+	return func(t testing.TB) T {
 		t.Helper()
 		if err != nil {
 			t.Fatal(err)
@@ -67,7 +67,9 @@ func must[T any](v T, err error) func(t *testing.T) T {
 	}
 }
 
-func newEnv(t *testing.T, d *db.DB) *env {
+func newEnv(t *testing.T, d *db.DB) *env { return newEnvTB(t, d) }
+
+func newEnvTB(t testing.TB, d *db.DB) *env {
 	t.Helper()
 	ctx := context.Background()
 	loc, err := time.LoadLocation("Europe/Berlin")
