@@ -120,4 +120,3 @@ func BenchmarkJournalUpkeepFilter(b *testing.B) {
 		})
 	}
 }
-
