@@ -411,9 +411,12 @@ func TestOnlyAdminsAndTheDepartmentsHeadsSeePlans(t *testing.T) {
 		if _, err := e.svc.Get(e.ctx, e.admin, p.ID); apperr.CodeOf(err) != apperr.NotFound {
 			t.Fatalf("deleted plan: %v", err)
 		}
-		// Its tickets stay marked as upkeep.
+		// Its tickets stay marked as upkeep, and its id is never given to another plan.
 		if got := e.upkeepTickets(t, p.ID); len(got) != 2 {
 			t.Fatalf("tickets of the deleted plan: %v", got)
+		}
+		if again := must(e.svc.Create(e.ctx, e.admin, e.daily()))(t); again.ID == p.ID {
+			t.Fatalf("a new plan took the deleted plan's id %d", p.ID)
 		}
 	})
 }

@@ -6,8 +6,10 @@
 -- department_id is where the rules table routed the problem when the plan was saved;
 -- it decides which heads may manage the plan. next_due_at is the next occurrence
 -- (UTC) the scheduler files; NULL when the schedule has no further occurrence.
+-- AUTOINCREMENT: a deleted plan's id is never given to a new one, since its
+-- tickets and runs keep naming it (PostgreSQL's identity never reuses ids).
 CREATE TABLE upkeep_plans (
-    id              INTEGER PRIMARY KEY,
+    id              INTEGER PRIMARY KEY AUTOINCREMENT,
     name            TEXT NOT NULL,
     target          TEXT NOT NULL CHECK (target IN ('device', 'type', 'class')),
     asset_id        INTEGER REFERENCES assets (id) ON DELETE SET NULL,
