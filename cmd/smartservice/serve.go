@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/url"
 	"strings"
+	"time"
 
 	"smartservice/internal/app"
 	"smartservice/internal/config"
@@ -81,6 +82,9 @@ func serveCommand(fs *flag.FlagSet) func(ctx context.Context, e *env) error {
 				}
 			case err == nil:
 				hist, err = demo.History(ctx, a.DB, demo.HistoryOptions{Location: cfg.Location, Seed: 1})
+				if err == nil {
+					err = demo.LoadUpkeep(ctx, a.DB.W, a.Upkeep, sum, time.Now())
+				}
 			}
 			if err != nil {
 				ln.Close()

@@ -23,6 +23,7 @@ import (
 	"smartservice/internal/reports"
 	"smartservice/internal/telegram"
 	"smartservice/internal/tickets"
+	"smartservice/internal/upkeep"
 	"smartservice/internal/users"
 )
 
@@ -50,6 +51,8 @@ type Deps struct {
 	Tickets *tickets.Service
 	// Reports is the period report for heads and administrators.
 	Reports *reports.Service
+	// Upkeep is the recurring upkeep plans.
+	Upkeep *upkeep.Service
 	// Notify keeps each person's notification preferences.
 	Notify *notify.Service
 	// Telegram makes deep links to the bot and tells whether one is linked.

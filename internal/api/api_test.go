@@ -32,6 +32,7 @@ import (
 	"smartservice/internal/reports"
 	"smartservice/internal/testkit"
 	"smartservice/internal/tickets"
+	"smartservice/internal/upkeep"
 	"smartservice/internal/users"
 )
 
@@ -100,9 +101,10 @@ func newEnvWith(t *testing.T, d *db.DB, dir directory.Directory) *env {
 	logger := slog.New(slog.NewTextHandler(testLog{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	svc := assets.NewService(d, nil)
 	rules := tickets.NewRules(d, nil)
+	tix := tickets.NewService(d, rules, svc, nil)
 	h := api.New(api.Deps{Config: cfg, Logger: logger, Catalog: cat, Accounts: acc, Users: users.NewStore(d, nil), Assets: svc,
-		Rules: rules, Tickets: tickets.NewService(d, rules, svc, nil), Reports: reports.NewService(d, cfg.Location, nil),
-		Notify: notifier(t, d, cfg, cat), Audit: audit.NewLog(d)})
+		Rules: rules, Tickets: tix, Reports: reports.NewService(d, cfg.Location, nil),
+		Notify: notifier(t, d, cfg, cat), Audit: audit.NewLog(d), Upkeep: upkeep.NewService(d, tix, rules, acc, cfg.Location, nil)})
 	return &env{t: t, d: d, acc: acc, h: h, cfg: cfg, assets: svc}
 }
 

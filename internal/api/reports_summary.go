@@ -35,6 +35,7 @@ type reportSummary struct {
 	TopDevices               []reportDeviceLine   `json:"top_devices"`
 	ByExecutor               []reportExecutorLine `json:"by_executor"`
 	Backlog                  reportBacklog        `json:"backlog"`
+	Upkeep                   reportUpkeep         `json:"upkeep"`
 }
 
 // reportPrevious is the period of equal length before, with its figures.
@@ -126,6 +127,7 @@ func summaryView(loc *i18n.Localizer, rep *reports.Report) reportSummary {
 			AvgCompletionSeconds: seconds(b.Completion.Avg), MedianCompletionSeconds: seconds(b.Completion.Median), P90CompletionSeconds: seconds(b.Completion.P90)},
 		PerDay: []reportDay{}, TopDevices: []reportDeviceLine{}, ByExecutor: []reportExecutorLine{},
 		Backlog: reportBacklog{Open: rep.Backlog.Open, OverHour: rep.Backlog.OverHour, OverDay: rep.Backlog.OverDay, OverWeek: rep.Backlog.OverWeek},
+		Upkeep:  upkeepSection(rep.Upkeep),
 	}
 	if rep.DepartmentID != 0 {
 		out.Department = &departmentRef{ID: rep.DepartmentID, Name: loc.Name(rep.DepartmentEN, rep.DepartmentRU)}

@@ -72,6 +72,12 @@ func (a *API) routes() {
 
 	a.handle("GET /api/v1/audit", a.authed(a.listAudit))
 
+	a.handle("GET /api/v1/upkeep-plans", a.authed(a.listUpkeepPlans))
+	a.handle("POST /api/v1/upkeep-plans", a.authed(a.createUpkeepPlan))
+	a.handle("GET /api/v1/upkeep-plans/{id}", a.authed(a.upkeepPlan))
+	a.handle("PUT /api/v1/upkeep-plans/{id}", a.authed(a.updateUpkeepPlan))
+	a.handle("DELETE /api/v1/upkeep-plans/{id}", a.authed(a.deleteUpkeepPlan))
+
 	a.handle("GET /api/v1/tickets", a.authed(a.listTickets))
 	// Filing alone may carry a photo: its body limit is the upload limit.
 	a.handle("POST /api/v1/tickets", httpx.Upload(a.Config.MaxUploadBytes, nil, a.authed(a.createTicket)))

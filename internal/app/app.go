@@ -30,6 +30,7 @@ import (
 	"smartservice/internal/reports"
 	"smartservice/internal/telegram"
 	"smartservice/internal/tickets"
+	"smartservice/internal/upkeep"
 	"smartservice/internal/users"
 	"smartservice/internal/web"
 )
@@ -62,6 +63,8 @@ type App struct {
 	Metrics *prometheus.Registry
 	// Telegram is the bot: the "telegram" notify channel, linking, its poller.
 	Telegram *telegram.Service
+	// Upkeep is the recurring upkeep plans and their scheduler.
+	Upkeep *upkeep.Service
 }
 
 // Options adjust New for tests and tools.
@@ -162,13 +165,14 @@ func build(cfg *config.Config, logger *slog.Logger, d *db.DB, opts Options) (*Ap
 	rules := tickets.NewRules(d, opts.Now)
 	a.Tickets = tickets.NewService(d, rules, a.Assets, opts.Now, tickets.WithNotifier(a.Notify))
 	a.Reports = reports.NewService(d, cfg.Location, opts.Now)
+	a.Upkeep = upkeep.NewService(d, a.Tickets, rules, a.Accounts, cfg.Location, opts.Now)
 	a.Telegram = a.newTelegram(opts)
 	a.Notify.Register(telegram.NewChannel(a.Telegram))
 	a.API = api.New(api.Deps{Config: cfg, Logger: logger, Catalog: cat, Accounts: a.Accounts, Users: a.Users, Assets: a.Assets, Rules: rules, Tickets: a.Tickets,
-		Reports: a.Reports, Notify: a.Notify, Telegram: a.Telegram, Audit: audit.NewLog(d)})
+		Reports: a.Reports, Notify: a.Notify, Telegram: a.Telegram, Audit: audit.NewLog(d), Upkeep: a.Upkeep})
 	a.Web, err = web.New(web.Deps{
 		Config: cfg, Logger: logger, Catalog: cat, DB: d, Users: a.Users, Accounts: a.Accounts, Assets: a.Assets, Rules: rules, Tickets: a.Tickets, Reports: a.Reports, Notify: a.Notify, Jobs: a.Jobs,
-		Telegram: a.Telegram, Version: Version, Now: opts.Now,
+		Telegram: a.Telegram, Version: Version, Now: opts.Now, Upkeep: a.Upkeep,
 	})
 	if err != nil {
 		return nil, err

@@ -13,6 +13,7 @@ import (
 	"smartservice/internal/mail"
 	"smartservice/internal/notify"
 	"smartservice/internal/tickets"
+	"smartservice/internal/upkeep"
 	"smartservice/internal/users"
 )
 
@@ -25,6 +26,7 @@ func registerWorkers(w *river.Workers, a *App, sender mail.Sender) {
 	river.AddWorker(w, &notify.Worker{Service: a.Notify})
 	river.AddWorker(w, &notify.EscalateWorker{Service: a.Notify})
 	river.AddWorker(w, &backup.Worker{DB: a.DB, Dir: a.Config.BackupDir, Keep: a.Config.BackupKeep, Now: time.Now})
+	river.AddWorker(w, &upkeep.Worker{Service: a.upkeepService})
 	river.AddWorker(w, &tickets.PhotoRetentionWorker{DB: a.DB, Retention: a.Config.PhotoRetention, Now: time.Now})
 }
 
@@ -41,6 +43,9 @@ func periodicJobs(cfg *config.Config) []*river.PeriodicJob {
 		river.NewPeriodicJob(river.PeriodicInterval(time.Minute), func() (river.JobArgs, *river.InsertOpts) {
 			return notify.EscalateArgs{}, nil
 		}, nil),
+		river.NewPeriodicJob(river.PeriodicInterval(time.Minute), func() (river.JobArgs, *river.InsertOpts) {
+			return upkeep.Args{}, nil
+		}, &river.PeriodicJobOpts{RunOnStart: true}),
 	}...)
 }
 
@@ -102,3 +107,7 @@ func (w *leaversWorker) Work(ctx context.Context, _ *river.Job[users.LeaversArgs
 	_, err := w.accounts.CheckLeavers(ctx)
 	return err
 }
+
+// upkeepService is the upkeep scheduler's service, read when a job runs: the
+// workers are registered before a.Upkeep is built.
+func (a *App) upkeepService() *upkeep.Service { return a.Upkeep }

@@ -124,6 +124,8 @@ type Report struct {
 	Departments, Classes, Types  []Line
 	Problems, Devices, Executors []Line
 	Backlog                      Backlog
+	// Upkeep is the upkeep due in the period, on time and late (upkeep.go).
+	Upkeep Upkeep
 	// At is when the report was computed (the backlog's "now").
 	At time.Time
 }
@@ -207,6 +209,9 @@ func (s *Service) Summary(ctx context.Context, actor *users.User, q Query) (*Rep
 		return nil, err
 	}
 	if rep.Backlog, err = s.backlog(ctx, sc, rep.At); err != nil {
+		return nil, err
+	}
+	if rep.Upkeep, err = s.upkeep(ctx, sc, rep.Period, rep.At); err != nil {
 		return nil, err
 	}
 	return rep, nil

@@ -53,6 +53,8 @@ type Filter struct {
 	// Q is text matched against the ticket's comment and its device's name, code,
 	// inventory number and location.
 	Q string
+	// Upkeep narrows to tickets filed by upkeep plans (internal/upkeep).
+	Upkeep bool
 	// Cursor is Page.NextCursor of the previous page; "" is the first page.
 	Cursor string
 	// Limit is the page size: 0 is DefaultLimit, at most MaxLimit.
@@ -175,6 +177,9 @@ func (w *where) filter(f *Filter, fields *apperr.Fields) {
 		case c.id > 0:
 			w.add(fmt.Sprintf(c.cond, w.arg(c.id)))
 		}
+	}
+	if f.Upkeep {
+		w.add("t.upkeep_plan_id IS NOT NULL")
 	}
 	if !f.CreatedFrom.IsZero() && !f.CreatedTo.IsZero() && !f.CreatedFrom.Before(f.CreatedTo) {
 		fields.Add("created_to", "ticket.list_period_invalid")

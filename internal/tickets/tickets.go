@@ -90,6 +90,9 @@ type Ticket struct {
 	Resolution    string
 	CancelReason  string
 	ReopenedCount int
+	// UpkeepPlanID marks a ticket the system filed for an upkeep plan
+	// (internal/upkeep); 0 for a ticket a person reported. The plan may be gone since.
+	UpkeepPlanID int64
 }
 
 // Event is one line of a ticket's history, as stored and as a Notifier hears it.
@@ -150,7 +153,21 @@ type FileInput struct {
 	// IdempotencyKey is optional: the same key from the same user within 24 hours
 	// returns the ticket the first filing created (idempotency.go).
 	IdempotencyKey string
+	// UpkeepPlanID marks the ticket as filed by that upkeep plan. tickets does not
+	// know plans: the upkeep module passes its id and the two fields below.
+	UpkeepPlanID int64
+	// SkipIfOpen refuses the filing with ErrOpenExists when the device already has
+	// an open ticket of the problem, checked in the filing's transaction.
+	SkipIfOpen bool
+	// Within runs in the filing's transaction after the ticket is written; its
+	// error rolls the whole filing back. Upkeep records its run there, so a
+	// ticket and its run row exist together or not at all.
+	Within func(ctx context.Context, tx *sql.Tx, ticketID int64) error
 }
+
+// ErrOpenExists answers a filing with SkipIfOpen when the device already has an
+// open ticket of that problem.
+var ErrOpenExists = apperr.New(apperr.Conflict, "upkeep.open_exists")
 
 var errTransition = apperr.New(apperr.Conflict, "ticket.transition")
 
@@ -267,6 +284,16 @@ func (s *Service) File(ctx context.Context, actor *users.User, in FileInput) (*T
 		case route.Default:
 			routedBy, detail = RoutedByDefault, RoutedByDefault
 		}
+		if in.SkipIfOpen {
+			var open int
+			if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM tickets WHERE asset_id = $1 AND problem_type_id = $2
+				AND status IN ('new', 'assigned', 'in_progress') LIMIT 1) o`, a.ID, in.ProblemID).Scan(&open); err != nil {
+				return fmt.Errorf("tickets: unable to look for an open ticket: %w", err)
+			}
+			if open > 0 {
+				return ErrOpenExists
+			}
+		}
 		var assignee int64
 		if route.DepartmentID != 0 {
 			if assignee, err = pickExecutor(ctx, tx, s.db.Dialect, route.DepartmentID); err != nil {
@@ -278,9 +305,9 @@ func (s *Service) File(ctx context.Context, actor *users.User, in FileInput) (*T
 			status, assignedAt = StatusAssigned, now
 		}
 		err = tx.QueryRowContext(ctx, `INSERT INTO tickets (asset_id, problem_type_id, comment, reporter_id, department_id, rule_id, routed_by,
-			assignee_id, status, created_at, assigned_at, search) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id`,
+			assignee_id, status, created_at, assigned_at, search, upkeep_plan_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id`,
 			a.ID, in.ProblemID, comment, actor.ID, nullID(route.DepartmentID), nullID(route.RuleID), routedBy,
-			nullID(assignee), string(status), now, assignedAt, search).Scan(&id)
+			nullID(assignee), string(status), now, assignedAt, search, nullID(in.UpkeepPlanID)).Scan(&id)
 		if err != nil {
 			return fmt.Errorf("tickets: unable to file: %w", err)
 		}
@@ -300,6 +327,11 @@ func (s *Service) File(ctx context.Context, actor *users.User, in FileInput) (*T
 		}
 		if photo != nil {
 			if err := insertPhoto(ctx, tx, id, photo, now); err != nil {
+				return err
+			}
+		}
+		if in.Within != nil {
+			if err := in.Within(ctx, tx, id); err != nil {
 				return err
 			}
 		}
@@ -345,7 +377,8 @@ func (s *Service) device(ctx context.Context, actor *users.User, in FileInput) (
 }
 
 const ticketSelect = `SELECT id, asset_id, problem_type_id, comment, reporter_id, COALESCE(department_id, 0), COALESCE(rule_id, 0), routed_by,
-	COALESCE(assignee_id, 0), status, created_at, assigned_at, started_at, done_at, cancelled_at, resolution, cancel_reason, reopened_count
+	COALESCE(assignee_id, 0), status, created_at, assigned_at, started_at, done_at, cancelled_at, resolution, cancel_reason, reopened_count,
+	COALESCE(upkeep_plan_id, 0)
 FROM tickets`
 
 func scanTicket(row interface{ Scan(...any) error }) (*Ticket, error) {
@@ -353,7 +386,8 @@ func scanTicket(row interface{ Scan(...any) error }) (*Ticket, error) {
 	var status string
 	var at [4]sql.NullTime
 	err := row.Scan(&t.ID, &t.AssetID, &t.ProblemID, &t.Comment, &t.ReporterID, &t.DepartmentID, &t.RuleID, &t.RoutedBy,
-		&t.AssigneeID, &status, &t.CreatedAt, &at[0], &at[1], &at[2], &at[3], &t.Resolution, &t.CancelReason, &t.ReopenedCount)
+		&t.AssigneeID, &status, &t.CreatedAt, &at[0], &at[1], &at[2], &at[3], &t.Resolution, &t.CancelReason, &t.ReopenedCount,
+		&t.UpkeepPlanID)
 	if err != nil {
 		return nil, err
 	}

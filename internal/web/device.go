@@ -33,6 +33,8 @@ type devicePageData struct {
 	// Reported lists the open tickets on the device, for everyone who sees it: "me
 	// too" instead of a second ticket.
 	Reported []openTicketLine
+	// Upkeep is the device's upkeep box (staff; nil when no plan covers it).
+	Upkeep *upkeepBox
 }
 
 // deviceTicket is one line of the device's recent history.
@@ -92,6 +94,10 @@ func (s *Server) device(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := s.deviceHistory(r, u, v, d); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	if d.Upkeep, err = s.deviceUpkeep(r, u, a.ID); err != nil {
 		s.serverError(w, r, err)
 		return
 	}

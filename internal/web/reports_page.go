@@ -47,7 +47,9 @@ type reportView struct {
 	Breakdowns      []reportBreakdown
 	Executors       []reportLine
 	Backlog         []reportFigure
-	CSV, XLSX       string
+	// Upkeep is the upkeep section (partials/upkeep.html).
+	Upkeep    reports.Upkeep
+	CSV, XLSX string
 }
 
 // reportFigure is a figure beside the previous period's, with the change.
@@ -316,5 +318,6 @@ func (s *Server) reportView(loc *i18n.Localizer, rep *reports.Report, rq *report
 		{"reports.backlog_day", rep.Backlog.OverDay}, {"reports.backlog_week", rep.Backlog.OverWeek}} {
 		v.Backlog = append(v.Backlog, reportFigure{Label: loc.T(k.key), Now: strconv.FormatInt(k.n, 10)})
 	}
+	v.Upkeep = rep.Upkeep
 	return v
 }

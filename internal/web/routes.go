@@ -93,6 +93,17 @@ func (s *Server) routes() {
 	m.HandleFunc("POST /catalogue/types/{id}/offers/{problem}/move", s.catalogueOffers("move"))
 	m.HandleFunc("POST /catalogue/types/{id}/offers/{problem}/remove", s.catalogueOffers("remove"))
 
+	// Upkeep plans: admins and heads (internal/upkeep checks who).
+	m.HandleFunc("GET /upkeep", s.upkeepList)
+	m.HandleFunc("GET /upkeep/export.csv", s.upkeepExport)
+	m.HandleFunc("GET /upkeep/new", s.upkeepNew)
+	m.HandleFunc("POST /upkeep", s.upkeepCreate)
+	m.HandleFunc("GET /upkeep/{id}", s.upkeepEdit)
+	m.HandleFunc("POST /upkeep/{id}", s.upkeepUpdate)
+	m.HandleFunc("POST /upkeep/{id}/active", s.upkeepPause)
+	m.HandleFunc("POST /upkeep/{id}/run", s.upkeepRun)
+	m.HandleFunc("POST /upkeep/{id}/delete", s.upkeepDelete)
+
 	// The routing rules table: read by staff, edited by admins.
 	m.HandleFunc("GET /rules", s.rulesPage)
 	m.HandleFunc("POST /rules", s.rulesCreate)

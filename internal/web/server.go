@@ -25,6 +25,7 @@ import (
 	"smartservice/internal/reports"
 	"smartservice/internal/telegram"
 	"smartservice/internal/tickets"
+	"smartservice/internal/upkeep"
 	"smartservice/internal/users"
 )
 
@@ -54,7 +55,9 @@ type Deps struct {
 	Notify *notify.Service
 	// Telegram is the bot: the profile's Telegram box, departments' group chats.
 	Telegram *telegram.Service
-	Jobs     Readiness
+	// Upkeep is the recurring upkeep plans (/upkeep, the device page's box).
+	Upkeep *upkeep.Service
+	Jobs   Readiness
 	// Version is the build's version string.
 	Version string
 	// Now is the clock; nil means time.Now.

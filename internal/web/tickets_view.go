@@ -37,6 +37,8 @@ type ticketLine struct {
 	// Limited: the reader only follows the ticket; the domain left out the
 	// reporter, the comment and the photo (tickets.Row.Limited).
 	Limited bool
+	// UpkeepPlanID: filed by that upkeep plan (its badge and link).
+	UpkeepPlanID int64
 }
 
 // snippetLen is how much of a comment a list shows.
@@ -63,7 +65,8 @@ func (s *Server) ticketLine(loc *i18n.Localizer, r *tickets.Row) ticketLine {
 		Device: r.AssetName, Location: r.Location, Status: newStatusChip(loc, r.Status),
 		Department: loc.Name(r.DepartmentEN, r.DepartmentRU), Assignee: r.AssigneeName, Reporter: r.ReporterName,
 		Created: s.stamp(&r.CreatedAt), Age: ago(loc, r.CreatedAt, s.Now()), Comment: snippet(r.Comment, snippetLen),
-		HasPhoto: r.HasPhoto, Unrouted: r.DepartmentID == 0, Followers: r.FollowersCount, Limited: r.Limited}
+		HasPhoto: r.HasPhoto, Unrouted: r.DepartmentID == 0, Followers: r.FollowersCount, Limited: r.Limited,
+		UpkeepPlanID: r.UpkeepPlanID}
 	return l
 }
 
