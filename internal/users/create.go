@@ -24,14 +24,13 @@ type CreateInput struct {
 	// empty for operator-made accounts, which the leavers check leaves alone.
 	EmployeeID string
 	Position   string
-	// By is the account making it, for the audit trail; nil for the operator at the
-	// server's console (the CLI, the demo loader), which is no account.
-	By *User
 }
 
 // CreateUser makes an account without asking the directory. Only trusted faces call
 // it: the CLI (an operator on the server) and the setup page (which checks the one-time
 // secret first). An executor made so is available; an unknown department is an error.
+// The audit entry names no account: the operator at the server's console (the CLI,
+// the demo loader) is none.
 func (s *Service) CreateUser(ctx context.Context, in CreateInput) (*User, error) {
 	return s.createUser(ctx, in, false)
 }
@@ -93,7 +92,7 @@ func (s *Service) createUser(ctx context.Context, in CreateInput, selfMade bool)
 			}
 			return err
 		}
-		by := in.By
+		var by *User
 		if selfMade {
 			by = u
 		}
