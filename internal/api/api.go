@@ -21,6 +21,7 @@ import (
 	"smartservice/internal/i18n"
 	"smartservice/internal/notify"
 	"smartservice/internal/reports"
+	"smartservice/internal/sla"
 	"smartservice/internal/telegram"
 	"smartservice/internal/tickets"
 	"smartservice/internal/users"
@@ -56,6 +57,8 @@ type Deps struct {
 	Telegram *telegram.Service
 	// Audit is the audit trail, read by administrators.
 	Audit *audit.Log
+	// SLA is the service levels (office hours, holidays, targets).
+	SLA *sla.Service
 }
 
 // API is the /api/v1 face of Smart Service: an httpx.Face with its own routes.

@@ -25,6 +25,7 @@ func registerWorkers(w *river.Workers, a *App, sender mail.Sender) {
 	river.AddWorker(w, &notify.Worker{Service: a.Notify})
 	river.AddWorker(w, &notify.EscalateWorker{Service: a.Notify})
 	river.AddWorker(w, &backup.Worker{DB: a.DB, Dir: a.Config.BackupDir, Keep: a.Config.BackupKeep, Now: time.Now})
+	river.AddWorker(w, &slaWorker{app: a})
 	river.AddWorker(w, &tickets.PhotoRetentionWorker{DB: a.DB, Retention: a.Config.PhotoRetention, Now: time.Now})
 }
 
@@ -40,6 +41,9 @@ func periodicJobs(cfg *config.Config) []*river.PeriodicJob {
 		}, nil),
 		river.NewPeriodicJob(river.PeriodicInterval(time.Minute), func() (river.JobArgs, *river.InsertOpts) {
 			return notify.EscalateArgs{}, nil
+		}, nil),
+		river.NewPeriodicJob(river.PeriodicInterval(time.Minute), func() (river.JobArgs, *river.InsertOpts) {
+			return tickets.SLAEscalateArgs{}, nil
 		}, nil),
 	}...)
 }

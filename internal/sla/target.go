@@ -174,7 +174,7 @@ func (c Clocks) StateAt(now time.Time) State {
 			if c.DoneAt != nil && c.DoneAt.After(*k.by) {
 				return StateBreached
 			}
-		case now.After(*k.by):
+		case !now.Before(*k.by):
 			return StateBreached
 		case k.warn != nil && !now.Before(*k.warn):
 			worst = StateAtRisk
