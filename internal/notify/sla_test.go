@@ -72,7 +72,7 @@ func TestSLAEscalationOncePerLevel(t *testing.T) {
 		e.expect(t, "second run", last)
 		must(e.tk.Take(e.ctx, e.a, t1.ID))(t) // 09:54, in time
 		last = e.lastID(t)
-		e.clk.Add(72 * time.Minute)           // 11:06: done at risk, a has it
+		e.clk.Add(72 * time.Minute) // 11:06: done at risk, a has it
 		if n := must(e.tk.EscalateSLA(e.ctx))(t); n != 1 {
 			t.Fatalf("escalated %d at 80%% of the done time, want 1", n)
 		}
@@ -237,8 +237,14 @@ func TestSLASettingsAccessAndBadInput(t *testing.T) {
 			name string
 			err  error
 		}{
-			{"employee", func() error { _, err := levels.SetProblemTarget(e.ctx, e.emp, e.paper, sla.TargetInput{Take: "1h"}); return err }()},
-			{"head", func() error { _, err := levels.SetProblemTarget(e.ctx, e.boss, e.paper, sla.TargetInput{Take: "1h"}); return err }()},
+			{"employee", func() error {
+				_, err := levels.SetProblemTarget(e.ctx, e.emp, e.paper, sla.TargetInput{Take: "1h"})
+				return err
+			}()},
+			{"head", func() error {
+				_, err := levels.SetProblemTarget(e.ctx, e.boss, e.paper, sla.TargetInput{Take: "1h"})
+				return err
+			}()},
 			{"executor hours", func() error { _, err := levels.SetHours(e.ctx, e.a, [7]sla.DayInput{}); return err }()},
 			{"head holiday", func() error { _, err := levels.AddHoliday(e.ctx, e.boss, "2026-05-01", ""); return err }()},
 		} {
