@@ -59,6 +59,8 @@ type Deps struct {
 	Audit *audit.Log
 	// SLA is the service levels (office hours, holidays, targets).
 	SLA *sla.Service
+	// Now is the clock a ticket's service-level state is read at; nil is time.Now.
+	Now func() time.Time
 }
 
 // API is the /api/v1 face of Smart Service: an httpx.Face with its own routes.

@@ -30,6 +30,7 @@ import (
 	"smartservice/internal/jobs"
 	"smartservice/internal/mail"
 	"smartservice/internal/reports"
+	"smartservice/internal/sla"
 	"smartservice/internal/testkit"
 	"smartservice/internal/tickets"
 	"smartservice/internal/users"
@@ -102,7 +103,7 @@ func newEnvWith(t *testing.T, d *db.DB, dir directory.Directory) *env {
 	rules := tickets.NewRules(d, nil)
 	h := api.New(api.Deps{Config: cfg, Logger: logger, Catalog: cat, Accounts: acc, Users: users.NewStore(d, nil), Assets: svc,
 		Rules: rules, Tickets: tickets.NewService(d, rules, svc, nil), Reports: reports.NewService(d, cfg.Location, nil),
-		Notify: notifier(t, d, cfg, cat), Audit: audit.NewLog(d)})
+		Notify: notifier(t, d, cfg, cat), Audit: audit.NewLog(d), SLA: sla.NewService(d, cfg.Location, nil)})
 	return &env{t: t, d: d, acc: acc, h: h, cfg: cfg, assets: svc}
 }
 

@@ -169,7 +169,7 @@ func build(cfg *config.Config, logger *slog.Logger, d *db.DB, opts Options) (*Ap
 	a.Telegram = a.newTelegram(opts)
 	a.Notify.Register(telegram.NewChannel(a.Telegram))
 	a.API = api.New(api.Deps{Config: cfg, Logger: logger, Catalog: cat, Accounts: a.Accounts, Users: a.Users, Assets: a.Assets, Rules: rules, Tickets: a.Tickets,
-		Reports: a.Reports, Notify: a.Notify, Telegram: a.Telegram, Audit: audit.NewLog(d), SLA: a.SLA})
+		Reports: a.Reports, Notify: a.Notify, Telegram: a.Telegram, Audit: audit.NewLog(d), SLA: a.SLA, Now: opts.Now})
 	a.Web, err = web.New(web.Deps{
 		Config: cfg, Logger: logger, Catalog: cat, DB: d, Users: a.Users, Accounts: a.Accounts, Assets: a.Assets, Rules: rules, Tickets: a.Tickets, Reports: a.Reports, Notify: a.Notify, Jobs: a.Jobs,
 		Telegram: a.Telegram, Version: Version, Now: opts.Now, SLA: a.SLA,
