@@ -37,6 +37,8 @@ type ticketLine struct {
 	// Limited: the reader only follows the ticket; the domain left out the
 	// reporter, the comment and the photo (tickets.Row.Limited).
 	Limited bool
+	// SLA is the ticket's service level (sla_view.go).
+	SLA slaChip
 }
 
 // snippetLen is how much of a comment a list shows.
@@ -64,6 +66,7 @@ func (s *Server) ticketLine(loc *i18n.Localizer, r *tickets.Row) ticketLine {
 		Department: loc.Name(r.DepartmentEN, r.DepartmentRU), Assignee: r.AssigneeName, Reporter: r.ReporterName,
 		Created: s.stamp(&r.CreatedAt), Age: ago(loc, r.CreatedAt, s.Now()), Comment: snippet(r.Comment, snippetLen),
 		HasPhoto: r.HasPhoto, Unrouted: r.DepartmentID == 0, Followers: r.FollowersCount, Limited: r.Limited}
+	l.SLA = s.slaChip(loc, &r.Ticket)
 	return l
 }
 
