@@ -7,6 +7,7 @@ import (
 
 	"smartservice/internal/apperr"
 	"smartservice/internal/db"
+	"smartservice/internal/reports"
 	"smartservice/internal/sla"
 	"smartservice/internal/testkit"
 	"smartservice/internal/tickets"
@@ -286,6 +287,40 @@ func TestSLASettingsAccessAndBadInput(t *testing.T) {
 			if p.Any() {
 				t.Fatalf("refused target stored: %+v", p)
 			}
+		}
+	})
+}
+
+// The report's service-level section counts the period's completed tickets that
+// had a target, and those that kept it, per department, problem and executor.
+func TestSLAInReports(t *testing.T) {
+	testkit.EachDB(t, func(t *testing.T, d *db.DB) {
+		e := newEnv(t, d, false)
+		levels := sla.NewService(d, time.UTC, e.clk.Now)
+		must(levels.SetProblemTarget(e.ctx, e.admin, e.paper, sla.TargetInput{Take: "30m", Done: "1h"}))(t)
+		e.available(t, e.a, false)
+		e.available(t, e.b, false)
+		quick, slow := e.file(t, e.paper), e.file(t, e.paper)
+		e.file(t, e.jam) // no target: not counted
+		must(e.tk.Take(e.ctx, e.a, quick.ID))(t)
+		must(e.tk.Complete(e.ctx, e.a, quick.ID, "done"))(t)
+		e.clk.Add(2 * time.Hour)
+		must(e.tk.Take(e.ctx, e.b, slow.ID))(t)
+		must(e.tk.Complete(e.ctx, e.b, slow.ID, "late"))(t)
+		rs := reports.NewService(d, time.UTC, e.clk.Now)
+		rep := must(rs.Summary(e.ctx, e.admin, reports.Query{Period: reports.Today(e.clk.Now(), time.UTC)}))(t)
+		if got := rep.SLA.Total; got.TakeOf != 2 || got.TakeMet != 1 || got.DoneOf != 2 || got.DoneMet != 1 || got.DoneShare() != 50 {
+			t.Fatalf("total %+v", got)
+		}
+		if len(rep.SLA.Executors) != 2 || rep.SLA.Executors[0].DoneMet+rep.SLA.Executors[1].DoneMet != 1 {
+			t.Fatalf("by executor %+v", rep.SLA.Executors)
+		}
+		if len(rep.SLA.Departments) != 1 || rep.SLA.Departments[0].ID != e.it || len(rep.SLA.Problems) != 1 {
+			t.Fatalf("by department %+v, by problem %+v", rep.SLA.Departments, rep.SLA.Problems)
+		}
+		// A head of another department sees none of it.
+		if _, err := rs.Summary(e.ctx, e.boss, reports.Query{Period: reports.Today(e.clk.Now(), time.UTC), DepartmentID: e.empty}); apperr.CodeOf(err) != apperr.NotFound {
+			t.Fatalf("a head reads another department's report: %v", err)
 		}
 	})
 }

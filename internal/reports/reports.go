@@ -124,6 +124,9 @@ type Report struct {
 	Departments, Classes, Types  []Line
 	Problems, Devices, Executors []Line
 	Backlog                      Backlog
+	// SLA is the share of the period's completed tickets that kept their
+	// targets (sla.go).
+	SLA SLA
 	// At is when the report was computed (the backlog's "now").
 	At time.Time
 }
@@ -207,6 +210,9 @@ func (s *Service) Summary(ctx context.Context, actor *users.User, q Query) (*Rep
 		return nil, err
 	}
 	if rep.Backlog, err = s.backlog(ctx, sc, rep.At); err != nil {
+		return nil, err
+	}
+	if rep.SLA, err = s.sla(ctx, sc, rep.Period); err != nil {
 		return nil, err
 	}
 	return rep, nil

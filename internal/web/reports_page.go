@@ -47,7 +47,9 @@ type reportView struct {
 	Breakdowns      []reportBreakdown
 	Executors       []reportLine
 	Backlog         []reportFigure
-	CSV, XLSX       string
+	// SLA is the service-level section (sla_view.go).
+	SLA       []reportSLARow
+	CSV, XLSX string
 }
 
 // reportFigure is a figure beside the previous period's, with the change.
@@ -315,6 +317,9 @@ func (s *Server) reportView(loc *i18n.Localizer, rep *reports.Report, rq *report
 	}{{"reports.backlog_open", rep.Backlog.Open}, {"reports.backlog_hour", rep.Backlog.OverHour},
 		{"reports.backlog_day", rep.Backlog.OverDay}, {"reports.backlog_week", rep.Backlog.OverWeek}} {
 		v.Backlog = append(v.Backlog, reportFigure{Label: loc.T(k.key), Now: strconv.FormatInt(k.n, 10)})
+	}
+	if rep.SLA.Total.TakeOf+rep.SLA.Total.DoneOf > 0 {
+		v.SLA = reportSLARows(loc, rep.SLA)
 	}
 	return v
 }

@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"smartservice/internal/i18n"
+	"smartservice/internal/reports"
 	"smartservice/internal/sla"
 	"smartservice/internal/tickets"
 )
@@ -43,4 +44,34 @@ func slaEventText(loc *i18n.Localizer, e tickets.EventRow) string {
 		return loc.T("sla.event_breached_" + clock)
 	}
 	return loc.T("sla.event_at_risk_" + clock)
+}
+
+// reportSLARow is a row of the report's service-level table: a group and its
+// two shares as words ("92% (46 of 50)"), "—" without a target.
+type reportSLARow struct {
+	Kind, Name, Taken, Done string
+}
+
+func reportSLARows(loc *i18n.Localizer, r reports.SLA) []reportSLARow {
+	pct := func(met, of int64) string {
+		if of == 0 {
+			return "—"
+		}
+		return loc.T("sla.report_share", "Share", met*100/of, "Met", met, "Of", of)
+	}
+	var out []reportSLARow
+	add := func(kind string, lines []reports.SLALine) {
+		for _, l := range lines {
+			name := loc.Name(l.NameEN, l.NameRU)
+			if l.ID == 0 && kind != "" {
+				name = loc.T("reports.nobody")
+			}
+			out = append(out, reportSLARow{Kind: kind, Name: name, Taken: pct(l.TakeMet, l.TakeOf), Done: pct(l.DoneMet, l.DoneOf)})
+		}
+	}
+	out = append(out, reportSLARow{Name: loc.T("reports.this_period"), Taken: pct(r.Total.TakeMet, r.Total.TakeOf), Done: pct(r.Total.DoneMet, r.Total.DoneOf)})
+	add(loc.T("sla.report_by_department"), r.Departments)
+	add(loc.T("sla.report_by_problem"), r.Problems)
+	add(loc.T("sla.report_by_executor"), r.Executors)
+	return out
 }
