@@ -21,6 +21,7 @@ import (
 	"smartservice/internal/i18n"
 	"smartservice/internal/notify"
 	"smartservice/internal/reports"
+	"smartservice/internal/sla"
 	"smartservice/internal/telegram"
 	"smartservice/internal/tickets"
 	"smartservice/internal/upkeep"
@@ -59,6 +60,10 @@ type Deps struct {
 	Telegram *telegram.Service
 	// Audit is the audit trail, read by administrators.
 	Audit *audit.Log
+	// SLA is the service levels (office hours, holidays, targets).
+	SLA *sla.Service
+	// Now is the clock a ticket's service-level state is read at; nil is time.Now.
+	Now func() time.Time
 }
 
 // API is the /api/v1 face of Smart Service: an httpx.Face with its own routes.

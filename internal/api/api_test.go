@@ -30,6 +30,7 @@ import (
 	"smartservice/internal/jobs"
 	"smartservice/internal/mail"
 	"smartservice/internal/reports"
+	"smartservice/internal/sla"
 	"smartservice/internal/testkit"
 	"smartservice/internal/tickets"
 	"smartservice/internal/upkeep"
@@ -104,7 +105,8 @@ func newEnvWith(t *testing.T, d *db.DB, dir directory.Directory) *env {
 	tix := tickets.NewService(d, rules, svc, nil)
 	h := api.New(api.Deps{Config: cfg, Logger: logger, Catalog: cat, Accounts: acc, Users: users.NewStore(d, nil), Assets: svc,
 		Rules: rules, Tickets: tix, Reports: reports.NewService(d, cfg.Location, nil),
-		Notify: notifier(t, d, cfg, cat), Audit: audit.NewLog(d), Upkeep: upkeep.NewService(d, tix, rules, acc, cfg.Location, nil)})
+		Notify: notifier(t, d, cfg, cat), Audit: audit.NewLog(d), Upkeep: upkeep.NewService(d, tix, rules, acc, cfg.Location, nil),
+		SLA: sla.NewService(d, cfg.Location, nil)})
 	return &env{t: t, d: d, acc: acc, h: h, cfg: cfg, assets: svc}
 }
 

@@ -36,6 +36,41 @@ type reportSummary struct {
 	ByExecutor               []reportExecutorLine `json:"by_executor"`
 	Backlog                  reportBacklog        `json:"backlog"`
 	Upkeep                   reportUpkeep         `json:"upkeep"`
+	// ServiceLevels: of the period's completed tickets with a target, how many
+	// kept it (reports/sla.go).
+	ServiceLevels reportSLA `json:"service_levels"`
+}
+
+// reportSLA is the service-level section of the summary.
+type reportSLA struct {
+	Total        reportSLALine   `json:"total"`
+	ByDepartment []reportSLALine `json:"by_department"`
+	ByProblem    []reportSLALine `json:"by_problem_type"`
+	ByExecutor   []reportSLALine `json:"by_executor"`
+}
+
+// reportSLALine counts one group's tickets with a take (done) target and those
+// that kept it.
+type reportSLALine struct {
+	ID      *int64 `json:"id"`
+	Name    string `json:"name"`
+	TakeOf  int64  `json:"take_with_target"`
+	TakeMet int64  `json:"taken_in_time"`
+	DoneOf  int64  `json:"done_with_target"`
+	DoneMet int64  `json:"done_in_time"`
+}
+
+func slaLines(loc interface{ Name(en, ru string) string }, in []reports.SLALine) []reportSLALine {
+	out := []reportSLALine{}
+	for _, l := range in {
+		v := reportSLALine{Name: loc.Name(l.NameEN, l.NameRU), TakeOf: l.TakeOf, TakeMet: l.TakeMet, DoneOf: l.DoneOf, DoneMet: l.DoneMet}
+		if l.ID != 0 {
+			id := l.ID
+			v.ID = &id
+		}
+		out = append(out, v)
+	}
+	return out
 }
 
 // reportPrevious is the period of equal length before, with its figures.
@@ -129,6 +164,8 @@ func summaryView(loc *i18n.Localizer, rep *reports.Report) reportSummary {
 		Backlog: reportBacklog{Open: rep.Backlog.Open, OverHour: rep.Backlog.OverHour, OverDay: rep.Backlog.OverDay, OverWeek: rep.Backlog.OverWeek},
 		Upkeep:  upkeepSection(rep.Upkeep),
 	}
+	out.ServiceLevels = reportSLA{Total: slaLines(loc, []reports.SLALine{rep.SLA.Total})[0], ByDepartment: slaLines(loc, rep.SLA.Departments),
+		ByProblem: slaLines(loc, rep.SLA.Problems), ByExecutor: slaLines(loc, rep.SLA.Executors)}
 	if rep.DepartmentID != 0 {
 		out.Department = &departmentRef{ID: rep.DepartmentID, Name: loc.Name(rep.DepartmentEN, rep.DepartmentRU)}
 	}

@@ -78,6 +78,12 @@ func (a *API) routes() {
 	a.handle("PUT /api/v1/upkeep-plans/{id}", a.authed(a.updateUpkeepPlan))
 	a.handle("DELETE /api/v1/upkeep-plans/{id}", a.authed(a.deleteUpkeepPlan))
 
+	a.handle("GET /api/v1/service-levels", a.authed(a.serviceLevels))
+	a.handle("PUT /api/v1/service-levels/hours", a.authed(a.setOfficeHours))
+	a.handle("PUT /api/v1/service-levels/holidays/{day}", a.authed(a.putHoliday))
+	a.handle("DELETE /api/v1/service-levels/holidays/{day}", a.authed(a.deleteHoliday))
+	a.handle("PUT /api/v1/service-levels/problem-types/{id}", a.authed(a.setProblemTarget))
+	a.handle("PUT /api/v1/service-levels/rules/{id}", a.authed(a.setRuleTarget))
 	a.handle("GET /api/v1/tickets", a.authed(a.listTickets))
 	// Filing alone may carry a photo: its body limit is the upload limit.
 	a.handle("POST /api/v1/tickets", httpx.Upload(a.Config.MaxUploadBytes, nil, a.authed(a.createTicket)))

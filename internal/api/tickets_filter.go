@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"smartservice/internal/apperr"
+	"smartservice/internal/sla"
 	"smartservice/internal/tickets"
 )
 
@@ -21,7 +22,7 @@ func (a *API) ticketFilter(r *http.Request, f *apperr.Fields) tickets.Filter {
 		ClassID: queryID(r, "service_class_id", f), TypeID: queryID(r, "service_type_id", f),
 		ProblemID: queryID(r, "problem_type_id", f), DepartmentID: queryID(r, "department_id", f),
 		AssigneeID: queryID(r, "assignee_id", f), AssetID: queryID(r, "asset_id", f), ReporterID: queryID(r, "reporter_id", f),
-		Q: q.Get("q"),
+		Q: q.Get("q"), SLA: sla.State(q.Get("sla")), Sort: q.Get("sort"),
 	}
 	for _, s := range q["status"] {
 		out.Statuses = append(out.Statuses, tickets.Status(s))

@@ -19,6 +19,7 @@ import (
 	"smartservice/internal/assets"
 	"smartservice/internal/db"
 	"smartservice/internal/i18n"
+	"smartservice/internal/sla"
 	"smartservice/internal/testkit"
 	"smartservice/internal/tickets"
 	"smartservice/internal/users"
@@ -75,7 +76,8 @@ func newOffice(t *testing.T, d *db.DB) *office {
 	}
 	logger := slog.New(slog.NewTextHandler(testLog{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	e.h = api.New(api.Deps{Config: e.cfg, Logger: logger, Catalog: cat, Accounts: e.acc,
-		Users: users.NewStore(d, nil), Assets: e.assets, Rules: rules, Tickets: o.tickets})
+		Users: users.NewStore(d, nil), Assets: e.assets, Rules: rules, Tickets: o.tickets,
+		SLA: sla.NewService(d, e.cfg.Location, o.clock.Now), Now: o.clock.Now})
 
 	o.root = e.user("root@example.com", admin)
 	must := func(err error) {

@@ -51,6 +51,8 @@ type ticketItem struct {
 	FollowersCount int            `json:"followers_count"`
 	HasPhoto       bool           `json:"has_photo"`
 	Routing        routingView    `json:"routing"`
+	// ServiceLevel is the ticket's due times and state (service_levels.go).
+	ServiceLevel serviceLevelView `json:"service_level"`
 }
 
 // ticketView is one ticket with what the caller may do with it now.
@@ -99,7 +101,7 @@ func (a *API) ticketItem(loc *i18n.Localizer, row *tickets.Row) ticketItem {
 		DoneAt: a.optTimestamp(t.DoneAt), CancelledAt: a.optTimestamp(t.CancelledAt),
 		Resolution: t.Resolution, CancelReason: t.CancelReason, ReopenedCount: t.ReopenedCount,
 		FollowersCount: row.FollowersCount, HasPhoto: row.HasPhoto,
-		Routing: routingView{By: t.RoutedBy},
+		Routing: routingView{By: t.RoutedBy}, ServiceLevel: a.serviceLevel(t),
 	}
 	if !row.Limited {
 		// A follower with no other right to the ticket is not told who reported it

@@ -28,6 +28,7 @@ import (
 	"smartservice/internal/jobs"
 	"smartservice/internal/notify"
 	"smartservice/internal/reports"
+	"smartservice/internal/sla"
 	"smartservice/internal/telegram"
 	"smartservice/internal/tickets"
 	"smartservice/internal/upkeep"
@@ -52,6 +53,8 @@ type App struct {
 	Tickets *tickets.Service
 	// Reports computes the period report.
 	Reports *reports.Service
+	// SLA is the service levels: office hours, holidays, targets.
+	SLA *sla.Service
 	// Notify decides and queues notifications; the mail channel is registered,
 	// Telegram registers its own (Notify.Register).
 	Notify  *notify.Service
@@ -163,16 +166,17 @@ func build(cfg *config.Config, logger *slog.Logger, d *db.DB, opts Options) (*Ap
 	a.setupOps(opts.Now)
 	a.Assets = assets.NewService(d, opts.Now)
 	rules := tickets.NewRules(d, opts.Now)
-	a.Tickets = tickets.NewService(d, rules, a.Assets, opts.Now, tickets.WithNotifier(a.Notify))
+	a.Tickets = tickets.NewService(d, rules, a.Assets, opts.Now, tickets.WithNotifier(a.Notify), tickets.WithLocation(cfg.Location))
+	a.SLA = sla.NewService(d, cfg.Location, opts.Now)
 	a.Reports = reports.NewService(d, cfg.Location, opts.Now)
 	a.Upkeep = upkeep.NewService(d, a.Tickets, rules, a.Accounts, cfg.Location, opts.Now)
 	a.Telegram = a.newTelegram(opts)
 	a.Notify.Register(telegram.NewChannel(a.Telegram))
 	a.API = api.New(api.Deps{Config: cfg, Logger: logger, Catalog: cat, Accounts: a.Accounts, Users: a.Users, Assets: a.Assets, Rules: rules, Tickets: a.Tickets,
-		Reports: a.Reports, Notify: a.Notify, Telegram: a.Telegram, Audit: audit.NewLog(d), Upkeep: a.Upkeep})
+		Reports: a.Reports, Notify: a.Notify, Telegram: a.Telegram, Audit: audit.NewLog(d), Upkeep: a.Upkeep, SLA: a.SLA, Now: opts.Now})
 	a.Web, err = web.New(web.Deps{
 		Config: cfg, Logger: logger, Catalog: cat, DB: d, Users: a.Users, Accounts: a.Accounts, Assets: a.Assets, Rules: rules, Tickets: a.Tickets, Reports: a.Reports, Notify: a.Notify, Jobs: a.Jobs,
-		Telegram: a.Telegram, Version: Version, Now: opts.Now, Upkeep: a.Upkeep,
+		Telegram: a.Telegram, Version: Version, Now: opts.Now, Upkeep: a.Upkeep, SLA: a.SLA,
 	})
 	if err != nil {
 		return nil, err

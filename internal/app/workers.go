@@ -27,6 +27,7 @@ func registerWorkers(w *river.Workers, a *App, sender mail.Sender) {
 	river.AddWorker(w, &notify.EscalateWorker{Service: a.Notify})
 	river.AddWorker(w, &backup.Worker{DB: a.DB, Dir: a.Config.BackupDir, Keep: a.Config.BackupKeep, Now: time.Now})
 	river.AddWorker(w, &upkeep.Worker{Service: a.upkeepService})
+	river.AddWorker(w, &slaWorker{app: a})
 	river.AddWorker(w, &tickets.PhotoRetentionWorker{DB: a.DB, Retention: a.Config.PhotoRetention, Now: time.Now})
 }
 
@@ -46,6 +47,9 @@ func periodicJobs(cfg *config.Config) []*river.PeriodicJob {
 		river.NewPeriodicJob(river.PeriodicInterval(time.Minute), func() (river.JobArgs, *river.InsertOpts) {
 			return upkeep.Args{}, nil
 		}, &river.PeriodicJobOpts{RunOnStart: true}),
+		river.NewPeriodicJob(river.PeriodicInterval(time.Minute), func() (river.JobArgs, *river.InsertOpts) {
+			return tickets.SLAEscalateArgs{}, nil
+		}, nil),
 	}...)
 }
 

@@ -94,6 +94,9 @@ func Load(ctx context.Context, d *db.DB, u *users.Store, accounts *users.Service
 		return nil, fmt.Errorf("demo: starter catalogue: %w", err)
 	}
 	sum.Catalogue, sum.Rules = load.Catalogue, load.Rules
+	if err := loadServiceLevels(ctx, d, admin); err != nil {
+		return nil, fmt.Errorf("demo: service levels: %w", err)
+	}
 	if sum.Devices, err = loadDevices(ctx, d, admin, sum.Accounts); err != nil {
 		return nil, fmt.Errorf("demo: %w", err)
 	}

@@ -82,6 +82,10 @@ func History(ctx context.Context, d *db.DB, opts HistoryOptions) (*HistorySummar
 	g := &generator{office: o, opts: opts, rng: rand.New(rand.NewPCG(opts.Seed, opts.Seed^0x5eed)), routes: map[[3]int64]tickets.Route{},
 		rules: tickets.NewRules(d, nil), rotation: map[int64]int{}}
 	times := g.creationTimes()
+	due, err := newHistoryDue(ctx, d, opts.Location, opts.Now)
+	if err != nil {
+		return nil, fmt.Errorf("demo: %w", err)
+	}
 	var firstID int64
 	if err := d.R.QueryRowContext(ctx, "SELECT COALESCE(MAX(id), 0) + 1 FROM tickets").Scan(&firstID); err != nil {
 		return nil, fmt.Errorf("demo: %w", err)
@@ -101,7 +105,7 @@ func History(ctx context.Context, d *db.DB, opts HistoryOptions) (*HistorySummar
 				sum.Open++
 			}
 		}
-		n, err := writeBatch(ctx, d, batch)
+		n, err := writeBatch(ctx, d, batch, due)
 		if err != nil {
 			return nil, err
 		}
@@ -477,17 +481,24 @@ func (g *generator) cancel(t *genTicket, actor int64, at time.Time) {
 
 // writeBatch writes tickets, followers and events in one transaction, in
 // multi-row INSERTs small enough for both databases' parameter limits.
-func writeBatch(ctx context.Context, d *db.DB, batch []genTicket) (events int, err error) {
+func writeBatch(ctx context.Context, d *db.DB, batch []genTicket, due *historyDue) (events int, err error) {
+	slaCols := make([][]any, len(batch))
+	for i := range batch {
+		if slaCols[i], err = due.columns(&batch[i]); err != nil {
+			return 0, err
+		}
+	}
 	err = d.InTx(ctx, func(tx *sql.Tx) error {
-		const ticketCols = 18
+		const ticketCols = 24
 		if err := insertRows(ctx, tx, d.Dialect, `INSERT INTO tickets (id, asset_id, problem_type_id, comment, reporter_id, department_id, rule_id, routed_by,
-			assignee_id, status, created_at, assigned_at, started_at, done_at, cancelled_at, resolution, cancel_reason, search) VALUES `,
+			assignee_id, status, created_at, assigned_at, started_at, done_at, cancelled_at, resolution, cancel_reason, search,
+			take_by, take_warn_at, done_by, done_warn_at, taken_at, sla_next_at) VALUES `,
 			ticketCols, len(batch), func(i int) []any {
 				t := batch[i]
-				return []any{t.id, t.device.id, t.problem, t.comment, t.reporter, nullable(t.dept), nullable(t.rule), t.routedBy,
+				return append([]any{t.id, t.device.id, t.problem, t.comment, t.reporter, nullable(t.dept), nullable(t.rule), t.routedBy,
 					nullable(t.assignee), string(t.status), t.created, timeOrNil(t.assigned), timeOrNil(t.started), timeOrNil(t.done),
 					timeOrNil(t.cancelled), t.resolution, t.reason,
-					tickets.SearchText(t.comment, t.device.name, t.device.code, t.device.inventory, t.device.loc)}
+					tickets.SearchText(t.comment, t.device.name, t.device.code, t.device.inventory, t.device.loc)}, slaCols[i]...)
 			}); err != nil {
 			return err
 		}

@@ -43,6 +43,18 @@ func TestHistory(t *testing.T) {
 		if hist.From.Before(now.AddDate(0, 0, -90)) || hist.To.After(now) {
 			t.Fatalf("history from %s to %s, want within 90 days before %s", hist.From, hist.To, now)
 		}
+		// Service levels: the demo's targets give the history both kept and broken
+		// promises, and every ticket with a target has both due times.
+		var onTime, late, partial int
+		if err := d.R.QueryRowContext(ctx, `SELECT
+			(SELECT COUNT(*) FROM tickets WHERE status = 'done' AND done_at <= done_by),
+			(SELECT COUNT(*) FROM tickets WHERE status = 'done' AND done_at > done_by),
+			(SELECT COUNT(*) FROM tickets WHERE (take_by IS NULL) <> (done_by IS NULL))`).Scan(&onTime, &late, &partial); err != nil {
+			t.Fatal(err)
+		}
+		if onTime == 0 || late == 0 || partial != 0 {
+			t.Fatalf("service levels in the history: %d on time, %d late, %d with one due time", onTime, late, partial)
+		}
 
 		rules := tickets.NewRules(d, nil)
 		rows, err := d.R.QueryContext(ctx, `SELECT t.id, t.status, t.created_at, t.done_at, COALESCE(t.department_id, 0), t.routed_by, COALESCE(t.rule_id, 0),

@@ -41,6 +41,11 @@ const (
 	KindEscalated = "escalated"
 	// KindUnrouted: to admins, a ticket no rule routes.
 	KindUnrouted = "unrouted"
+	// KindSLAAtRisk: to the assignee (the heads when nobody has the ticket), 80%
+	// of the working time to a due time is gone.
+	KindSLAAtRisk = "sla_at_risk"
+	// KindSLABreached: to the department's heads, a due time passed.
+	KindSLABreached = "sla_breached"
 )
 
 // Notification is one message to one recipient on one channel, as stored.

@@ -72,10 +72,14 @@ var DefaultPrefs = map[string]Pref{
 	KindComment:   {Telegram: true},
 	KindEscalated: {Telegram: true, Mail: true},
 	KindUnrouted:  {Telegram: true, Mail: true},
+	// Service levels: a reminder of one's own work, and a promise broken.
+	KindSLAAtRisk:   {Telegram: true, Mail: true},
+	KindSLABreached: {Telegram: true, Mail: true},
 }
 
 // PrefKinds are the kinds a person sets preferences for, in display order.
-var PrefKinds = []string{KindAssigned, KindTaken, KindDone, KindCancelled, KindReopened, KindComment, KindEscalated, KindUnrouted}
+var PrefKinds = []string{KindAssigned, KindTaken, KindDone, KindCancelled, KindReopened, KindComment, KindEscalated, KindUnrouted,
+	KindSLAAtRisk, KindSLABreached}
 
 // KindsFor are the kinds that can reach u: everyone follows tickets; executors
 // get assignments, heads escalations, admins unrouted tickets.
@@ -85,6 +89,8 @@ func KindsFor(u *users.User) []string {
 		switch {
 		case k == KindAssigned && !u.Has(users.RoleExecutor),
 			k == KindEscalated && !u.Has(users.RoleHead),
+			k == KindSLAAtRisk && !u.Has(users.RoleExecutor) && !u.Has(users.RoleHead),
+			k == KindSLABreached && !u.Has(users.RoleHead),
 			k == KindUnrouted && !u.IsAdmin():
 			continue
 		}

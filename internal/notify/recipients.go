@@ -28,7 +28,8 @@ import (
 
 // eventKinds are the ticket events anyone hears of.
 var eventKinds = map[string]bool{tickets.EventAssigned: true, tickets.EventReassigned: true, tickets.EventRouted: true,
-	tickets.EventTaken: true, tickets.EventDone: true, tickets.EventCancelled: true, tickets.EventReopened: true, tickets.EventComment: true}
+	tickets.EventTaken: true, tickets.EventDone: true, tickets.EventCancelled: true, tickets.EventReopened: true, tickets.EventComment: true,
+	tickets.EventSLAAtRisk: true, tickets.EventSLABreached: true}
 
 // followerKinds maps the events told to followers to their message kind.
 var followerKinds = map[string]string{tickets.EventTaken: KindTaken, tickets.EventDone: KindDone, tickets.EventCancelled: KindCancelled,
@@ -48,6 +49,21 @@ func (s *Service) recipients(ctx context.Context, tx *sql.Tx, t *tickets.Ticket,
 	switch e.Kind {
 	case tickets.EventAssigned, tickets.EventReassigned:
 		kind, ids = KindAssigned, []int64{e.SubjectID}
+	case tickets.EventSLAAtRisk, tickets.EventSLABreached:
+		// Service levels (tickets/sla.go): at risk reminds the assignee; breached,
+		// or at risk with nobody on it, tells the department's heads.
+		kind = KindSLABreached
+		if e.Kind == tickets.EventSLAAtRisk {
+			kind = KindSLAAtRisk
+		}
+		if e.Kind == tickets.EventSLAAtRisk && t.AssigneeID != 0 {
+			ids = []int64{t.AssigneeID}
+			break
+		}
+		var err error
+		if ids, err = headsOf(ctx, tx, t.DepartmentID); err != nil {
+			return nil, err
+		}
 	case tickets.EventRouted:
 		if t.DepartmentID == 0 {
 			var err error
@@ -96,6 +112,14 @@ func (s *Service) recipients(ctx context.Context, tx *sql.Tx, t *tickets.Ticket,
 		out = append(out, recipient{Kind: kind, person: p})
 	}
 	return out, nil
+}
+
+// headsOf lists the active heads of department dep.
+func headsOf(ctx context.Context, tx *sql.Tx, dep int64) ([]int64, error) {
+	return idsOf(ctx, tx, `SELECT u.id FROM users u
+	JOIN user_departments ud ON ud.user_id = u.id AND ud.department_id = $1
+	JOIN user_roles r ON r.user_id = u.id AND r.role = 'head'
+	WHERE u.active = $2 ORDER BY u.id`, dep, true)
 }
 
 // querier reads rows; *sql.Tx and *sql.DB are both one.

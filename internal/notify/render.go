@@ -63,7 +63,7 @@ func (s *Service) Render(ctx context.Context, q querier, n Notification) (Messag
 	// What the event says; the reporter's own comment only to those who handle
 	// the ticket (a follower's page does not show it).
 	switch n.Kind {
-	case KindAssigned, KindWaiting, KindEscalated, KindUnrouted:
+	case KindAssigned, KindWaiting, KindEscalated, KindUnrouted, KindSLAAtRisk, KindSLABreached:
 		if comment != "" {
 			lines = append(lines, loc.T("notify.msg.comment", "Text", excerpt(comment)))
 		}

@@ -87,7 +87,7 @@ func (r *Report) Tables(l Labels) []Table {
 		{"reports.backlog_day", r.Backlog.OverDay}, {"reports.backlog_week", r.Backlog.OverWeek}} {
 		br.Rows = append(br.Rows, []any{t("reports.backlog"), "", t(k.key), k.n, ""})
 	}
-	return []Table{fig, days, br}
+	return []Table{fig, days, br, r.slaTable(l)}
 }
 
 // cell is a cell's text in CSV.

@@ -126,6 +126,9 @@ type Report struct {
 	Backlog                      Backlog
 	// Upkeep is the upkeep due in the period, on time and late (upkeep.go).
 	Upkeep Upkeep
+	// SLA is the share of the period's completed tickets that kept their
+	// targets (sla.go).
+	SLA SLA
 	// At is when the report was computed (the backlog's "now").
 	At time.Time
 }
@@ -212,6 +215,9 @@ func (s *Service) Summary(ctx context.Context, actor *users.User, q Query) (*Rep
 		return nil, err
 	}
 	if rep.Upkeep, err = s.upkeep(ctx, sc, rep.Period, rep.At); err != nil {
+		return nil, err
+	}
+	if rep.SLA, err = s.sla(ctx, sc, rep.Period); err != nil {
 		return nil, err
 	}
 	return rep, nil

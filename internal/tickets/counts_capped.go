@@ -46,6 +46,7 @@ func (s *Service) CappedCounts(ctx context.Context, actor *users.User, f Filter)
 	var w where
 	w.scope(actor)
 	w.filter(&f, &fields)
+	w.slaFilter(f.SLA, s.now(), &fields)
 	if err := fields.Err(); err != nil {
 		return nil, err
 	}

@@ -23,6 +23,7 @@ import (
 	"unicode/utf8"
 
 	"smartservice/internal/apperr"
+	"smartservice/internal/sla"
 	"smartservice/internal/users"
 )
 
@@ -59,6 +60,10 @@ type Filter struct {
 	Cursor string
 	// Limit is the page size: 0 is DefaultLimit, at most MaxLimit.
 	Limit int
+	// SLA narrows to tickets in that service-level state now; "" does not narrow.
+	SLA sla.State
+	// Sort is SortNewest or SortDue (list_sla.go).
+	Sort string
 }
 
 // Page is one page of the journal.
@@ -265,6 +270,18 @@ func (s *Service) List(ctx context.Context, actor *users.User, f Filter) (*Page,
 	w.scope(actor)
 	w.filter(&f, &fields)
 	w.statuses(f.Statuses, &fields)
+	w.slaFilter(f.SLA, s.now(), &fields)
+	switch f.Sort {
+	case SortNewest:
+	case SortDue:
+		order, next := s.duePage(&w, &f, &fields)
+		if err := fields.Err(); err != nil {
+			return nil, err
+		}
+		return s.pageBy(ctx, &w, limit, order, next)
+	default:
+		fields.Add("sort", "ticket.list_sort_invalid")
+	}
 	if f.Cursor != "" {
 		if after, ok := decodeCursor(f.Cursor); ok {
 			w.add("t.id < " + w.arg(after))
@@ -276,6 +293,21 @@ func (s *Service) List(ctx context.Context, actor *users.User, f Filter) (*Page,
 		return nil, err
 	}
 	return s.page(ctx, &w, limit)
+}
+
+// pageBy reads up to limit rows of w in order, and next's cursor after them.
+func (s *Service) pageBy(ctx context.Context, w *where, limit int, order string, next func([]Row, int) string) (*Page, error) {
+	pageSQL := "SELECT t.id FROM tickets t" + w.sql() + " ORDER BY " + order + " LIMIT " + w.arg(limit+1)
+	items, err := s.queryRows(ctx, w.actor, pageSQL, order, w.args)
+	if err != nil {
+		return nil, err
+	}
+	p := &Page{Items: items}
+	if len(items) > limit {
+		p.Items = items[:limit]
+		p.NextCursor = next(items, limit)
+	}
+	return p, nil
 }
 
 // page reads up to limit rows of w, newest first, and the cursor after them.
@@ -304,6 +336,7 @@ func (s *Service) Counts(ctx context.Context, actor *users.User, f Filter) (map[
 	var w where
 	w.scope(actor)
 	w.filter(&f, &fields)
+	w.slaFilter(f.SLA, s.now(), &fields)
 	if err := fields.Err(); err != nil {
 		return nil, err
 	}

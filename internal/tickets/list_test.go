@@ -338,8 +338,15 @@ func rowsEqual(a, b tickets.Row) bool {
 		!same(ta.CancelledAt, tb.CancelledAt) || !ta.CreatedAt.Equal(tb.CreatedAt) {
 		return false
 	}
+	// The service level's times (sla.go).
+	if !same(ta.TakeBy, tb.TakeBy) || !same(ta.TakeWarnAt, tb.TakeWarnAt) || !same(ta.DoneBy, tb.DoneBy) ||
+		!same(ta.DoneWarnAt, tb.DoneWarnAt) || !same(ta.TakenAt, tb.TakenAt) {
+		return false
+	}
 	ta.AssignedAt, ta.StartedAt, ta.DoneAt, ta.CancelledAt = nil, nil, nil, nil
 	tb.AssignedAt, tb.StartedAt, tb.DoneAt, tb.CancelledAt = nil, nil, nil, nil
+	ta.TakeBy, ta.TakeWarnAt, ta.DoneBy, ta.DoneWarnAt, ta.TakenAt = nil, nil, nil, nil, nil
+	tb.TakeBy, tb.TakeWarnAt, tb.DoneBy, tb.DoneWarnAt, tb.TakenAt = nil, nil, nil, nil, nil
 	ta.CreatedAt, tb.CreatedAt = time.Time{}, time.Time{}
 	return a == b && ta == tb
 }

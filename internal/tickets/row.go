@@ -57,7 +57,7 @@ func (r *Row) limitFor(actor *users.User) {
 const ticketCols = `t.id, t.asset_id, t.problem_type_id, t.comment, t.reporter_id, COALESCE(t.department_id, 0), COALESCE(t.rule_id, 0),
 	t.routed_by, COALESCE(t.assignee_id, 0), t.status, t.created_at, t.assigned_at, t.started_at, t.done_at, t.cancelled_at,
 	t.resolution, t.cancel_reason, t.reopened_count,
-	COALESCE(t.upkeep_plan_id, 0)`
+	COALESCE(t.upkeep_plan_id, 0), t.take_by, t.take_warn_at, t.done_by, t.done_warn_at, t.taken_at`
 
 // rowSelect turns a query that picks ticket ids (a column named id, already
 // limited to one page) into the rows of those tickets in the given order. The ids

@@ -93,6 +93,10 @@ type Ticket struct {
 	// UpkeepPlanID marks a ticket the system filed for an upkeep plan
 	// (internal/upkeep); 0 for a ticket a person reported. The plan may be gone since.
 	UpkeepPlanID int64
+	// TakeBy, TakeWarnAt, DoneBy and DoneWarnAt are the due times and at-risk
+	// times of its service level (sla.go); nil without a target. TakenAt is when an
+	// executor took it from the queue or started it.
+	TakeBy, TakeWarnAt, DoneBy, DoneWarnAt, TakenAt *time.Time
 }
 
 // Event is one line of a ticket's history, as stored and as a Notifier hears it.
@@ -117,6 +121,8 @@ type Service struct {
 	assets   *assets.Service
 	now      func() time.Time
 	notifier Notifier
+	// loc is the office's time zone, in which working time is counted (sla.go).
+	loc *time.Location
 	// group shares one commit among concurrent filings on SQLite (db.Group);
 	// nil on PostgreSQL, whose own WAL flush already groups commits.
 	group *db.Group
@@ -127,7 +133,7 @@ func NewService(d *db.DB, rules *Rules, as *assets.Service, now func() time.Time
 	if now == nil {
 		now = time.Now
 	}
-	s := &Service{db: d, rules: rules, assets: as, now: now}
+	s := &Service{db: d, rules: rules, assets: as, now: now, loc: time.UTC}
 	if d.Dialect == db.SQLite {
 		s.group = db.NewGroup(d, 0)
 	}
@@ -304,10 +310,16 @@ func (s *Service) File(ctx context.Context, actor *users.User, in FileInput) (*T
 		if assignee != 0 {
 			status, assignedAt = StatusAssigned, now
 		}
+		due, err := s.dueAt(ctx, tx, route.DepartmentID, in.ProblemID, route.RuleID, now)
+		if err != nil {
+			return err
+		}
 		err = tx.QueryRowContext(ctx, `INSERT INTO tickets (asset_id, problem_type_id, comment, reporter_id, department_id, rule_id, routed_by,
-			assignee_id, status, created_at, assigned_at, search, upkeep_plan_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id`,
+			assignee_id, status, created_at, assigned_at, search, upkeep_plan_id, take_by, take_warn_at, done_by, done_warn_at, sla_next_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18) RETURNING id`,
 			a.ID, in.ProblemID, comment, actor.ID, nullID(route.DepartmentID), nullID(route.RuleID), routedBy,
-			nullID(assignee), string(status), now, assignedAt, search, nullID(in.UpkeepPlanID)).Scan(&id)
+			nullID(assignee), string(status), now, assignedAt, search, nullID(in.UpkeepPlanID),
+			nullTime(due.TakeBy), nullTime(due.TakeWarnAt), nullTime(due.DoneBy), nullTime(due.DoneWarnAt), nullTime(due.Next())).Scan(&id)
 		if err != nil {
 			return fmt.Errorf("tickets: unable to file: %w", err)
 		}
@@ -378,16 +390,16 @@ func (s *Service) device(ctx context.Context, actor *users.User, in FileInput) (
 
 const ticketSelect = `SELECT id, asset_id, problem_type_id, comment, reporter_id, COALESCE(department_id, 0), COALESCE(rule_id, 0), routed_by,
 	COALESCE(assignee_id, 0), status, created_at, assigned_at, started_at, done_at, cancelled_at, resolution, cancel_reason, reopened_count,
-	COALESCE(upkeep_plan_id, 0)
+	COALESCE(upkeep_plan_id, 0), take_by, take_warn_at, done_by, done_warn_at, taken_at
 FROM tickets`
 
 func scanTicket(row interface{ Scan(...any) error }) (*Ticket, error) {
 	var t Ticket
 	var status string
-	var at [4]sql.NullTime
+	var at [9]sql.NullTime
 	err := row.Scan(&t.ID, &t.AssetID, &t.ProblemID, &t.Comment, &t.ReporterID, &t.DepartmentID, &t.RuleID, &t.RoutedBy,
 		&t.AssigneeID, &status, &t.CreatedAt, &at[0], &at[1], &at[2], &at[3], &t.Resolution, &t.CancelReason, &t.ReopenedCount,
-		&t.UpkeepPlanID)
+		&t.UpkeepPlanID, &at[4], &at[5], &at[6], &at[7], &at[8])
 	if err != nil {
 		return nil, err
 	}
@@ -400,6 +412,7 @@ func scanTicket(row interface{ Scan(...any) error }) (*Ticket, error) {
 		return &v
 	}
 	t.AssignedAt, t.StartedAt, t.DoneAt, t.CancelledAt = ptr(at[0]), ptr(at[1]), ptr(at[2]), ptr(at[3])
+	t.TakeBy, t.TakeWarnAt, t.DoneBy, t.DoneWarnAt, t.TakenAt = ptr(at[4]), ptr(at[5]), ptr(at[6]), ptr(at[7]), ptr(at[8])
 	return &t, nil
 }
 

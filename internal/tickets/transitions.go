@@ -81,7 +81,7 @@ func (s *Service) Take(ctx context.Context, actor *users.User, id int64) (*Ticke
 		return nil, err
 	}
 	now := s.now().UTC()
-	return s.change(ctx, actor, t, takeFrom, "status = 'assigned', assignee_id = $2, assigned_at = $3",
+	return s.change(ctx, actor, t, takeFrom, "status = 'assigned', assignee_id = $2, assigned_at = $3, taken_at = COALESCE(taken_at, $3)",
 		[]any{actor.ID, now}, Event{Kind: EventTaken, SubjectID: actor.ID})
 }
 
@@ -94,7 +94,7 @@ func (s *Service) Start(ctx context.Context, actor *users.User, id int64) (*Tick
 	if err := mayStart(actor, t); err != nil {
 		return nil, err
 	}
-	return s.change(ctx, actor, t, startFrom, "status = 'in_progress', started_at = $2",
+	return s.change(ctx, actor, t, startFrom, "status = 'in_progress', started_at = $2, taken_at = COALESCE(taken_at, $2)",
 		[]any{s.now().UTC()}, Event{Kind: EventStarted})
 }
 
@@ -112,7 +112,7 @@ func (s *Service) Complete(ctx context.Context, actor *users.User, id int64, res
 	if err != nil {
 		return nil, err
 	}
-	return s.change(ctx, actor, t, completeFrom, "status = 'done', done_at = $2, resolution = $3",
+	return s.change(ctx, actor, t, completeFrom, "status = 'done', done_at = $2, resolution = $3, taken_at = COALESCE(taken_at, $2), sla_next_at = NULL",
 		[]any{s.now().UTC(), resolution}, Event{Kind: EventDone, Detail: resolution})
 }
 
@@ -132,7 +132,7 @@ func (s *Service) Cancel(ctx context.Context, actor *users.User, id int64, reaso
 	if err != nil {
 		return nil, err
 	}
-	return s.change(ctx, actor, t, from, "status = 'cancelled', cancelled_at = $2, cancel_reason = $3",
+	return s.change(ctx, actor, t, from, "status = 'cancelled', cancelled_at = $2, cancel_reason = $3, sla_next_at = NULL",
 		[]any{s.now().UTC(), reason}, Event{Kind: EventCancelled, Detail: reason})
 }
 
@@ -174,8 +174,15 @@ func (s *Service) Reopen(ctx context.Context, actor *users.User, id int64) (*Tic
 	if err := mayReopen(actor, t, now); err != nil {
 		return nil, err
 	}
+	// The completion clock starts again at the reopening (the take was kept or
+	// missed for good); see sla.go.
+	due, err := s.dueAt(ctx, s.db.R, t.DepartmentID, t.ProblemID, t.RuleID, now)
+	if err != nil {
+		return nil, err
+	}
 	return s.change(ctx, actor, t, reopenFrom, `status = 'assigned', assigned_at = $2, started_at = NULL, done_at = NULL,
-		resolution = '', reopened_count = reopened_count + 1`, []any{now}, Event{Kind: EventReopened})
+		resolution = '', reopened_count = reopened_count + 1, done_by = $3, done_warn_at = $4, sla_next_at = $4`,
+		[]any{now, nullTime(due.DoneBy), nullTime(due.DoneWarnAt)}, Event{Kind: EventReopened})
 }
 
 // Comment adds a comment to the ticket's history and returns it as recorded;

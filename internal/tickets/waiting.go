@@ -94,9 +94,17 @@ func (s *Service) Send(ctx context.Context, actor *users.User, id, deptID int64)
 		if assignee != 0 {
 			status, assignedAt = StatusAssigned, now
 		}
+		// The clocks start when a department has the ticket: now; sent by hand,
+		// no rule's own target applies.
+		due, err := s.dueAt(ctx, tx, deptID, t.ProblemID, 0, now)
+		if err != nil {
+			return err
+		}
 		res, err := tx.ExecContext(ctx, `UPDATE tickets SET department_id = $2, status = $3,
-			assignee_id = $4, assigned_at = $5 WHERE id = $1 AND status = 'new' AND department_id IS NULL`,
-			t.ID, deptID, string(status), nullID(assignee), assignedAt)
+			assignee_id = $4, assigned_at = $5, take_by = $6, take_warn_at = $7, done_by = $8, done_warn_at = $9, sla_next_at = $10
+			WHERE id = $1 AND status = 'new' AND department_id IS NULL`,
+			t.ID, deptID, string(status), nullID(assignee), assignedAt,
+			nullTime(due.TakeBy), nullTime(due.TakeWarnAt), nullTime(due.DoneBy), nullTime(due.DoneWarnAt), nullTime(due.Next()))
 		if err != nil {
 			return fmt.Errorf("tickets: unable to send: %w", err)
 		}

@@ -48,7 +48,9 @@ type reportView struct {
 	Executors       []reportLine
 	Backlog         []reportFigure
 	// Upkeep is the upkeep section (partials/upkeep.html).
-	Upkeep    reports.Upkeep
+	Upkeep reports.Upkeep
+	// SLA is the service-level section (sla_view.go).
+	SLA       []reportSLARow
 	CSV, XLSX string
 }
 
@@ -319,5 +321,8 @@ func (s *Server) reportView(loc *i18n.Localizer, rep *reports.Report, rq *report
 		v.Backlog = append(v.Backlog, reportFigure{Label: loc.T(k.key), Now: strconv.FormatInt(k.n, 10)})
 	}
 	v.Upkeep = rep.Upkeep
+	if rep.SLA.Total.TakeOf+rep.SLA.Total.DoneOf > 0 {
+		v.SLA = reportSLARows(loc, rep.SLA)
+	}
 	return v
 }

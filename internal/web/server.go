@@ -23,6 +23,7 @@ import (
 	"smartservice/internal/i18n"
 	"smartservice/internal/notify"
 	"smartservice/internal/reports"
+	"smartservice/internal/sla"
 	"smartservice/internal/telegram"
 	"smartservice/internal/tickets"
 	"smartservice/internal/upkeep"
@@ -62,6 +63,8 @@ type Deps struct {
 	Version string
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
+	// SLA is the service levels (office hours, holidays, targets).
+	SLA *sla.Service
 }
 
 // Server is the HTML face of Smart Service plus the operator endpoints /healthz and

@@ -11,6 +11,7 @@ import (
 	"smartservice/internal/apperr"
 	"smartservice/internal/assets"
 	"smartservice/internal/i18n"
+	"smartservice/internal/sla"
 	"smartservice/internal/tickets"
 	"smartservice/internal/users"
 )
@@ -57,7 +58,7 @@ var journalFields = map[string]string{"class_id": "class", "type_id": "type", "p
 	"assignee_id": "assignee", "asset_id": "device", "reporter_id": "reporter", "created_from": "from", "created_to": "to"}
 
 // journalKeys are the query parameters of a journal filter, in link order.
-var journalKeys = []string{"q", "status", "class", "type", "problem", "department", "assignee", "device", "reporter", "from", "to", "upkeep"}
+var journalKeys = []string{"q", "status", "class", "type", "problem", "department", "assignee", "device", "reporter", "from", "to", "upkeep", "sla", "sort"}
 
 // journalQuery is a journal filter read from a URL query.
 type journalQuery struct {
@@ -150,6 +151,7 @@ func (s *Server) journalFilter(r *http.Request, u *users.User) *journalQuery {
 		f.CreatedTo = to.AddDate(0, 0, 1) // the whole last day
 	}
 	f.Upkeep = fm.Values["upkeep"] == "1"
+	f.SLA, f.Sort = sla.State(fm.Values["sla"]), fm.Values["sort"]
 	f.Cursor = q.Get("cursor")
 	return jq
 }

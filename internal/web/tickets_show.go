@@ -173,6 +173,8 @@ func (s *Server) ticketEvents(loc *i18n.Localizer, events []tickets.EventRow) []
 			l.Text = loc.T("journal.event_reassigned", "Name", name, "Assignee", whom)
 		case tickets.EventDone, tickets.EventCancelled, tickets.EventComment:
 			l.Text, l.Detail = loc.T("journal.event_"+e.Kind, "Name", name), e.Detail
+		case tickets.EventSLAAtRisk, tickets.EventSLABreached:
+			l.Text = slaEventText(loc, e)
 		case tickets.EventTaken, tickets.EventStarted, tickets.EventReopened, tickets.EventFollowed:
 			l.Text = loc.T("journal.event_"+e.Kind, "Name", name)
 		default:

@@ -39,6 +39,8 @@ type ticketLine struct {
 	Limited bool
 	// UpkeepPlanID: filed by that upkeep plan (its badge and link).
 	UpkeepPlanID int64
+	// SLA is the ticket's service level (sla_view.go).
+	SLA slaChip
 }
 
 // snippetLen is how much of a comment a list shows.
@@ -67,6 +69,7 @@ func (s *Server) ticketLine(loc *i18n.Localizer, r *tickets.Row) ticketLine {
 		Created: s.stamp(&r.CreatedAt), Age: ago(loc, r.CreatedAt, s.Now()), Comment: snippet(r.Comment, snippetLen),
 		HasPhoto: r.HasPhoto, Unrouted: r.DepartmentID == 0, Followers: r.FollowersCount, Limited: r.Limited,
 		UpkeepPlanID: r.UpkeepPlanID}
+	l.SLA = s.slaChip(loc, &r.Ticket)
 	return l
 }
 
