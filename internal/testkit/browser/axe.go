@@ -47,13 +47,39 @@ var axeScript = sync.OnceValues(func() (string, string) {
 	return string(b), ""
 })
 
-// Axe makes the browser run axe-core on every page it lands on (Navigate,
-// ClickAndWait), at its viewport and colour scheme, and fail the test on any
-// violation; without axe-core installed it logs why once and checks nothing.
-func Axe() Option { return func(s *settings) { s.axe = true } }
+// WithoutAxe stops the browser from running axe-core on the pages it lands on.
+// Every Browser checks each page with axe (see autoAxe); this is for the tests
+// of this package itself, whose made-up pages are not pages of the product.
+func WithoutAxe() Option { return func(s *settings) { s.noAxe = true } }
+
+// axeDoneMark is set on a document's window once axe has checked it, so a
+// document is checked once however many helpers land on it; a new document
+// (a navigation, a form's answer) starts without it.
+const axeDoneMark = "__smartserviceAxeChecked"
+
+// autoAxe runs axe-core on the page the browser has just landed on, at its
+// viewport and colour scheme, once per document: Navigate and ClickAndWait call
+// it, so every page a test visits is checked and a violation fails the test.
+// Documents that are not HTML (a PDF, a CSV, an image) are not checked.
+func (b *Browser) autoAxe() {
+	b.t.Helper()
+	if b.noAxe {
+		return
+	}
+	if script, why := axeScript(); script == "" {
+		b.axeNoted.Do(func() { b.t.Log(why) })
+		return
+	}
+	if !Eval[bool](b, `document.contentType === "text/html" && !window.`+axeDoneMark) {
+		return
+	}
+	b.CheckAxe()
+}
 
 // CheckAxe runs axe-core's WCAG 2.x A/AA rules and best practices on the current
 // page and fails the test on each violation, naming the rule and the elements.
+// Pages are checked on arrival already; call it again after changing what the
+// page looks like without loading another (SetDarkMode, a menu unfolded).
 func (b *Browser) CheckAxe() {
 	b.t.Helper()
 	script, why := axeScript()
@@ -68,7 +94,7 @@ func (b *Browser) CheckAxe() {
 	if !Eval[bool](b, `typeof window.axe === "object"`) {
 		Eval[any](b, script+";null")
 	}
-	raw := Run(b, "run axe", chromedp.Evaluate[json.RawMessage](`axe.run(document, {resultTypes: ["violations"]}).then(r => r.violations.map(v => ({
+	raw := Run(b, "run axe", chromedp.Evaluate[json.RawMessage](`window.`+axeDoneMark+` = true, axe.run(document, {resultTypes: ["violations"]}).then(r => r.violations.map(v => ({
 		ID: v.id, Impact: v.impact || "", Help: v.help, Nodes: v.nodes.slice(0, 5).map(n => n.target.join(" ") + (n.failureSummary ? ": " + n.failureSummary.split("\n").slice(1).join(" ").trim() : ""))})))`, chromedp.EvalAwaitPromise))
 	var vs []violation
 	if err := json.Unmarshal(raw, &vs); err != nil {
