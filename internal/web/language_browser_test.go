@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"smartservice/internal/db"
 	"smartservice/internal/demo"
@@ -81,6 +82,31 @@ func TestBrowserLanguageSwitchKeepsTheForm(t *testing.T) {
 		b.Navigate(formURL)
 		if got := browser.Eval[string](b, `document.querySelector("#comment").value`); got != "" {
 			t.Errorf("the draft came back twice: %q", got)
+		}
+	})
+
+	t.Run("rules", func(t *testing.T) {
+		// The demo's rules page is long: axe and the answers take a while on a busy machine.
+		b := browser.New(t, browser.Phone, browser.AcceptLanguage("ru"), browser.Timeout(60*time.Second))
+		b.Navigate(srv.URL + "/login?next=/rules")
+		b.SetValue("#email", "elena.morozova@demo.office")
+		b.SetValue("#password", demo.Password)
+		if st := b.ClickAndWait(`form[action="/login"] button[type=submit]`); st != http.StatusOK {
+			t.Fatalf("login: %d", st)
+		}
+		class := browser.Eval[string](b, `document.querySelector("#rule-new-class option:nth-child(3)").value`)
+		b.SetValue("#rule-new-class", class)
+		if st := b.ClickAndWait(`#rule-new-form button[type=submit]`); st != http.StatusUnprocessableEntity {
+			t.Fatalf("a rule without a department: status %d, want 422", st)
+		}
+		if st := b.ClickAndWait(english); st != http.StatusOK {
+			t.Fatalf("the switch: status %d", st)
+		}
+		if got := urlPath(t, b.URL()); got != "/rules" || lang(b) != "en" {
+			t.Errorf("after the switch: %s in %q", got, lang(b))
+		}
+		if got := browser.Eval[string](b, `document.querySelector("#rule-new-class").value`); got != class {
+			t.Errorf("after the switch the new rule's class is %q, want %q", got, class)
 		}
 	})
 
