@@ -56,7 +56,7 @@ func TestDeliveryOnce(t *testing.T) {
 			}
 		}
 		m := e.smtp.WaitMail(t, "a@example.test", 5*time.Second)
-		for _, want := range []string{"Subject: Ticket #", "Printer <b>4th</b> floor", "Where: HQ, 4, 401", "Problem: Out of paper",
+		for _, want := range []string{"Subject: Ticket T-", "Printer <b>4th</b> floor", "Where: HQ, 4, 401", "Problem: Out of paper",
 			"Comment: please <i>help</i>", "https://desk.example.test/tickets/"} {
 			if !strings.Contains(m.Data, want) {
 				t.Errorf("the mail lacks %q:\n%s", want, m.Data)

@@ -123,8 +123,21 @@ func TestBrowserAdminAudit(t *testing.T) {
 				t.Errorf("the page reported an error: %s", e)
 			}
 			b.CheckNoHorizontalScroll()
+			// The four admin tabs wrap inside their bar: each is wholly on screen.
+			if cut := browser.Eval[[]string](b, `Array.from(document.querySelectorAll("nav.tabs a"), a => [a, a.getBoundingClientRect()]).
+				filter(([a, r]) => r.left < 0 || r.right > document.documentElement.clientWidth).map(([a]) => a.textContent)`); len(cut) > 0 {
+				t.Errorf("admin tabs cut off at %s: %q", vp.Name, cut)
+			}
 			h := browser.Eval[float64](b, "document.documentElement.scrollHeight")
 			t.Logf("page height %v", h)
+			// 25 entries, each a card of three lines with its changes folded (it
+			// was 10,500 px with every change spelled out).
+			if vp == browser.Phone && h > 7000 {
+				t.Errorf("/admin/audit is %v px tall at 360 px for one page of entries", h)
+			}
+			if n := len(b.Texts("table.audit details.changes-fold[open]")); n != 0 {
+				t.Errorf("%d entries show their changes unfolded", n)
+			}
 			t.Logf("screenshot: %s", b.Screenshot("admin-audit"))
 		})
 	}

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"smartservice/internal/assets"
 	"smartservice/internal/db"
@@ -201,7 +202,8 @@ func TestBrowserDevicePagesScreenshots(t *testing.T) {
 	t.Parallel()
 	srv := testserver.Start(t, testserver.Options{Dialect: db.SQLite, Demo: true})
 	o := newBrowserOffice(t, srv)
-	b := browser.New(t, browser.Desktop, browser.AcceptLanguage("ru"))
+	// A full-page screenshot of the demo's catalogue takes a while on a busy machine.
+	b := browser.New(t, browser.Desktop, browser.AcceptLanguage("ru"), browser.Timeout(60*time.Second))
 	b.Navigate(srv.URL + "/login?next=/a/" + o.printer.Code)
 	browserLogin(t, b, "admin@office.example")
 	for _, p := range []struct{ name, path string }{

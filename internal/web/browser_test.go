@@ -157,11 +157,11 @@ func TestBrowserCrossOriginPost(t *testing.T) {
 	// is served from a second loopback server: another port is another origin.
 	evil := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		fmt.Fprintf(w, `<!doctype html><title>Win a prize</title>
+		fmt.Fprintf(w, `<!doctype html><html lang="en"><title>Win a prize</title><main><h1>Win a prize</h1>
 <form method="post" action="%s/lang">
 <input type="hidden" name="lang" value="%s"><input type="hidden" name="next" value="/">
 <button id="go" type="submit">Claim your prize</button>
-</form>`, html.EscapeString(srv.URL), html.EscapeString(r.URL.Query().Get("lang")))
+</form></main></html>`, html.EscapeString(srv.URL), html.EscapeString(r.URL.Query().Get("lang")))
 	}))
 	t.Cleanup(evil.Close)
 	port := evil.Listener.Addr().(*net.TCPAddr).Port

@@ -120,6 +120,10 @@ func TestBrowserFilingAtPhoneWidth(t *testing.T) {
 	if got := emp2.Text(".reported-list .following"); !strings.Contains(got, o.en.T("filing.you_follow")) {
 		t.Errorf("after me too: %q", got)
 	}
+	// "✓ You get its updates" and the ticket's badge keep their contrast in dark mode too.
+	emp2.SetDarkMode(true)
+	emp2.CheckAxe()
+	emp2.SetDarkMode(false)
 	// The reporter's history tells of it; the colleague's view is a follower's.
 	if v, err := o.srv.App.Tickets.View(context.Background(), o.emp, id); err != nil || v.Events[len(v.Events)-1].Kind != "followed" || v.Events[len(v.Events)-1].ActorID != o.emp2.ID {
 		t.Fatalf("me too is not in the history: %+v %v", v, err)

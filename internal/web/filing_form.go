@@ -58,6 +58,9 @@ func (s *Server) filingForm(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	f, photoAgain := s.restoreFilingDraft(r, v.Asset.Code, o.ID)
+	if id, kept := s.takeFormDraft(r); kept != nil && id == filingFormID {
+		f, photoAgain = kept, kept.Get("photo") != ""
+	}
 	s.renderFilingForm(w, r, u, http.StatusOK, v, o, f, newFormToken(), photoAgain)
 }
 
@@ -85,6 +88,9 @@ func (s *Server) renderFilingForm(w http.ResponseWriter, r *http.Request, u *use
 	}
 	s.render(w, r, status, "device_report", "device.page_report_title", d)
 }
+
+// filingFormID is the filing form's element id (the language switch carries it over).
+const filingFormID = "report-form"
 
 // newFormToken is a fresh idempotency token for a form: 128 random bits.
 func newFormToken() string {

@@ -3,6 +3,7 @@ package web
 import (
 	"errors"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 
@@ -147,7 +148,8 @@ func (s *Server) filingPost(w http.ResponseWriter, r *http.Request) {
 	if e.Key == "ticket.idempotency_mismatch" || hasField(e, "idempotency_key") {
 		token = newFormToken() // this token is spent, or was never good
 	}
-	s.renderFilingForm(w, r, u, status, v, o, f, token, len(in.photo) > 0 && f.Err("photo") == "")
+	back := "/a/" + v.Asset.Code + "/report?" + url.Values{"problem": {strconv.FormatInt(o.ID, 10)}}.Encode()
+	s.renderFilingForm(w, keepOnSwitch(r, filingFormID, back), u, status, v, o, f, token, len(in.photo) > 0 && f.Err("photo") == "")
 }
 
 func hasField(e *apperr.Error, field string) bool {

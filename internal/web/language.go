@@ -10,6 +10,8 @@ import (
 
 // setLanguage remembers the language picked with the switch and goes back to the
 // page it was picked on. It is a plain form post, so it works without JavaScript.
+// On a page showing a refused form the switch posts that form instead (Redo), so
+// what was typed there comes back filled in.
 func (s *Server) setLanguage(w http.ResponseWriter, r *http.Request) {
 	if err := r.ParseForm(); err != nil {
 		if httpx.TooLarge(err) {
@@ -36,7 +38,12 @@ func (s *Server) setLanguage(w http.ResponseWriter, r *http.Request) {
 		Name: langCookie, Value: lang, Path: "/", MaxAge: int((365 * 24 * time.Hour).Seconds()),
 		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: s.Config.BaseURL.Scheme == "https",
 	})
-	next := LocalPath(r.PostForm.Get("next"))
+	// A switch on a refused form posts that form's fields (Redo): they are kept
+	// for its page, which shows them again in the new language. Nothing is sent.
+	next := LocalPath(r.URL.Query().Get("back"))
+	if !s.keepFormDraft(r, next) {
+		next = LocalPath(r.PostForm.Get("next"))
+	}
 	if next == "" {
 		next = "/"
 	}

@@ -19,7 +19,7 @@ func (s *Server) loginPage(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, orHome(next), http.StatusSeeOther)
 		return
 	}
-	s.render(w, r, http.StatusOK, "login", "login.title", loginData{Form: newForm(), Next: next})
+	s.render(w, r, http.StatusOK, "login", "login.title", loginData{Form: s.formDraftFor(r, "login-form"), Next: next})
 }
 
 // login checks the credentials; on success the session is renewed and the person
@@ -40,7 +40,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 			s.serverError(w, r, err)
 			return
 		}
-		s.render(w, r, status, "login", "login.title", loginData{Form: f, Next: next})
+		s.render(w, keepOnSwitch(r, "login-form", withNext("/login", next)), status, "login", "login.title", loginData{Form: f, Next: next})
 		return
 	}
 	if err := s.startSession(r, u); err != nil {

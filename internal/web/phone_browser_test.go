@@ -22,7 +22,7 @@ func TestBrowserStaffPagesAtPhoneWidth(t *testing.T) {
 	t.Parallel()
 	srv := testserver.Start(t, testserver.Options{Dialect: db.SQLite, Demo: true})
 	// A full-page screenshot of a long list takes a while on a busy machine.
-	b := browser.New(t, browser.Phone, browser.AcceptLanguage("ru"), browser.Timeout(90*time.Second), browser.Axe())
+	b := browser.New(t, browser.Phone, browser.AcceptLanguage("ru"), browser.Timeout(90*time.Second))
 	b.Navigate(srv.URL + "/login")
 	b.SetValue("#email", "elena.morozova@demo.office")
 	b.SetValue("#password", demo.Password)

@@ -22,7 +22,7 @@ func (s *Server) registerPage(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/", http.StatusSeeOther)
 		return
 	}
-	s.render(w, r, http.StatusOK, "register", "register.title", registerData{Form: newForm(), Next: LocalPath(r.URL.Query().Get("next"))})
+	s.render(w, r, http.StatusOK, "register", "register.title", registerData{Form: s.formDraftFor(r, "register-form"), Next: LocalPath(r.URL.Query().Get("next"))})
 }
 
 // register asks the domain to mail what applies; the page answers every
@@ -44,7 +44,7 @@ func (s *Server) register(w http.ResponseWriter, r *http.Request) {
 			s.serverError(w, r, err)
 			return
 		}
-		s.render(w, r, status, "register", "register.title", registerData{Form: f, Next: next})
+		s.render(w, keepOnSwitch(r, "register-form", withNext("/register", next)), status, "register", "register.title", registerData{Form: f, Next: next})
 		return
 	}
 	s.render(w, r, http.StatusAccepted, "register", "register.sent_title", registerData{Form: f, Next: next, Sent: true, Email: res.Email, DevMail: res.DevMail})

@@ -74,6 +74,8 @@ type Page struct {
 	User *users.User
 	// Data is the page's own content.
 	Data any
+	// Redo is the refused form the language switch carries over, nil for none.
+	Redo *Redo
 	// urlPath is the request's path, whichever its method: the header marks the
 	// section it belongs to (Current).
 	urlPath string
@@ -115,7 +117,7 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 	if t, ok := data.(titled); ok && t.PageTitle() != "" {
 		title = t.PageTitle()
 	}
-	p := Page{Localizer: loc, User: user, Title: title, Path: back, Office: s.Config.OfficeName, RequestID: httpx.RequestID(r.Context()), Data: data,
+	p := Page{Localizer: loc, User: user, Title: title, Path: back, Office: s.Config.OfficeName, RequestID: httpx.RequestID(r.Context()), Data: data, Redo: redoOf(r),
 		urlPath: r.URL.Path}
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, "layout.html", p); err != nil {

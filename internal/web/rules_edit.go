@@ -114,5 +114,13 @@ func (s *Server) rulesDone(w http.ResponseWriter, r *http.Request, u *users.User
 		s.fail(w, r, err)
 		return
 	}
-	s.renderRules(w, r, u, status, &rulesData{failedID: id, failed: f})
+	s.renderRules(w, keepOnSwitch(r, ruleFormID(id), "/rules"), u, status, &rulesData{failedID: id, failed: f})
+}
+
+// ruleFormID is the element id of a rule's edit form, or of the add form (0).
+func ruleFormID(id int64) string {
+	if id == 0 {
+		return "rule-new-form"
+	}
+	return "rule-" + itoa(id) + "-form"
 }

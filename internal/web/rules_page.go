@@ -72,6 +72,14 @@ func (s *Server) rulesPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	d := &rulesData{Notice: s.popNotice(r)}
+	// A form refused and then carried over by the language switch opens filled in.
+	if id, f := s.takeFormDraft(r); f != nil {
+		for _, rule := range []int64{0, parseID(strings.TrimSuffix(strings.TrimPrefix(id, "rule-"), "-form"))} {
+			if ruleFormID(rule) == id {
+				d.failedID, d.failed = rule, f
+			}
+		}
+	}
 	if s.sessions.Exists(r.Context(), sessRulesImported) {
 		d.Notice = s.localizer(r).T("rulescsv.imported", "N", s.sessions.PopInt(r.Context(), sessRulesImported))
 	}

@@ -63,7 +63,7 @@ func TestTelegramPages(t *testing.T) {
 	fake.PushText(-1001, 5, "admin", "en", "/link "+m[1], 0)
 	testkit.Eventually(t, "the group's confirmation", func() bool { return len(fake.SentTo(-1001)) == 1 })
 	_, body = admin.get("/admin/departments")
-	wantContains(t, "a bound group", body, "Group 1001", "/telegram-unbind", "Unbind the Telegram group of IT &lt;desk&gt;")
+	wantContains(t, "a bound group", body, "Group 1001", "/telegram-unbind", "Unbind the group of IT &lt;desk&gt;")
 	res, body = head.post(fmt.Sprintf("/admin/departments/%d/telegram-unbind", dep.ID), nil)
 	wantStatus(t, "a head's unbind", res, body, http.StatusNotFound)
 	res, _ = admin.post(fmt.Sprintf("/admin/departments/%d/telegram-unbind", dep.ID), nil)

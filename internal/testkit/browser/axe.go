@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/emulation"
@@ -47,13 +48,42 @@ var axeScript = sync.OnceValues(func() (string, string) {
 	return string(b), ""
 })
 
-// Axe makes the browser run axe-core on every page it lands on (Navigate,
-// ClickAndWait), at its viewport and colour scheme, and fail the test on any
-// violation; without axe-core installed it logs why once and checks nothing.
-func Axe() Option { return func(s *settings) { s.axe = true } }
+// WithoutAxe stops the browser from running axe-core on the pages it lands on.
+// Every Browser checks each page with axe (see autoAxe); this is for the tests
+// of this package itself, whose made-up pages are not pages of the product.
+func WithoutAxe() Option { return func(s *settings) { s.noAxe = true } }
+
+// axeTimeout bounds one run of axe-core on a page, unless the call timeout is longer.
+const axeTimeout = 90 * time.Second
+
+// axeDoneMark is set on a document's window once axe has checked it, so a
+// document is checked once however many helpers land on it; a new document
+// (a navigation, a form's answer) starts without it.
+const axeDoneMark = "__smartserviceAxeChecked"
+
+// autoAxe runs axe-core on the page the browser has just landed on, at its
+// viewport and colour scheme, once per document: Navigate and ClickAndWait call
+// it, so every page a test visits is checked and a violation fails the test.
+// Documents that are not HTML (a PDF, a CSV, an image) are not checked.
+func (b *Browser) autoAxe() {
+	b.t.Helper()
+	if b.noAxe {
+		return
+	}
+	if script, why := axeScript(); script == "" {
+		b.axeNoted.Do(func() { b.t.Log(why) })
+		return
+	}
+	if !Eval[bool](b, `document.contentType === "text/html" && !window.`+axeDoneMark) {
+		return
+	}
+	b.CheckAxe()
+}
 
 // CheckAxe runs axe-core's WCAG 2.x A/AA rules and best practices on the current
 // page and fails the test on each violation, naming the rule and the elements.
+// Pages are checked on arrival already; call it again after changing what the
+// page looks like without loading another (SetDarkMode, a menu unfolded).
 func (b *Browser) CheckAxe() {
 	b.t.Helper()
 	script, why := axeScript()
@@ -65,11 +95,23 @@ func (b *Browser) CheckAxe() {
 		ID, Impact, Help string
 		Nodes            []string
 	}
-	if !Eval[bool](b, `typeof window.axe === "object"`) {
-		Eval[any](b, script+";null")
+	// Reading axe (half a megabyte) and running it on a long page (the demo's
+	// rules, hundreds of rows) take many seconds on a busy machine: more than one
+	// call's timeout.
+	ctx, cancel := context.WithTimeout(b.ctx, max(b.timeout, axeTimeout))
+	defer cancel()
+	loaded, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`typeof window.axe === "object"`))
+	if err == nil && !loaded {
+		_, err = chromedp.Run(ctx, chromedp.Evaluate[bool](script+";true"))
 	}
-	raw := Run(b, "run axe", chromedp.Evaluate[json.RawMessage](`axe.run(document, {resultTypes: ["violations"]}).then(r => r.violations.map(v => ({
+	if err != nil {
+		b.t.Fatalf("browser (%s): load axe into %s: %v", b.vp.Name, b.URL(), timeoutNote(err, max(b.timeout, axeTimeout)))
+	}
+	raw, err := chromedp.Run(ctx, chromedp.Evaluate[json.RawMessage](`window.`+axeDoneMark+` = true, axe.run(document, {resultTypes: ["violations"]}).then(r => r.violations.map(v => ({
 		ID: v.id, Impact: v.impact || "", Help: v.help, Nodes: v.nodes.slice(0, 5).map(n => n.target.join(" ") + (n.failureSummary ? ": " + n.failureSummary.split("\n").slice(1).join(" ").trim() : ""))})))`, chromedp.EvalAwaitPromise))
+	if err != nil {
+		b.t.Fatalf("browser (%s): run axe on %s: %v", b.vp.Name, b.URL(), timeoutNote(err, max(b.timeout, axeTimeout)))
+	}
 	var vs []violation
 	if err := json.Unmarshal(raw, &vs); err != nil {
 		b.t.Fatalf("browser (%s): axe's answer: %v", b.vp.Name, err)
@@ -92,4 +134,11 @@ func (b *Browser) SetDarkMode(dark bool) {
 			Features: []*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: scheme}}})
 		return err
 	}))
+}
+
+// AxeInstalled reports whether axe-core was found (AxeEnv, or .ci/node), that
+// is whether pages are checked with it.
+func AxeInstalled() bool {
+	script, _ := axeScript()
+	return script != ""
 }

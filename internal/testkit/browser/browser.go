@@ -92,7 +92,7 @@ type Option func(*settings)
 type settings struct {
 	timeout time.Duration
 	headers map[string]string
-	axe     bool
+	noAxe   bool
 }
 
 // AcceptLanguage makes every request carry this Accept-Language header, e.g. "ru"
@@ -113,8 +113,9 @@ type Browser struct {
 	vp      Viewport
 	timeout time.Duration
 	ctx     context.Context // the tab; without a deadline, each call adds its own
-	// axe: run axe-core on every page landed on (Axe); axeNoted: "not installed" was said.
-	axe      bool
+	// noAxe: pages are not checked with axe-core (WithoutAxe); axeNoted: "not
+	// installed" was said.
+	noAxe    bool
 	axeNoted sync.Once
 
 	mu        sync.Mutex
@@ -136,7 +137,7 @@ func New(t testing.TB, vp Viewport, opts ...Option) *Browser {
 	}
 	proc := acquire(t)
 
-	b := &Browser{t: t, vp: vp, timeout: s.timeout, axe: s.axe}
+	b := &Browser{t: t, vp: vp, timeout: s.timeout, noAxe: s.noAxe}
 	tabCtx, tabCancel := chromedp.NewContext(proc.root, chromedp.WithNewBrowserContext(), chromedp.WithListener(b.onEvent))
 	b.ctx = tabCtx
 	started := false
@@ -321,20 +322,19 @@ func Eval[T any](b *Browser, expr string) T {
 	return Run(b, "evaluate "+abbrev(expr), chromedp.Evaluate[T](expr))
 }
 
-// Navigate loads url, waits for the load event and returns the HTTP status of
-// the document.
+// Navigate loads url, waits for the load event, checks the page with axe-core
+// and returns the HTTP status of the document.
 func (b *Browser) Navigate(url string) int {
 	b.t.Helper()
 	b.newPage()
 	b.Do("navigate to "+url, chromedp.Navigate(url))
-	if b.axe {
-		b.CheckAxe()
-	}
+	b.autoAxe()
 	return b.Status()
 }
 
 // ClickAndWait clicks the element (a link, a submit button), waits for the page
-// it leads to, and returns that document's HTTP status (after redirects).
+// it leads to, checks it with axe-core, and returns that document's HTTP status
+// (after redirects).
 func (b *Browser) ClickAndWait(selector string) int {
 	b.t.Helper()
 	b.newPage()
@@ -344,9 +344,7 @@ func (b *Browser) ClickAndWait(selector string) int {
 	if err != nil {
 		b.t.Fatalf("browser (%s): click %s and wait for the next page: %v", b.vp.Name, selector, timeoutNote(err, b.timeout))
 	}
-	if b.axe {
-		b.CheckAxe()
-	}
+	b.autoAxe()
 	if resp == nil {
 		return b.Status()
 	}

@@ -72,7 +72,7 @@ setTimeout(() => later.hidden = false, 300);
 	t.Cleanup(srv.Close)
 
 	rec := &recorder{TB: t}
-	b := browser.New(rec, browser.Phone, browser.AcceptLanguage("ru-RU,ru;q=0.9"))
+	b := browser.New(rec, browser.Phone, browser.AcceptLanguage("ru-RU,ru;q=0.9"), browser.WithoutAxe())
 
 	if got := b.Navigate(srv.URL + "/"); got != http.StatusOK {
 		t.Errorf("Navigate / = %d", got)
@@ -156,5 +156,52 @@ setTimeout(() => later.hidden = false, 300);
 	height := int(png[20])<<24 | int(png[21])<<16 | int(png[22])<<8 | int(png[23])
 	if height < 6000 {
 		t.Errorf("screenshot is %d px tall: not the full page", height)
+	}
+}
+
+// TestAxeOnEveryPage: a Browser checks each page it lands on with axe-core, once
+// per document, and reports the violations as test errors naming the rule.
+func TestAxeOnEveryPage(t *testing.T) {
+	if !browser.AxeInstalled() {
+		t.Skip("axe-core is not installed (npm install --prefix .ci/node axe-core@4, or set " + browser.AxeEnv + ")")
+	}
+	mux := http.NewServeMux()
+	page := func(body string) http.HandlerFunc {
+		return func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "text/html; charset=utf-8")
+			fmt.Fprintf(w, `<!doctype html><html lang="en"><head><meta name="viewport" content="width=device-width, initial-scale=1"><title>T</title></head><body><main><h1>Axe</h1>%s</main></body></html>`, body)
+		}
+	}
+	mux.HandleFunc("GET /clean", page(`<p><a id="next" href="/bad">on</a></p>`))
+	mux.HandleFunc("GET /bad", page(`<p style="color: #999; background: #fff">faint words</p>`))
+	mux.HandleFunc("GET /data.csv", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		fmt.Fprint(w, "a,b\n")
+	})
+	srv := httptest.NewServer(mux)
+	t.Cleanup(srv.Close)
+
+	rec := &recorder{TB: t}
+	b := browser.New(rec, browser.Phone)
+	b.Navigate(srv.URL + "/clean")
+	if len(rec.errors) != 0 {
+		t.Errorf("a clean page was reported: %q", rec.errors)
+	}
+	b.ClickAndWait("#next")
+	if len(rec.errors) != 1 || !strings.Contains(rec.errors[0], "color-contrast") {
+		t.Fatalf("a page with faint text: reported %q, want one color-contrast violation", rec.errors)
+	}
+	// The same document is not checked twice by the helpers; CheckAxe checks again.
+	b.Text("h1")
+	if len(rec.errors) != 1 {
+		t.Errorf("after reading the page: %d reports, want still 1", len(rec.errors))
+	}
+	b.CheckAxe()
+	if len(rec.errors) != 2 {
+		t.Errorf("CheckAxe on the faint page: %d reports, want 2", len(rec.errors))
+	}
+	b.Navigate(srv.URL + "/data.csv")
+	if len(rec.errors) != 2 {
+		t.Errorf("a plain-text document was checked: %q", rec.errors[2:])
 	}
 }
