@@ -42,11 +42,20 @@ var filedRE = regexp.MustCompile(`^/tickets/(\d+)/filed$`)
 
 // wantQueries fails unless n is exactly statements in transactions, listing the
 // statements run: a count that went down is progress to pin, one that went up a
-// page reading piece by piece again.
+// page reading piece by piece again. River's wake-up notices (pg_notify after a
+// job insert, PostgreSQL only) are left out of the count: River sends at most one
+// per queue within a short interval, so a request that enqueues two jobs sends
+// one or two of them depending on how long the request took between its inserts.
 func wantQueries(t *testing.T, what string, n testkit.QueryCount, statements, transactions int64) {
 	t.Helper()
-	if n.Statements != statements || n.Transactions != transactions {
-		t.Errorf("%s: %d statements in %d transactions, want %d in %d:\n%s", what, n.Statements, n.Transactions,
+	got := n.Statements
+	for _, q := range n.SQL {
+		if strings.HasPrefix(q, "-- name: PGNotifyMany") {
+			got--
+		}
+	}
+	if got != statements || n.Transactions != transactions {
+		t.Errorf("%s: %d statements (River's wake-up notices aside) in %d transactions, want %d in %d:\n%s", what, got, n.Transactions,
 			statements, transactions, strings.Join(n.SQL, "\n"))
 	}
 }
@@ -96,7 +105,7 @@ func TestQueriesPerRequest(t *testing.T) {
 			// same transaction (internal/notify, 8): the ticket for the routing's rule,
 			// the assignee with roles and departments, their preferences, the preview's
 			// text (no Telegram here), two notification rows, the mail's job (River's
-			// insert and its wake-up notice).
+			// insert; its wake-up notice is not counted, see wantQueries).
 			token := emp.formToken(t, o.printer.Code, o.paper.ID)
 			ct, body := filingForm{problem: fmt.Sprint(o.paper.ID), token: token, comment: "Tray 2 is empty"}.encode(t)
 			n, rec = o.counted(t, emp, "POST", "/a/"+o.printer.Code+"/report", ct, body)
@@ -113,7 +122,7 @@ func TestQueriesPerRequest(t *testing.T) {
 			// has a target; this one has none).
 			filing := int64(16 + 8 + 1)
 			if dialect == db.Postgres {
-				filing = 17 + 8 + 1
+				filing = 17 + 7 + 1
 			}
 			wantQueries(t, "POST /a/{code}/report", n, filing, 1)
 
