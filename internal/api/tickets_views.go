@@ -51,6 +51,9 @@ type ticketItem struct {
 	FollowersCount int            `json:"followers_count"`
 	HasPhoto       bool           `json:"has_photo"`
 	Routing        routingView    `json:"routing"`
+	// UpkeepPlanID names the upkeep plan that filed the ticket; null for one a
+	// person reported.
+	UpkeepPlanID *int64 `json:"upkeep_plan_id"`
 }
 
 // ticketView is one ticket with what the caller may do with it now.
@@ -115,6 +118,10 @@ func (a *API) ticketItem(loc *i18n.Localizer, row *tickets.Row) ticketItem {
 	if t.RuleID != 0 {
 		id := t.RuleID
 		v.Routing.RuleID = &id
+	}
+	if t.UpkeepPlanID != 0 {
+		id := t.UpkeepPlanID
+		v.UpkeepPlanID = &id
 	}
 	return v
 }
