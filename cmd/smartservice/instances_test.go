@@ -254,6 +254,40 @@ func TestTwoInstancesOnOnePostgres(t *testing.T) {
 		}
 	})
 
+	// An upkeep plan made due now: the scheduler's pass runs each minute on the
+	// leader; with both instances up through the next subtest's two periods,
+	// the device must get exactly one ticket for that due time.
+	var upkeepPlan, upkeepDevice int64
+	t.Run("upkeep plan due", func(t *testing.T) {
+		root, err := testkit.Accounts(t, d).UserByEmail(ctx, "root@example.com")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var typeID int64
+		if err := d.R.QueryRowContext(ctx, "SELECT type_id FROM assets WHERE id = $1", o.asset).Scan(&typeID); err != nil {
+			t.Fatal(err)
+		}
+		dev, err := assets.NewService(d, nil).CreateAsset(ctx, root, assets.AssetInput{Name: "Printer 2", TypeID: typeID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		upkeepDevice = dev.ID
+		tok := apiLogin(t, a, "root@example.com")
+		code, body := do(t, "POST", b.url("/api/v1/upkeep-plans"), tok, map[string]any{"name": "Paper path check", "target": "device", "asset_id": dev.ID,
+			"problem_type_id": o.problem, "note": "", "schedule": map[string]any{"every": "days", "n": 1, "at": "09:00", "start": "2026-01-01", "end": nil}})
+		if code != 201 {
+			t.Fatalf("create plan on B: %d %s", code, body)
+		}
+		var p struct{ ID int64 }
+		if err := json.Unmarshal(body, &p); err != nil {
+			t.Fatal(err)
+		}
+		upkeepPlan = p.ID
+		if _, err := d.W.ExecContext(ctx, "UPDATE upkeep_plans SET next_due_at = $1 WHERE id = $2", time.Now().Add(-time.Minute).UTC(), p.ID); err != nil {
+			t.Fatal(err)
+		}
+	})
+
 	t.Run("periodic jobs once per period", func(t *testing.T) {
 		// The escalation and the leavers check run every minute; with both instances
 		// up for two periods, each must be in the queue once per period: two runs,
@@ -295,6 +329,25 @@ func TestTwoInstancesOnOnePostgres(t *testing.T) {
 				}
 			}
 			t.Logf("%s: %d runs, %v", kind, len(at), at)
+		}
+	})
+
+	t.Run("upkeep filed once", func(t *testing.T) {
+		if upkeepPlan == 0 {
+			t.Skip("no plan was made")
+		}
+		var filed, runs, passes int
+		if err := d.R.QueryRowContext(ctx, "SELECT COUNT(*) FROM tickets WHERE upkeep_plan_id = $1 AND asset_id = $2", upkeepPlan, upkeepDevice).Scan(&filed); err != nil {
+			t.Fatal(err)
+		}
+		if err := d.R.QueryRowContext(ctx, "SELECT COUNT(*) FROM upkeep_runs WHERE plan_id = $1", upkeepPlan).Scan(&runs); err != nil {
+			t.Fatal(err)
+		}
+		if err := d.R.QueryRowContext(ctx, "SELECT COUNT(*) FROM river_job WHERE kind = 'upkeep_due'").Scan(&passes); err != nil {
+			t.Fatal(err)
+		}
+		if filed != 1 || runs != 1 || passes < 2 {
+			t.Fatalf("%d tickets and %d run rows for the due plan after %d scheduler passes; want 1 and 1 after at least 2", filed, runs, passes)
 		}
 	})
 }

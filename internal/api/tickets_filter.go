@@ -14,7 +14,7 @@ var ticketFilterFields = map[string]string{"class_id": "service_class_id", "type
 
 // ticketFilter reads the journal's filters from the query: status (repeatable),
 // the ids, created_from and created_to (days in the office's time zone, both
-// inclusive) and q. Values that do not parse go into f, named by the parameter;
+// inclusive), q and upkeep. Values that do not parse go into f, named by the parameter;
 // the domain checks the rest (known statuses, lengths, the period's order).
 func (a *API) ticketFilter(r *http.Request, f *apperr.Fields) tickets.Filter {
 	q := r.URL.Query()
@@ -27,6 +27,9 @@ func (a *API) ticketFilter(r *http.Request, f *apperr.Fields) tickets.Filter {
 	for _, s := range q["status"] {
 		out.Statuses = append(out.Statuses, tickets.Status(s))
 	}
+	// upkeep=1 narrows to tickets filed by upkeep plans, as the page journal's
+	// filter does; any other value is no filter, as there.
+	out.Upkeep = q.Get("upkeep") == "1"
 	out.CreatedFrom = a.queryDay(r, "created_from", f)
 	if to := a.queryDay(r, "created_to", f); !to.IsZero() {
 		out.CreatedTo = to.AddDate(0, 0, 1) // the domain's bound is exclusive

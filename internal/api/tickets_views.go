@@ -53,6 +53,9 @@ type ticketItem struct {
 	Routing        routingView    `json:"routing"`
 	// ServiceLevel is the ticket's due times and state (service_levels.go).
 	ServiceLevel serviceLevelView `json:"service_level"`
+	// UpkeepPlanID names the upkeep plan that filed the ticket; null for one a
+	// person reported.
+	UpkeepPlanID *int64 `json:"upkeep_plan_id"`
 }
 
 // ticketView is one ticket with what the caller may do with it now.
@@ -117,6 +120,10 @@ func (a *API) ticketItem(loc *i18n.Localizer, row *tickets.Row) ticketItem {
 	if t.RuleID != 0 {
 		id := t.RuleID
 		v.Routing.RuleID = &id
+	}
+	if t.UpkeepPlanID != 0 {
+		id := t.UpkeepPlanID
+		v.UpkeepPlanID = &id
 	}
 	return v
 }

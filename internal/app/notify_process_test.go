@@ -212,16 +212,20 @@ func TestKilledWithMessagesPending(t *testing.T) {
 			comments := fileN(t, a, o, 1, "killed")
 			chat := chatOf(o.a)
 			sent0 := fake.MethodCalls("sendMessage")
-			fake.Fail("sendMessage", 502, 0, len(comments))
+			// The fake refuses every attempt until the kill, so however slow this
+			// machine is, the message is still pending when the process dies;
+			// the refusals stop before the restart.
+			fake.Fail("sendMessage", 502, 0, 1000)
 
 			p := startBinary(t, bin, dbURL, fake)
 			testkit.Eventually(t, "each message's first attempt refused", func() bool {
 				return fake.MethodCalls("sendMessage")-sent0 >= int64(len(comments))
 			})
-			// The refusal is recorded within milliseconds; River's first retry
-			// comes about a second later: kill in between, with it pending.
+			// The refusal is recorded within milliseconds after the answer: let
+			// River record it before the kill.
 			time.Sleep(300 * time.Millisecond)
 			p.kill9(t)
+			fake.ClearFaults()
 			for _, c := range comments {
 				if n := len(sentContaining(fake, chat, c)); n != 0 {
 					t.Fatalf("%q was delivered before the kill (%d): the test did not kill with it pending", c, n)

@@ -56,6 +56,15 @@ const (
 	// channel that was down resumed (its failed messages queued again).
 	NotificationRetried = "notification.retried"
 	ChannelResumed      = "notification.channel_resumed"
+	// Upkeep plans (internal/upkeep): made, changed, paused or resumed, deleted,
+	// and filed at once by hand ("file now"; the scheduler's own filings are
+	// the tickets' history, not a person's change).
+	UpkeepCreated  = "upkeep.created"
+	UpkeepUpdated  = "upkeep.updated"
+	UpkeepPaused   = "upkeep.paused"
+	UpkeepResumed  = "upkeep.resumed"
+	UpkeepDeleted  = "upkeep.deleted"
+	UpkeepFiledNow = "upkeep.filed_now"
 )
 
 // Kinds lists every kind, in the order the filter offers them.
@@ -66,6 +75,7 @@ var Kinds = []string{
 	AssetCreated, AssetUpdated, AssetDeleted, AssetCodeReissued, AssetsImported,
 	CatalogueCreated, CatalogueUpdated, CatalogueDeleted, CatalogueOffers, CatalogueStarter,
 	NotificationRetried, ChannelResumed,
+	UpkeepCreated, UpkeepUpdated, UpkeepPaused, UpkeepResumed, UpkeepDeleted, UpkeepFiledNow,
 }
 
 // Entry is one change.

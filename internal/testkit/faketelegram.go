@@ -102,6 +102,13 @@ func (f *FakeTelegram) Fail(method string, code, retryAfter, times int) {
 	}
 }
 
+// ClearFaults drops the failures and stalls still queued by Fail and Stall.
+func (f *FakeTelegram) ClearFaults() {
+	f.mu.Lock()
+	f.faults = nil
+	f.mu.Unlock()
+}
+
 // Stall makes the next times calls of method wait d before answering normally.
 func (f *FakeTelegram) Stall(method string, d time.Duration, times int) {
 	f.mu.Lock()

@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"smartservice/internal/apperr"
+	"smartservice/internal/audit"
 	"smartservice/internal/db"
 	"smartservice/internal/tickets"
 	"smartservice/internal/users"
@@ -441,13 +442,16 @@ func (s *Service) Create(ctx context.Context, actor *users.User, in Input) (*Pla
 	now := s.now().UTC()
 	var id int64
 	err = s.db.InTx(ctx, func(tx *sql.Tx) error {
-		return tx.QueryRowContext(ctx, `INSERT INTO upkeep_plans (name, target, asset_id, type_id, class_id, building, floor, problem_type_id,
+		if err := tx.QueryRowContext(ctx, `INSERT INTO upkeep_plans (name, target, asset_id, type_id, class_id, building, floor, problem_type_id,
 			department_id, every_kind, every_n, weekdays, month_day, at_minute, start_date, end_date, note, active, next_due_at, author_id,
 			created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $21)
 			RETURNING id`,
 			in.Name, string(in.Target), nullID(in.AssetID), nullID(in.TypeID), nullID(in.ClassID), in.Building, in.Floor, in.ProblemID,
 			nullID(r.departmentID), string(in.Schedule.Every), in.Schedule.N, in.Schedule.Weekdays, in.Schedule.MonthDay, in.Schedule.AtMinute,
-			in.Schedule.Start.String(), in.Schedule.End.String(), in.Note, in.Active, s.firstDue(in.Schedule, now), actor.ID, now).Scan(&id)
+			in.Schedule.Start.String(), in.Schedule.End.String(), in.Note, in.Active, s.firstDue(in.Schedule, now), actor.ID, now).Scan(&id); err != nil {
+			return err
+		}
+		return record(ctx, tx, actor, now, audit.UpkeepCreated, id, nil, stateOfInput(&in, r.departmentID))
 	})
 	if err != nil {
 		return nil, fmt.Errorf("upkeep: create plan: %w", err)
@@ -488,7 +492,7 @@ func (s *Service) Update(ctx context.Context, actor *users.User, id int64, in In
 		if n, _ := res.RowsAffected(); n == 0 {
 			return notFound
 		}
-		return nil
+		return record(ctx, tx, actor, now, audit.UpkeepUpdated, id, stateOfPlan(old), stateOfInput(&in, r.departmentID))
 	})
 	if err != nil {
 		if apperr.As(err) != nil {
@@ -517,7 +521,19 @@ func (s *Service) SetActive(ctx context.Context, actor *users.User, id int64, ac
 	if active {
 		next = s.firstDue(p.Schedule, now)
 	}
-	if _, err := s.db.W.ExecContext(ctx, `UPDATE upkeep_plans SET active = $1, next_due_at = $2, updated_at = $3 WHERE id = $4`, active, next, now, id); err != nil {
+	kind := audit.UpkeepPaused
+	if active {
+		kind = audit.UpkeepResumed
+	}
+	after := stateOfPlan(p)
+	after.Active = active
+	err = s.db.InTx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `UPDATE upkeep_plans SET active = $1, next_due_at = $2, updated_at = $3 WHERE id = $4`, active, next, now, id); err != nil {
+			return err
+		}
+		return record(ctx, tx, actor, now, kind, id, stateOfPlan(p), after)
+	})
+	if err != nil {
 		return nil, fmt.Errorf("upkeep: pause plan %d: %w", id, err)
 	}
 	return s.plan(ctx, s.db.R, id)
@@ -526,10 +542,17 @@ func (s *Service) SetActive(ctx context.Context, actor *users.User, id int64, ac
 // Delete removes a plan actor may manage. Its tickets stay, still marked as
 // upkeep, and so does its history in the reports.
 func (s *Service) Delete(ctx context.Context, actor *users.User, id int64) error {
-	if _, err := s.Get(ctx, actor, id); err != nil {
+	p, err := s.Get(ctx, actor, id)
+	if err != nil {
 		return err
 	}
-	if _, err := s.db.W.ExecContext(ctx, `DELETE FROM upkeep_plans WHERE id = $1`, id); err != nil {
+	err = s.db.InTx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM upkeep_plans WHERE id = $1`, id); err != nil {
+			return err
+		}
+		return record(ctx, tx, actor, s.now().UTC(), audit.UpkeepDeleted, id, stateOfPlan(p), nil)
+	})
+	if err != nil {
 		return fmt.Errorf("upkeep: delete plan %d: %w", id, err)
 	}
 	return nil

@@ -11,6 +11,7 @@ import (
 	"github.com/riverqueue/river"
 
 	"smartservice/internal/apperr"
+	"smartservice/internal/audit"
 	"smartservice/internal/db"
 	"smartservice/internal/tickets"
 	"smartservice/internal/users"
@@ -216,10 +217,18 @@ func (s *Service) RunNow(ctx context.Context, actor *users.User, id int64) (Resu
 			res.Skipped++
 		}
 	}
-	if len(devices) > 0 {
-		if _, err := s.db.W.ExecContext(ctx, `UPDATE upkeep_plans SET last_filed_at = $1 WHERE id = $2`, now, p.ID); err != nil {
-			return res, fmt.Errorf("upkeep: plan %d: %w", p.ID, err)
+	// The run itself is recorded, with what it filed: the tickets are in their
+	// own transactions (one per device), so the entry follows them.
+	err = s.db.InTx(ctx, func(tx *sql.Tx) error {
+		if len(devices) > 0 {
+			if _, err := tx.ExecContext(ctx, `UPDATE upkeep_plans SET last_filed_at = $1 WHERE id = $2`, now, p.ID); err != nil {
+				return err
+			}
 		}
+		return record(ctx, tx, actor, now, audit.UpkeepFiledNow, p.ID, nil, map[string]int{"filed": res.Filed, "skipped": res.Skipped})
+	})
+	if err != nil {
+		return res, fmt.Errorf("upkeep: plan %d: %w", p.ID, err)
 	}
 	return res, nil
 }

@@ -97,7 +97,7 @@ func (s *Server) device(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	if d.Upkeep, err = s.deviceUpkeep(r, u, a.ID); err != nil {
+	if d.Upkeep, err = s.deviceUpkeep(r, u, a.ID, a.Archived); err != nil {
 		s.serverError(w, r, err)
 		return
 	}

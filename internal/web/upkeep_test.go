@@ -78,6 +78,25 @@ func TestUpkeepPagesAccessAndExport(t *testing.T) {
 	if stSeen != http.StatusNotFound || stAbsent != http.StatusNotFound {
 		t.Fatalf("executor: %d for a plan, %d for an absent one", stSeen, stAbsent)
 	}
+	// The device page offers a plan for that device to the admin, who may plan,
+	// not to an executor or an employee.
+	var devID int64
+	var devCode string
+	if err := srv.App.DB.R.QueryRow(`SELECT id, code FROM assets WHERE archived = 0 AND owner_id IS NULL ORDER BY id LIMIT 1`).Scan(&devID, &devCode); err != nil {
+		t.Fatal(err)
+	}
+	offer := `href="/upkeep/new?asset_id=` + strconv.FormatInt(devID, 10) + `"`
+	if st, body := get(ad, "/a/"+devCode); st != http.StatusOK || !strings.Contains(body, offer) {
+		t.Fatalf("device page for the admin (%d) lacks %s", st, offer)
+	}
+	for _, c := range []*http.Client{ex, emp} {
+		if st, body := get(c, "/a/"+devCode); st != http.StatusOK || strings.Contains(body, "/upkeep/new") {
+			t.Fatalf("device page offers a plan to one who may not (%d)", st)
+		}
+	}
+	if st, body := get(ad, "/upkeep/new?asset_id="+strconv.FormatInt(devID, 10)); st != http.StatusOK || !strings.Contains(body, "asset_id") {
+		t.Fatalf("the offered form: %d", st)
+	}
 	// A refused form: every 0 weeks and no weekday, values kept.
 	form := url.Values{"name": {"Fridges again"}, "target": {"type"}, "type_id": {strconv.FormatInt(typeID, 10)}, "problem_type_id": {strconv.FormatInt(problemID, 10)},
 		"every": {"weeks"}, "every_n": {"0"}, "at": {"09:00"}, "start": {"2026-01-01"}, "active": {"1"}}

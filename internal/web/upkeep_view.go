@@ -48,20 +48,34 @@ type upkeepBox struct {
 	LastDone string
 	// Manage: the reader may open the plans (admins and heads).
 	Manage bool
+	// PlanHref, when set, offers a new plan for this device (the form takes
+	// ?asset_id=): for those who may plan, on a device still in use.
+	PlanHref string
 }
 
 // deviceUpkeep reads the device page's upkeep box: staff only (the domain
-// answers nil for anyone else), nil when no plan covers the device.
-func (s *Server) deviceUpkeep(r *http.Request, u *users.User, assetID int64) (*upkeepBox, error) {
+// answers nil for anyone else), nil when no plan covers the device and the
+// reader may not plan one.
+func (s *Server) deviceUpkeep(r *http.Request, u *users.User, assetID int64, archived bool) (*upkeepBox, error) {
 	if s.Upkeep == nil {
 		return nil, nil // a test server built without upkeep
 	}
 	box, err := s.Upkeep.ForDevice(r.Context(), u, assetID)
-	if err != nil || box == nil {
+	if err != nil {
 		return nil, err
 	}
+	out := &upkeepBox{Manage: upkeep.MayManage(u)}
+	if out.Manage && !archived {
+		out.PlanHref = "/upkeep/new?asset_id=" + strconv.FormatInt(assetID, 10)
+	}
+	if box == nil {
+		if out.PlanHref == "" {
+			return nil, nil
+		}
+		return out, nil
+	}
 	l := s.localizer(r)
-	out := &upkeepBox{LastDone: s.stamp(box.LastDone), Manage: upkeep.MayManage(u)}
+	out.LastDone = s.stamp(box.LastDone)
 	for _, p := range box.Plans {
 		out.Plans = append(out.Plans, s.upkeepLine(l, p))
 	}
