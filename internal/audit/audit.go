@@ -65,6 +65,11 @@ const (
 	UpkeepResumed  = "upkeep.resumed"
 	UpkeepDeleted  = "upkeep.deleted"
 	UpkeepFiledNow = "upkeep.filed_now"
+	// The office's calendar for service levels (internal/sla): the weekly hours
+	// replaced, a holiday added (or renamed) or removed.
+	OfficeHours    = "settings.office_hours"
+	HolidayAdded   = "settings.holiday_added"
+	HolidayRemoved = "settings.holiday_removed"
 )
 
 // Kinds lists every kind, in the order the filter offers them.
@@ -76,6 +81,7 @@ var Kinds = []string{
 	CatalogueCreated, CatalogueUpdated, CatalogueDeleted, CatalogueOffers, CatalogueStarter,
 	NotificationRetried, ChannelResumed,
 	UpkeepCreated, UpkeepUpdated, UpkeepPaused, UpkeepResumed, UpkeepDeleted, UpkeepFiledNow,
+	OfficeHours, HolidayAdded, HolidayRemoved,
 }
 
 // Entry is one change.

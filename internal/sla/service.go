@@ -72,8 +72,8 @@ func requireAdmin(actor *users.User) error {
 // Holiday is one closed date.
 type Holiday struct {
 	// Day is the local date, "2006-01-02".
-	Day  string
-	Name string
+	Day  string `json:"day"`
+	Name string `json:"name"`
 }
 
 // ProblemTarget is a problem type with its target.
@@ -291,6 +291,10 @@ func (s *Service) SetHours(ctx context.Context, actor *users.User, week [7]DayIn
 		return [7]Hours{}, err
 	}
 	err := s.db.InTx(ctx, func(tx *sql.Tx) error {
+		before, err := weekTx(ctx, tx)
+		if err != nil {
+			return err
+		}
 		if _, err := tx.ExecContext(ctx, "DELETE FROM office_hours"); err != nil {
 			return fmt.Errorf("sla: unable to set office hours: %w", err)
 		}
@@ -302,9 +306,49 @@ func (s *Service) SetHours(ctx context.Context, actor *users.User, week [7]DayIn
 				return fmt.Errorf("sla: unable to set office hours: %w", err)
 			}
 		}
-		return nil
+		after := weekWords(out)
+		if fmt.Sprint(before) == fmt.Sprint(after) {
+			return nil // the same hours again: no change to record
+		}
+		return audit.Record(ctx, tx, audit.Entry{At: s.now().UTC(), ActorID: actor.ID, ActorEmail: actor.Email,
+			Kind: audit.OfficeHours, Subject: "office hours", Before: before, After: after})
 	})
 	return out, err
+}
+
+// weekTx reads the stored weekly hours, for the audit entry's "before".
+func weekTx(ctx context.Context, tx *sql.Tx) (map[string]string, error) {
+	var week [7]Hours
+	rows, err := tx.QueryContext(ctx, "SELECT weekday, opens, closes FROM office_hours")
+	if err != nil {
+		return nil, fmt.Errorf("sla: unable to read office hours: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var d, o, c int
+		if err := rows.Scan(&d, &o, &c); err != nil {
+			return nil, fmt.Errorf("sla: unable to read office hours: %w", err)
+		}
+		if d >= 0 && d < 7 {
+			week[d] = Hours{Opens: o, Closes: c}
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("sla: unable to read office hours: %w", err)
+	}
+	return weekWords(week), nil
+}
+
+// weekWords writes the open days as "monday": "09:00-18:00" (closed days left
+// out), the form the audit trail shows.
+func weekWords(week [7]Hours) map[string]string {
+	out := map[string]string{}
+	for i, h := range week {
+		if h.Open() {
+			out[strings.ToLower(time.Weekday(i).String())] = FormatClock(h.Opens) + "-" + FormatClock(h.Closes)
+		}
+	}
+	return out
 }
 
 // MaxHolidayName is the longest holiday name, in characters.
@@ -327,13 +371,22 @@ func (s *Service) AddHoliday(ctx context.Context, actor *users.User, day, name s
 		return Holiday{}, err
 	}
 	err := s.db.InTx(ctx, func(tx *sql.Tx) error {
+		var before any
+		var old string
+		switch err := tx.QueryRowContext(ctx, "SELECT name FROM office_holidays WHERE day = $1", day).Scan(&old); {
+		case err == nil:
+			before = Holiday{Day: day, Name: old}
+		case !errors.Is(err, sql.ErrNoRows):
+			return fmt.Errorf("sla: unable to add a holiday: %w", err)
+		}
 		if _, err := tx.ExecContext(ctx, "DELETE FROM office_holidays WHERE day = $1", day); err != nil {
 			return fmt.Errorf("sla: unable to add a holiday: %w", err)
 		}
 		if _, err := tx.ExecContext(ctx, "INSERT INTO office_holidays (day, name) VALUES ($1, $2)", day, name); err != nil {
 			return fmt.Errorf("sla: unable to add a holiday: %w", err)
 		}
-		return nil
+		return audit.Record(ctx, tx, audit.Entry{At: s.now().UTC(), ActorID: actor.ID, ActorEmail: actor.Email,
+			Kind: audit.HolidayAdded, Subject: "holiday " + day, Before: before, After: Holiday{Day: day, Name: name}})
 	})
 	return Holiday{Day: day, Name: name}, err
 }
@@ -343,14 +396,20 @@ func (s *Service) RemoveHoliday(ctx context.Context, actor *users.User, day stri
 	if err := requireAdmin(actor); err != nil {
 		return err
 	}
-	res, err := s.db.W.ExecContext(ctx, "DELETE FROM office_holidays WHERE day = $1", strings.TrimSpace(day))
-	if err != nil {
-		return fmt.Errorf("sla: unable to remove a holiday: %w", err)
-	}
-	if n, err := res.RowsAffected(); err != nil {
-		return err
-	} else if n == 0 {
-		return errNotFound
-	}
-	return nil
+	day = strings.TrimSpace(day)
+	return s.db.InTx(ctx, func(tx *sql.Tx) error {
+		var name string
+		err := tx.QueryRowContext(ctx, "SELECT name FROM office_holidays WHERE day = $1", day).Scan(&name)
+		if errors.Is(err, sql.ErrNoRows) {
+			return errNotFound
+		}
+		if err != nil {
+			return fmt.Errorf("sla: unable to remove a holiday: %w", err)
+		}
+		if _, err := tx.ExecContext(ctx, "DELETE FROM office_holidays WHERE day = $1", day); err != nil {
+			return fmt.Errorf("sla: unable to remove a holiday: %w", err)
+		}
+		return audit.Record(ctx, tx, audit.Entry{At: s.now().UTC(), ActorID: actor.ID, ActorEmail: actor.Email,
+			Kind: audit.HolidayRemoved, Subject: "holiday " + day, Before: Holiday{Day: day, Name: name}})
+	})
 }

@@ -50,4 +50,4 @@ func (s *Server) auditFilter(r *http.Request) auditQuery {
 }
 
 // auditFamilies are the kinds' families the filter offers above the single kinds.
-var auditFamilies = []string{"user.", "department.", "token.", "rule.", "asset.", "catalogue.", "notification.", "upkeep."}
+var auditFamilies = []string{"user.", "department.", "token.", "rule.", "asset.", "catalogue.", "notification.", "upkeep.", "settings."}
