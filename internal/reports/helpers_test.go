@@ -21,6 +21,9 @@ type tkt struct {
 	created                            time.Time
 	assigned, started, done, cancelled *time.Time
 	status                             string
+	// takeBy and doneBy are the service-level due times (nil: no target), taken
+	// when an executor took or started it (tickets.taken_at).
+	takeBy, doneBy, taken *time.Time
 }
 
 // office is a small office with a known history: departments it and fac, a head
@@ -146,7 +149,39 @@ func (o *office) generate(t *testing.T, n int, from, to time.Time) {
 		time.Date(2026, 3, 29, 21, 59, 0, 0, time.UTC), time.Date(2026, 3, 28, 22, 59, 59, 0, time.UTC)} {
 		add(tkt{asset: o.devices[0], problem: o.problems[0], dep: o.it, created: c, status: "new"})
 	}
+	o.targets()
 	o.insert(t)
+}
+
+// targets gives most tickets service-level due times, some kept, some missed,
+// some due exactly when the ticket was taken or completed (kept: the due time
+// itself is in time), from a generator of its own so the rest of the office
+// stays what it was.
+func (o *office) targets() {
+	rng := rand.New(rand.NewPCG(77, 88))
+	at := func(t time.Time) *time.Time { return &t }
+	for i := range o.tickets {
+		k := &o.tickets[i]
+		switch {
+		case k.started != nil:
+			k.taken = k.started
+		case k.assigned != nil && rng.IntN(2) == 0:
+			k.taken = k.assigned
+		}
+		r := rng.IntN(4)
+		if r == 1 || r == 3 {
+			k.takeBy = at(k.created.Add(time.Duration(rng.IntN(7200)) * time.Second))
+			if k.taken != nil && rng.IntN(8) == 0 {
+				k.takeBy = at(*k.taken)
+			}
+		}
+		if r == 2 || r == 3 {
+			k.doneBy = at(k.created.Add(time.Duration(rng.IntN(3*86400)) * time.Second))
+			if k.done != nil && rng.IntN(8) == 0 {
+				k.doneBy = at(*k.done)
+			}
+		}
+	}
 }
 
 func (o *office) insert(t *testing.T) {
@@ -170,10 +205,10 @@ func (o *office) insert(t *testing.T) {
 				routed = "none"
 			}
 			if _, err := tx.ExecContext(o.ctx, `INSERT INTO tickets (asset_id, problem_type_id, reporter_id, department_id, routed_by,
-				assignee_id, status, created_at, assigned_at, started_at, done_at, cancelled_at)
-				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+				assignee_id, status, created_at, assigned_at, started_at, done_at, cancelled_at, take_by, done_by, taken_at)
+				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
 				k.asset, k.problem, o.emp.ID, ni(k.dep), routed, ni(k.assignee), k.status, k.created.UTC(),
-				nt(k.assigned), nt(k.started), nt(k.done), nt(k.cancelled)); err != nil {
+				nt(k.assigned), nt(k.started), nt(k.done), nt(k.cancelled), nt(k.takeBy), nt(k.doneBy), nt(k.taken)); err != nil {
 				return err
 			}
 		}

@@ -112,6 +112,11 @@ func TestSummaryMatchesStraightforwardComputation(t *testing.T) {
 				o.checkDays(t, rep, c.deps)
 				o.checkBreakdowns(t, rep, period, c.deps)
 				o.checkBacklog(t, rep, c.deps)
+				o.checkSLA(t, "this period", rep, period, c.deps)
+				if sl := o.wantSLA(period, c.deps).Total; sl.TakeOf < 5 || sl.DoneOf < 5 || sl.TakeMet == 0 || sl.DoneMet == 0 ||
+					sl.TakeMet == sl.TakeOf || sl.DoneMet == sl.DoneOf {
+					t.Fatalf("the test office's service levels are too thin to test anything: %+v", sl)
+				}
 			})
 		}
 	})

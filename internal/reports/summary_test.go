@@ -3,6 +3,7 @@ package reports_test
 import (
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 	"time"
 
@@ -23,6 +24,14 @@ func (c *change) exec(t *testing.T, q string, args ...any) {
 	if _, err := c.o.d.W.ExecContext(c.o.ctx, q, args...); err != nil {
 		t.Fatalf("%s: %v", q, err)
 	}
+}
+
+// nullTime is a time parameter, NULL for nil.
+func nullTime(p *time.Time) any {
+	if p == nil {
+		return nil
+	}
+	return p.UTC()
 }
 
 // latest is the latest of the ticket's times, so a change comes after them.
@@ -73,17 +82,26 @@ func TestSummaryFollowsEveryChange(t *testing.T) {
 				continue
 			}
 			open := k.status == "new" || k.status == "assigned" || k.status == "in_progress"
-			switch r := rng.IntN(6); {
+			switch r := rng.IntN(8); {
 			case r == 0 && open && k.assignee != 0:
 				at := after(k)
-				c.exec(t, `UPDATE tickets SET status = 'done', done_at = $2, resolution = 'fixed' WHERE id = $1`, id, at.UTC())
+				c.exec(t, `UPDATE tickets SET status = 'done', done_at = $2, resolution = 'fixed', taken_at = COALESCE(taken_at, $2) WHERE id = $1`, id, at.UTC())
 				k.status, k.done = "done", &at
+				if k.taken == nil {
+					k.taken = &at
+				}
 				counts["complete"]++
 			case r == 1 && k.status == "done":
 				at := after(k)
+				// Reopening restarts the completion clock (done_by), as tickets.Reopen does.
+				var doneBy *time.Time
+				if k.doneBy != nil {
+					due := at.Add(4 * time.Hour)
+					doneBy = &due
+				}
 				c.exec(t, `UPDATE tickets SET status = 'assigned', assigned_at = $2, started_at = NULL, done_at = NULL,
-					resolution = '', reopened_count = reopened_count + 1 WHERE id = $1`, id, at.UTC())
-				k.status, k.assigned, k.started, k.done = "assigned", &at, nil, nil
+					resolution = '', reopened_count = reopened_count + 1, done_by = $3 WHERE id = $1`, id, at.UTC(), nullTime(doneBy))
+				k.status, k.assigned, k.started, k.done, k.doneBy = "assigned", &at, nil, nil, doneBy
 				counts["reopen"]++
 			case r == 2 && open:
 				at := after(k)
@@ -109,6 +127,30 @@ func TestSummaryFollowsEveryChange(t *testing.T) {
 				c.exec(t, `UPDATE tickets SET department_id = $2, assignee_id = $3 WHERE id = $1`, id, to, who)
 				k.dep, k.assignee = to, who
 				counts["move done"]++
+			case r == 6 && k.status == "done" && (k.takeBy != nil || k.doneBy != nil):
+				// A due time moved after completion (a target changed and was
+				// recomputed, an admin's fix): the section follows the new one.
+				takeBy, doneBy := k.takeBy, k.doneBy
+				if takeBy != nil {
+					x := takeBy.Add(time.Duration(rng.IntN(7200)-3600) * time.Second)
+					takeBy = &x
+				} else {
+					x := k.created.Add(30 * time.Minute)
+					takeBy = &x
+				}
+				if doneBy != nil && rng.IntN(2) == 0 {
+					doneBy = nil
+				}
+				c.exec(t, `UPDATE tickets SET take_by = $2, done_by = $3 WHERE id = $1`, id, nullTime(takeBy), nullTime(doneBy))
+				k.takeBy, k.doneBy = takeBy, doneBy
+				counts["due time"]++
+			case r == 7 && k.status == "done":
+				// Taken later than recorded, and counted under another problem.
+				taken := k.done.Add(-time.Duration(rng.IntN(600)) * time.Second)
+				prob := o.problems[(slices.Index(o.problems, k.problem)+1)%len(o.problems)]
+				c.exec(t, `UPDATE tickets SET taken_at = $2, problem_type_id = $3 WHERE id = $1`, id, taken.UTC(), prob)
+				k.taken, k.problem = &taken, prob
+				counts["taken, problem"]++
 			case r == 5:
 				c.exec(t, `DELETE FROM ticket_events WHERE ticket_id = $1`, id)
 				c.exec(t, `DELETE FROM tickets WHERE id = $1`, id)
@@ -118,7 +160,22 @@ func TestSummaryFollowsEveryChange(t *testing.T) {
 				counts["delete"]++
 			}
 		}
-		for _, what := range []string{"complete", "reopen", "cancel", "move", "move done", "delete"} {
+		// A device deleted with its tickets.
+		gone := o.devices[len(o.devices)-1]
+		for i := 0; i < len(o.tickets); i++ {
+			if o.tickets[i].asset == gone {
+				c.exec(t, `DELETE FROM ticket_events WHERE ticket_id = $1`, c.ids[i])
+				c.exec(t, `DELETE FROM ticket_followers WHERE ticket_id = $1`, c.ids[i])
+				c.exec(t, `DELETE FROM tickets WHERE id = $1`, c.ids[i])
+				o.tickets = append(o.tickets[:i], o.tickets[i+1:]...)
+				c.ids = append(c.ids[:i], c.ids[i+1:]...)
+				i--
+				counts["device deleted"]++
+			}
+		}
+		c.exec(t, `DELETE FROM assets WHERE id = $1`, gone)
+		o.devices = o.devices[:len(o.devices)-1]
+		for _, what := range []string{"complete", "reopen", "cancel", "move", "move done", "delete", "due time", "taken, problem", "device deleted"} {
 			if counts[what] == 0 {
 				t.Fatalf("no %q among the changes %v: the test tests less than it says", what, counts)
 			}
@@ -145,6 +202,7 @@ func TestSummaryFollowsEveryChange(t *testing.T) {
 				o.checkDays(t, rep, c.deps)
 				o.checkBreakdowns(t, rep, period, c.deps)
 				o.checkBacklog(t, rep, c.deps)
+				o.checkSLA(t, c.name, rep, period, c.deps)
 			}
 		}
 		t.Run("after the changes", func(t *testing.T) { check(t, period) })
@@ -181,6 +239,7 @@ func TestSummaryFollowsEveryChange(t *testing.T) {
 				checkFigures(t, "long period's counts", got, want)
 				o.checkDays(t, rep, deps)
 				o.checkBreakdowns(t, rep, long, deps)
+				o.checkSLA(t, "long period", rep, long, deps)
 			}
 		})
 	})

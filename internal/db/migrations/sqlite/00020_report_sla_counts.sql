@@ -1,0 +1,129 @@
+-- +goose Up
+-- The report's service-level section (internal/reports/sla.go) from a summary,
+-- like migration 00017's: per UTC day (grain 1, at: days since 1970) and UTC week
+-- (grain 7, at: weeks since 1970) of completion, per department, problem type and
+-- executor, how many of the completed tickets had a take (done) target and how
+-- many kept it. A year's report reads 52 weeks and a few days of it instead of
+-- every ticket completed in the year; the partial days at a period's ends are
+-- still read from tickets. A ticket counts while its status is done, it has a
+-- completion time and a target, exactly the raw query's rows; kept by triggers
+-- in the same transaction as every change. department_id and assignee_id 0
+-- stand for none.
+CREATE TABLE report_sla (
+    grain           INTEGER NOT NULL,
+    at              INTEGER NOT NULL,
+    department_id   INTEGER NOT NULL,
+    problem_type_id INTEGER NOT NULL,
+    assignee_id     INTEGER NOT NULL,
+    take_of         INTEGER NOT NULL DEFAULT 0,
+    take_met        INTEGER NOT NULL DEFAULT 0,
+    done_of         INTEGER NOT NULL DEFAULT 0,
+    done_met        INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (grain, at, department_id, problem_type_id, assignee_id)
+);
+
+INSERT INTO report_sla (grain, at, department_id, problem_type_id, assignee_id, take_of, take_met, done_of, done_met)
+    SELECT 1, (unixepoch(substr(t.done_at, 1, 19)) / 86400), COALESCE(t.department_id, 0), t.problem_type_id, COALESCE(t.assignee_id, 0),
+        COUNT(CASE WHEN t.take_by IS NOT NULL THEN 1 END),
+        COUNT(CASE WHEN t.take_by IS NOT NULL AND COALESCE(t.taken_at, t.done_at) <= t.take_by THEN 1 END),
+        COUNT(CASE WHEN t.done_by IS NOT NULL THEN 1 END),
+        COUNT(CASE WHEN t.done_by IS NOT NULL AND t.done_at <= t.done_by THEN 1 END)
+    FROM tickets t WHERE t.status = 'done' AND t.done_at IS NOT NULL AND (t.take_by IS NOT NULL OR t.done_by IS NOT NULL)
+    GROUP BY 2, 3, 4, 5;
+INSERT INTO report_sla (grain, at, department_id, problem_type_id, assignee_id, take_of, take_met, done_of, done_met)
+    SELECT 7, (unixepoch(substr(t.done_at, 1, 19)) / 604800), COALESCE(t.department_id, 0), t.problem_type_id, COALESCE(t.assignee_id, 0),
+        COUNT(CASE WHEN t.take_by IS NOT NULL THEN 1 END),
+        COUNT(CASE WHEN t.take_by IS NOT NULL AND COALESCE(t.taken_at, t.done_at) <= t.take_by THEN 1 END),
+        COUNT(CASE WHEN t.done_by IS NOT NULL THEN 1 END),
+        COUNT(CASE WHEN t.done_by IS NOT NULL AND t.done_at <= t.done_by THEN 1 END)
+    FROM tickets t WHERE t.status = 'done' AND t.done_at IS NOT NULL AND (t.take_by IS NOT NULL OR t.done_by IS NOT NULL)
+    GROUP BY 2, 3, 4, 5;
+
+-- +goose StatementBegin
+CREATE TRIGGER tickets_report_sla_insert AFTER INSERT ON tickets
+WHEN NEW.status = 'done' AND NEW.done_at IS NOT NULL AND (NEW.take_by IS NOT NULL OR NEW.done_by IS NOT NULL) BEGIN
+    INSERT INTO report_sla (grain, at, department_id, problem_type_id, assignee_id, take_of, take_met, done_of, done_met)
+        SELECT 1, (unixepoch(substr(NEW.done_at, 1, 19)) / 86400), COALESCE(NEW.department_id, 0), NEW.problem_type_id, COALESCE(NEW.assignee_id, 0),
+            1 * (CASE WHEN NEW.take_by IS NOT NULL THEN 1 ELSE 0 END),
+            1 * (CASE WHEN NEW.take_by IS NOT NULL AND COALESCE(NEW.taken_at, NEW.done_at) <= NEW.take_by THEN 1 ELSE 0 END),
+            1 * (CASE WHEN NEW.done_by IS NOT NULL THEN 1 ELSE 0 END),
+            1 * (CASE WHEN NEW.done_by IS NOT NULL AND NEW.done_at <= NEW.done_by THEN 1 ELSE 0 END) WHERE true
+        ON CONFLICT (grain, at, department_id, problem_type_id, assignee_id) DO UPDATE SET take_of = take_of + excluded.take_of,
+            take_met = take_met + excluded.take_met, done_of = done_of + excluded.done_of, done_met = done_met + excluded.done_met;
+    INSERT INTO report_sla (grain, at, department_id, problem_type_id, assignee_id, take_of, take_met, done_of, done_met)
+        SELECT 7, (unixepoch(substr(NEW.done_at, 1, 19)) / 604800), COALESCE(NEW.department_id, 0), NEW.problem_type_id, COALESCE(NEW.assignee_id, 0),
+            1 * (CASE WHEN NEW.take_by IS NOT NULL THEN 1 ELSE 0 END),
+            1 * (CASE WHEN NEW.take_by IS NOT NULL AND COALESCE(NEW.taken_at, NEW.done_at) <= NEW.take_by THEN 1 ELSE 0 END),
+            1 * (CASE WHEN NEW.done_by IS NOT NULL THEN 1 ELSE 0 END),
+            1 * (CASE WHEN NEW.done_by IS NOT NULL AND NEW.done_at <= NEW.done_by THEN 1 ELSE 0 END) WHERE true
+        ON CONFLICT (grain, at, department_id, problem_type_id, assignee_id) DO UPDATE SET take_of = take_of + excluded.take_of,
+            take_met = take_met + excluded.take_met, done_of = done_of + excluded.done_of, done_met = done_met + excluded.done_met;
+END;
+-- +goose StatementEnd
+-- +goose StatementBegin
+CREATE TRIGGER tickets_report_sla_delete AFTER DELETE ON tickets
+WHEN OLD.status = 'done' AND OLD.done_at IS NOT NULL AND (OLD.take_by IS NOT NULL OR OLD.done_by IS NOT NULL) BEGIN
+    INSERT INTO report_sla (grain, at, department_id, problem_type_id, assignee_id, take_of, take_met, done_of, done_met)
+        SELECT 1, (unixepoch(substr(OLD.done_at, 1, 19)) / 86400), COALESCE(OLD.department_id, 0), OLD.problem_type_id, COALESCE(OLD.assignee_id, 0),
+            -1 * (CASE WHEN OLD.take_by IS NOT NULL THEN 1 ELSE 0 END),
+            -1 * (CASE WHEN OLD.take_by IS NOT NULL AND COALESCE(OLD.taken_at, OLD.done_at) <= OLD.take_by THEN 1 ELSE 0 END),
+            -1 * (CASE WHEN OLD.done_by IS NOT NULL THEN 1 ELSE 0 END),
+            -1 * (CASE WHEN OLD.done_by IS NOT NULL AND OLD.done_at <= OLD.done_by THEN 1 ELSE 0 END) WHERE true
+        ON CONFLICT (grain, at, department_id, problem_type_id, assignee_id) DO UPDATE SET take_of = take_of + excluded.take_of,
+            take_met = take_met + excluded.take_met, done_of = done_of + excluded.done_of, done_met = done_met + excluded.done_met;
+    INSERT INTO report_sla (grain, at, department_id, problem_type_id, assignee_id, take_of, take_met, done_of, done_met)
+        SELECT 7, (unixepoch(substr(OLD.done_at, 1, 19)) / 604800), COALESCE(OLD.department_id, 0), OLD.problem_type_id, COALESCE(OLD.assignee_id, 0),
+            -1 * (CASE WHEN OLD.take_by IS NOT NULL THEN 1 ELSE 0 END),
+            -1 * (CASE WHEN OLD.take_by IS NOT NULL AND COALESCE(OLD.taken_at, OLD.done_at) <= OLD.take_by THEN 1 ELSE 0 END),
+            -1 * (CASE WHEN OLD.done_by IS NOT NULL THEN 1 ELSE 0 END),
+            -1 * (CASE WHEN OLD.done_by IS NOT NULL AND OLD.done_at <= OLD.done_by THEN 1 ELSE 0 END) WHERE true
+        ON CONFLICT (grain, at, department_id, problem_type_id, assignee_id) DO UPDATE SET take_of = take_of + excluded.take_of,
+            take_met = take_met + excluded.take_met, done_of = done_of + excluded.done_of, done_met = done_met + excluded.done_met;
+END;
+-- +goose StatementEnd
+-- +goose StatementBegin
+CREATE TRIGGER tickets_report_sla_update AFTER UPDATE OF status, done_at, take_by, done_by, taken_at, department_id, problem_type_id, assignee_id ON tickets
+WHEN ((OLD.status = 'done' AND OLD.done_at IS NOT NULL AND (OLD.take_by IS NOT NULL OR OLD.done_by IS NOT NULL))
+    OR (NEW.status = 'done' AND NEW.done_at IS NOT NULL AND (NEW.take_by IS NOT NULL OR NEW.done_by IS NOT NULL)))
+    AND (OLD.status IS NOT NEW.status OR OLD.done_at IS NOT NEW.done_at OR OLD.take_by IS NOT NEW.take_by OR OLD.done_by IS NOT NEW.done_by
+    OR OLD.taken_at IS NOT NEW.taken_at OR OLD.department_id IS NOT NEW.department_id OR OLD.problem_type_id IS NOT NEW.problem_type_id OR OLD.assignee_id IS NOT NEW.assignee_id) BEGIN
+    INSERT INTO report_sla (grain, at, department_id, problem_type_id, assignee_id, take_of, take_met, done_of, done_met)
+        SELECT 1, (unixepoch(substr(OLD.done_at, 1, 19)) / 86400), COALESCE(OLD.department_id, 0), OLD.problem_type_id, COALESCE(OLD.assignee_id, 0),
+            -1 * (CASE WHEN OLD.take_by IS NOT NULL THEN 1 ELSE 0 END),
+            -1 * (CASE WHEN OLD.take_by IS NOT NULL AND COALESCE(OLD.taken_at, OLD.done_at) <= OLD.take_by THEN 1 ELSE 0 END),
+            -1 * (CASE WHEN OLD.done_by IS NOT NULL THEN 1 ELSE 0 END),
+            -1 * (CASE WHEN OLD.done_by IS NOT NULL AND OLD.done_at <= OLD.done_by THEN 1 ELSE 0 END) WHERE OLD.status = 'done' AND OLD.done_at IS NOT NULL AND (OLD.take_by IS NOT NULL OR OLD.done_by IS NOT NULL)
+        ON CONFLICT (grain, at, department_id, problem_type_id, assignee_id) DO UPDATE SET take_of = take_of + excluded.take_of,
+            take_met = take_met + excluded.take_met, done_of = done_of + excluded.done_of, done_met = done_met + excluded.done_met;
+    INSERT INTO report_sla (grain, at, department_id, problem_type_id, assignee_id, take_of, take_met, done_of, done_met)
+        SELECT 7, (unixepoch(substr(OLD.done_at, 1, 19)) / 604800), COALESCE(OLD.department_id, 0), OLD.problem_type_id, COALESCE(OLD.assignee_id, 0),
+            -1 * (CASE WHEN OLD.take_by IS NOT NULL THEN 1 ELSE 0 END),
+            -1 * (CASE WHEN OLD.take_by IS NOT NULL AND COALESCE(OLD.taken_at, OLD.done_at) <= OLD.take_by THEN 1 ELSE 0 END),
+            -1 * (CASE WHEN OLD.done_by IS NOT NULL THEN 1 ELSE 0 END),
+            -1 * (CASE WHEN OLD.done_by IS NOT NULL AND OLD.done_at <= OLD.done_by THEN 1 ELSE 0 END) WHERE OLD.status = 'done' AND OLD.done_at IS NOT NULL AND (OLD.take_by IS NOT NULL OR OLD.done_by IS NOT NULL)
+        ON CONFLICT (grain, at, department_id, problem_type_id, assignee_id) DO UPDATE SET take_of = take_of + excluded.take_of,
+            take_met = take_met + excluded.take_met, done_of = done_of + excluded.done_of, done_met = done_met + excluded.done_met;
+    INSERT INTO report_sla (grain, at, department_id, problem_type_id, assignee_id, take_of, take_met, done_of, done_met)
+        SELECT 1, (unixepoch(substr(NEW.done_at, 1, 19)) / 86400), COALESCE(NEW.department_id, 0), NEW.problem_type_id, COALESCE(NEW.assignee_id, 0),
+            1 * (CASE WHEN NEW.take_by IS NOT NULL THEN 1 ELSE 0 END),
+            1 * (CASE WHEN NEW.take_by IS NOT NULL AND COALESCE(NEW.taken_at, NEW.done_at) <= NEW.take_by THEN 1 ELSE 0 END),
+            1 * (CASE WHEN NEW.done_by IS NOT NULL THEN 1 ELSE 0 END),
+            1 * (CASE WHEN NEW.done_by IS NOT NULL AND NEW.done_at <= NEW.done_by THEN 1 ELSE 0 END) WHERE NEW.status = 'done' AND NEW.done_at IS NOT NULL AND (NEW.take_by IS NOT NULL OR NEW.done_by IS NOT NULL)
+        ON CONFLICT (grain, at, department_id, problem_type_id, assignee_id) DO UPDATE SET take_of = take_of + excluded.take_of,
+            take_met = take_met + excluded.take_met, done_of = done_of + excluded.done_of, done_met = done_met + excluded.done_met;
+    INSERT INTO report_sla (grain, at, department_id, problem_type_id, assignee_id, take_of, take_met, done_of, done_met)
+        SELECT 7, (unixepoch(substr(NEW.done_at, 1, 19)) / 604800), COALESCE(NEW.department_id, 0), NEW.problem_type_id, COALESCE(NEW.assignee_id, 0),
+            1 * (CASE WHEN NEW.take_by IS NOT NULL THEN 1 ELSE 0 END),
+            1 * (CASE WHEN NEW.take_by IS NOT NULL AND COALESCE(NEW.taken_at, NEW.done_at) <= NEW.take_by THEN 1 ELSE 0 END),
+            1 * (CASE WHEN NEW.done_by IS NOT NULL THEN 1 ELSE 0 END),
+            1 * (CASE WHEN NEW.done_by IS NOT NULL AND NEW.done_at <= NEW.done_by THEN 1 ELSE 0 END) WHERE NEW.status = 'done' AND NEW.done_at IS NOT NULL AND (NEW.take_by IS NOT NULL OR NEW.done_by IS NOT NULL)
+        ON CONFLICT (grain, at, department_id, problem_type_id, assignee_id) DO UPDATE SET take_of = take_of + excluded.take_of,
+            take_met = take_met + excluded.take_met, done_of = done_of + excluded.done_of, done_met = done_met + excluded.done_met;
+END;
+-- +goose StatementEnd
+
+-- +goose Down
+DROP TRIGGER tickets_report_sla_update;
+DROP TRIGGER tickets_report_sla_delete;
+DROP TRIGGER tickets_report_sla_insert;
+DROP TABLE report_sla;
