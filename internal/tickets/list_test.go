@@ -260,6 +260,17 @@ func testJournalScoping(t *testing.T, e *jenv) {
 			if total != len(got) {
 				t.Fatalf("capped counts add up to %d, journal has %d", total, len(got))
 			}
+			// Status by status and under filters, the tabs' branches (one per way
+			// of seeing a ticket) count what the exact count's single scope counts.
+			for _, f := range []tickets.Filter{{}, {ProblemID: e.paper}, {Q: "printer"}, {ReporterID: e.emp2.ID},
+				{DepartmentID: e.it}, {AssetID: e.printer.ID, Statuses: tickets.OpenStatuses}} {
+				exact := must(e.svc.Counts(e.ctx, u, f))(t)
+				for st, c := range must(e.svc.CappedCounts(e.ctx, u, f))(t) {
+					if c.N != exact[st] || c.More {
+						t.Fatalf("filter %+v, %s: capped %+v, exact %d", f, st, c, exact[st])
+					}
+				}
+			}
 			for _, tk := range e.tk {
 				_, getErr := e.svc.Get(e.ctx, u, tk.ID)
 				row, rowErr := e.svc.Row(e.ctx, u, tk.ID)
