@@ -306,7 +306,8 @@ func (s *Service) figures(ctx context.Context, sc scope, p Period, since *totals
 }
 
 // histogram reads the median and 90th percentile of end − start over the
-// tickets whose end falls in p from the per-day histograms (report_spreads, kind)
+// tickets whose end falls in p from the histograms by day, week and four weeks
+// (report_spreads, kind)
 // and, for the partial days at the period's ends, from the tickets themselves.
 // The ranks are the nearest-rank ones of the exact computation; the value is the
 // middle of the bin holding that rank (Approx set).
@@ -320,9 +321,16 @@ func (s *Service) histogram(ctx context.Context, sc scope, p Period, kind int, s
 				` AND r.grain = `+a.add(grain)+` AND r.at >= `+a.add(lo)+` AND r.at < `+a.add(hi)+sc.condOn(&a, "r.department_id"))
 		}
 	}
-	// Whole weeks, then the days around them, then the hours around those.
+	// Whole blocks of four weeks (migration 00020), the weeks around them, the
+	// days around those, then the partial days from tickets.
 	if wlo, whi := ceilDiv(sp.lo, 7), floorDiv(sp.hi, 7); sp.lo < sp.hi && wlo < whi {
-		summary(7, wlo, whi)
+		if blo, bhi := ceilDiv(wlo, 4), floorDiv(whi, 4); blo < bhi {
+			summary(28, blo, bhi)
+			summary(7, wlo, blo*4)
+			summary(7, bhi*4, whi)
+		} else {
+			summary(7, wlo, whi)
+		}
 		summary(1, sp.lo, wlo*7)
 		summary(1, whi*7, sp.hi)
 	} else {

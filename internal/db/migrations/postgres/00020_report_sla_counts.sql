@@ -91,12 +91,81 @@ $$;
 -- +goose StatementEnd
 CREATE TRIGGER tickets_report_sla AFTER INSERT OR UPDATE OR DELETE ON tickets FOR EACH ROW EXECUTE FUNCTION tickets_report_sla();
 
+-- Migration 00017's histograms of durations (report_spreads) also by blocks of
+-- four UTC weeks (grain 28, at: blocks since 1970, block b holding weeks 4b to
+-- 4b + 3), so a year's median and 90th percentile read 13 blocks and the weeks
+-- and days around them: the weekly rows were a third of a year report's time.
+INSERT INTO report_spreads (kind, grain, at, department_id, bin, n)
+    SELECT 1, 28, CAST(floor(EXTRACT(EPOCH FROM done_at) / 2419200) AS BIGINT), COALESCE(department_id, 0), CASE WHEN CAST(EXTRACT(EPOCH FROM (done_at - created_at)) AS DOUBLE PRECISION) < 100 THEN CAST(floor(CAST(EXTRACT(EPOCH FROM (done_at - created_at)) AS DOUBLE PRECISION)) AS BIGINT) ELSE 100 + CAST(floor(ln(CAST(EXTRACT(EPOCH FROM (done_at - created_at)) AS DOUBLE PRECISION) / 100.0) / ln(1.02)) AS BIGINT) END, COUNT(*)
+    FROM tickets WHERE done_at IS NOT NULL GROUP BY 3, 4, 5;
+INSERT INTO report_spreads (kind, grain, at, department_id, bin, n)
+    SELECT 2, 28, CAST(floor(EXTRACT(EPOCH FROM started_at) / 2419200) AS BIGINT), COALESCE(department_id, 0), CASE WHEN CAST(EXTRACT(EPOCH FROM (started_at - assigned_at)) AS DOUBLE PRECISION) < 100 THEN CAST(floor(CAST(EXTRACT(EPOCH FROM (started_at - assigned_at)) AS DOUBLE PRECISION)) AS BIGINT) ELSE 100 + CAST(floor(ln(CAST(EXTRACT(EPOCH FROM (started_at - assigned_at)) AS DOUBLE PRECISION) / 100.0) / ln(1.02)) AS BIGINT) END, COUNT(*)
+    FROM tickets WHERE started_at IS NOT NULL AND assigned_at IS NOT NULL GROUP BY 3, 4, 5;
+
+-- report_block_ticket adds (sign 1) or takes away (sign -1) one ticket's share of
+-- the four-week histograms: its completion (d), its first action (s).
+-- +goose StatementBegin
+CREATE FUNCTION report_block_ticket(r tickets, sign BIGINT, d BOOLEAN, s BOOLEAN) RETURNS void
+LANGUAGE plpgsql AS $$
+DECLARE
+    dep BIGINT := COALESCE(r.department_id, 0);
+    secs DOUBLE PRECISION;
+BEGIN
+    IF d AND r.done_at IS NOT NULL THEN
+        secs := CAST(EXTRACT(EPOCH FROM (r.done_at - r.created_at)) AS DOUBLE PRECISION);
+        INSERT INTO report_spreads (kind, grain, at, department_id, bin, n) VALUES (1, 28, CAST(floor(EXTRACT(EPOCH FROM r.done_at) / 2419200) AS BIGINT), dep, CASE WHEN secs < 100 THEN CAST(floor(secs) AS BIGINT) ELSE 100 + CAST(floor(ln(secs / 100.0) / ln(1.02)) AS BIGINT) END, sign)
+            ON CONFLICT (kind, grain, at, department_id, bin) DO UPDATE SET n = report_spreads.n + EXCLUDED.n;
+    END IF;
+    IF s AND r.started_at IS NOT NULL AND r.assigned_at IS NOT NULL THEN
+        secs := CAST(EXTRACT(EPOCH FROM (r.started_at - r.assigned_at)) AS DOUBLE PRECISION);
+        INSERT INTO report_spreads (kind, grain, at, department_id, bin, n) VALUES (2, 28, CAST(floor(EXTRACT(EPOCH FROM r.started_at) / 2419200) AS BIGINT), dep, CASE WHEN secs < 100 THEN CAST(floor(secs) AS BIGINT) ELSE 100 + CAST(floor(ln(secs / 100.0) / ln(1.02)) AS BIGINT) END, sign)
+            ON CONFLICT (kind, grain, at, department_id, bin) DO UPDATE SET n = report_spreads.n + EXCLUDED.n;
+    END IF;
+END
+$$;
+-- +goose StatementEnd
+-- +goose StatementBegin
+CREATE FUNCTION tickets_report_blocks() RETURNS trigger
+LANGUAGE plpgsql AS $$
+DECLARE
+    d BOOLEAN;
+    s BOOLEAN;
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+        IF NEW.done_at IS NOT NULL OR NEW.started_at IS NOT NULL THEN
+            PERFORM report_block_ticket(NEW, 1, true, true);
+        END IF;
+        RETURN NULL;
+    ELSIF TG_OP = 'DELETE' THEN
+        IF OLD.done_at IS NOT NULL OR OLD.started_at IS NOT NULL THEN
+            PERFORM report_block_ticket(OLD, -1, true, true);
+        END IF;
+        RETURN NULL;
+    END IF;
+    d := OLD.done_at IS DISTINCT FROM NEW.done_at OR (OLD.done_at IS NOT NULL AND (OLD.created_at IS DISTINCT FROM NEW.created_at
+        OR OLD.department_id IS DISTINCT FROM NEW.department_id));
+    s := OLD.started_at IS DISTINCT FROM NEW.started_at OR (OLD.started_at IS NOT NULL AND (OLD.assigned_at IS DISTINCT FROM NEW.assigned_at
+        OR OLD.department_id IS DISTINCT FROM NEW.department_id));
+    IF d OR s THEN
+        PERFORM report_block_ticket(OLD, -1, d, s);
+        PERFORM report_block_ticket(NEW, 1, d, s);
+    END IF;
+    RETURN NULL;
+END
+$$;
+-- +goose StatementEnd
+CREATE TRIGGER tickets_report_blocks AFTER INSERT OR UPDATE OR DELETE ON tickets FOR EACH ROW EXECUTE FUNCTION tickets_report_blocks();
+
 -- The journal's tabs for a reader who sees only some tickets count what they
 -- reported by status from this index (internal/tickets/counts_capped.go), as
 -- they already count what they are assigned and their departments' tickets.
 CREATE INDEX tickets_reporter_status ON tickets (reporter_id, status);
 
 -- +goose Down
+DROP TRIGGER tickets_report_blocks ON tickets;
+DROP FUNCTION tickets_report_blocks();
+DROP FUNCTION report_block_ticket(tickets, BIGINT, BOOLEAN, BOOLEAN);
+DELETE FROM report_spreads WHERE grain = 28;
 DROP INDEX tickets_reporter_status;
 DROP TRIGGER tickets_report_sla ON tickets;
 DROP FUNCTION tickets_report_sla();

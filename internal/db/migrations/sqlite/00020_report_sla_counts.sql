@@ -122,12 +122,75 @@ WHEN ((OLD.status = 'done' AND OLD.done_at IS NOT NULL AND (OLD.take_by IS NOT N
 END;
 -- +goose StatementEnd
 
+-- Migration 00017's histograms of durations (report_spreads) also by blocks of
+-- four UTC weeks (grain 28, at: blocks since 1970, block b holding weeks 4b to
+-- 4b + 3), so a year's median and 90th percentile read 13 blocks and the weeks
+-- and days around them: the weekly rows were a third of a year report's time.
+INSERT INTO report_spreads (kind, grain, at, department_id, bin, n)
+    SELECT 1, 28, (unixepoch(substr(done_at, 1, 19)) / 2419200), COALESCE(department_id, 0), CASE WHEN (unixepoch(substr(done_at, 1, 19)) - unixepoch(substr(created_at, 1, 19))) < 100 THEN CAST(floor((unixepoch(substr(done_at, 1, 19)) - unixepoch(substr(created_at, 1, 19)))) AS INTEGER) ELSE 100 + CAST(floor(ln((unixepoch(substr(done_at, 1, 19)) - unixepoch(substr(created_at, 1, 19))) / 100.0) / ln(1.02)) AS INTEGER) END, COUNT(*)
+    FROM tickets WHERE done_at IS NOT NULL GROUP BY 3, 4, 5;
+INSERT INTO report_spreads (kind, grain, at, department_id, bin, n)
+    SELECT 2, 28, (unixepoch(substr(started_at, 1, 19)) / 2419200), COALESCE(department_id, 0), CASE WHEN (unixepoch(substr(started_at, 1, 19)) - unixepoch(substr(assigned_at, 1, 19))) < 100 THEN CAST(floor((unixepoch(substr(started_at, 1, 19)) - unixepoch(substr(assigned_at, 1, 19)))) AS INTEGER) ELSE 100 + CAST(floor(ln((unixepoch(substr(started_at, 1, 19)) - unixepoch(substr(assigned_at, 1, 19))) / 100.0) / ln(1.02)) AS INTEGER) END, COUNT(*)
+    FROM tickets WHERE started_at IS NOT NULL AND assigned_at IS NOT NULL GROUP BY 3, 4, 5;
+
+-- +goose StatementBegin
+CREATE TRIGGER tickets_report_blocks_insert AFTER INSERT ON tickets
+WHEN NEW.done_at IS NOT NULL OR NEW.started_at IS NOT NULL BEGIN
+    INSERT INTO report_spreads (kind, grain, at, department_id, bin, n)
+        SELECT 1, 28, (unixepoch(substr(NEW.done_at, 1, 19)) / 2419200), COALESCE(NEW.department_id, 0), CASE WHEN (unixepoch(substr(NEW.done_at, 1, 19)) - unixepoch(substr(NEW.created_at, 1, 19))) < 100 THEN CAST(floor((unixepoch(substr(NEW.done_at, 1, 19)) - unixepoch(substr(NEW.created_at, 1, 19)))) AS INTEGER) ELSE 100 + CAST(floor(ln((unixepoch(substr(NEW.done_at, 1, 19)) - unixepoch(substr(NEW.created_at, 1, 19))) / 100.0) / ln(1.02)) AS INTEGER) END, 1 WHERE NEW.done_at IS NOT NULL
+        ON CONFLICT (kind, grain, at, department_id, bin) DO UPDATE SET n = n + excluded.n;
+    INSERT INTO report_spreads (kind, grain, at, department_id, bin, n)
+        SELECT 2, 28, (unixepoch(substr(NEW.started_at, 1, 19)) / 2419200), COALESCE(NEW.department_id, 0), CASE WHEN (unixepoch(substr(NEW.started_at, 1, 19)) - unixepoch(substr(NEW.assigned_at, 1, 19))) < 100 THEN CAST(floor((unixepoch(substr(NEW.started_at, 1, 19)) - unixepoch(substr(NEW.assigned_at, 1, 19)))) AS INTEGER) ELSE 100 + CAST(floor(ln((unixepoch(substr(NEW.started_at, 1, 19)) - unixepoch(substr(NEW.assigned_at, 1, 19))) / 100.0) / ln(1.02)) AS INTEGER) END, 1 WHERE NEW.started_at IS NOT NULL AND NEW.assigned_at IS NOT NULL
+        ON CONFLICT (kind, grain, at, department_id, bin) DO UPDATE SET n = n + excluded.n;
+END;
+-- +goose StatementEnd
+-- +goose StatementBegin
+CREATE TRIGGER tickets_report_blocks_delete AFTER DELETE ON tickets
+WHEN OLD.done_at IS NOT NULL OR OLD.started_at IS NOT NULL BEGIN
+    INSERT INTO report_spreads (kind, grain, at, department_id, bin, n)
+        SELECT 1, 28, (unixepoch(substr(OLD.done_at, 1, 19)) / 2419200), COALESCE(OLD.department_id, 0), CASE WHEN (unixepoch(substr(OLD.done_at, 1, 19)) - unixepoch(substr(OLD.created_at, 1, 19))) < 100 THEN CAST(floor((unixepoch(substr(OLD.done_at, 1, 19)) - unixepoch(substr(OLD.created_at, 1, 19)))) AS INTEGER) ELSE 100 + CAST(floor(ln((unixepoch(substr(OLD.done_at, 1, 19)) - unixepoch(substr(OLD.created_at, 1, 19))) / 100.0) / ln(1.02)) AS INTEGER) END, -1 WHERE OLD.done_at IS NOT NULL
+        ON CONFLICT (kind, grain, at, department_id, bin) DO UPDATE SET n = n + excluded.n;
+    INSERT INTO report_spreads (kind, grain, at, department_id, bin, n)
+        SELECT 2, 28, (unixepoch(substr(OLD.started_at, 1, 19)) / 2419200), COALESCE(OLD.department_id, 0), CASE WHEN (unixepoch(substr(OLD.started_at, 1, 19)) - unixepoch(substr(OLD.assigned_at, 1, 19))) < 100 THEN CAST(floor((unixepoch(substr(OLD.started_at, 1, 19)) - unixepoch(substr(OLD.assigned_at, 1, 19)))) AS INTEGER) ELSE 100 + CAST(floor(ln((unixepoch(substr(OLD.started_at, 1, 19)) - unixepoch(substr(OLD.assigned_at, 1, 19))) / 100.0) / ln(1.02)) AS INTEGER) END, -1 WHERE OLD.started_at IS NOT NULL AND OLD.assigned_at IS NOT NULL
+        ON CONFLICT (kind, grain, at, department_id, bin) DO UPDATE SET n = n + excluded.n;
+END;
+-- +goose StatementEnd
+-- +goose StatementBegin
+CREATE TRIGGER tickets_report_blocks_done AFTER UPDATE OF done_at, created_at, department_id ON tickets
+WHEN OLD.done_at IS NOT NEW.done_at OR (OLD.done_at IS NOT NULL AND (OLD.created_at IS NOT NEW.created_at
+    OR OLD.department_id IS NOT NEW.department_id)) BEGIN
+    INSERT INTO report_spreads (kind, grain, at, department_id, bin, n)
+        SELECT 1, 28, (unixepoch(substr(OLD.done_at, 1, 19)) / 2419200), COALESCE(OLD.department_id, 0), CASE WHEN (unixepoch(substr(OLD.done_at, 1, 19)) - unixepoch(substr(OLD.created_at, 1, 19))) < 100 THEN CAST(floor((unixepoch(substr(OLD.done_at, 1, 19)) - unixepoch(substr(OLD.created_at, 1, 19)))) AS INTEGER) ELSE 100 + CAST(floor(ln((unixepoch(substr(OLD.done_at, 1, 19)) - unixepoch(substr(OLD.created_at, 1, 19))) / 100.0) / ln(1.02)) AS INTEGER) END, -1 WHERE OLD.done_at IS NOT NULL
+        ON CONFLICT (kind, grain, at, department_id, bin) DO UPDATE SET n = n + excluded.n;
+    INSERT INTO report_spreads (kind, grain, at, department_id, bin, n)
+        SELECT 1, 28, (unixepoch(substr(NEW.done_at, 1, 19)) / 2419200), COALESCE(NEW.department_id, 0), CASE WHEN (unixepoch(substr(NEW.done_at, 1, 19)) - unixepoch(substr(NEW.created_at, 1, 19))) < 100 THEN CAST(floor((unixepoch(substr(NEW.done_at, 1, 19)) - unixepoch(substr(NEW.created_at, 1, 19)))) AS INTEGER) ELSE 100 + CAST(floor(ln((unixepoch(substr(NEW.done_at, 1, 19)) - unixepoch(substr(NEW.created_at, 1, 19))) / 100.0) / ln(1.02)) AS INTEGER) END, 1 WHERE NEW.done_at IS NOT NULL
+        ON CONFLICT (kind, grain, at, department_id, bin) DO UPDATE SET n = n + excluded.n;
+END;
+-- +goose StatementEnd
+-- +goose StatementBegin
+CREATE TRIGGER tickets_report_blocks_started AFTER UPDATE OF started_at, assigned_at, department_id ON tickets
+WHEN OLD.started_at IS NOT NEW.started_at OR (OLD.started_at IS NOT NULL AND (OLD.assigned_at IS NOT NEW.assigned_at
+    OR OLD.department_id IS NOT NEW.department_id)) BEGIN
+    INSERT INTO report_spreads (kind, grain, at, department_id, bin, n)
+        SELECT 2, 28, (unixepoch(substr(OLD.started_at, 1, 19)) / 2419200), COALESCE(OLD.department_id, 0), CASE WHEN (unixepoch(substr(OLD.started_at, 1, 19)) - unixepoch(substr(OLD.assigned_at, 1, 19))) < 100 THEN CAST(floor((unixepoch(substr(OLD.started_at, 1, 19)) - unixepoch(substr(OLD.assigned_at, 1, 19)))) AS INTEGER) ELSE 100 + CAST(floor(ln((unixepoch(substr(OLD.started_at, 1, 19)) - unixepoch(substr(OLD.assigned_at, 1, 19))) / 100.0) / ln(1.02)) AS INTEGER) END, -1 WHERE OLD.started_at IS NOT NULL AND OLD.assigned_at IS NOT NULL
+        ON CONFLICT (kind, grain, at, department_id, bin) DO UPDATE SET n = n + excluded.n;
+    INSERT INTO report_spreads (kind, grain, at, department_id, bin, n)
+        SELECT 2, 28, (unixepoch(substr(NEW.started_at, 1, 19)) / 2419200), COALESCE(NEW.department_id, 0), CASE WHEN (unixepoch(substr(NEW.started_at, 1, 19)) - unixepoch(substr(NEW.assigned_at, 1, 19))) < 100 THEN CAST(floor((unixepoch(substr(NEW.started_at, 1, 19)) - unixepoch(substr(NEW.assigned_at, 1, 19)))) AS INTEGER) ELSE 100 + CAST(floor(ln((unixepoch(substr(NEW.started_at, 1, 19)) - unixepoch(substr(NEW.assigned_at, 1, 19))) / 100.0) / ln(1.02)) AS INTEGER) END, 1 WHERE NEW.started_at IS NOT NULL AND NEW.assigned_at IS NOT NULL
+        ON CONFLICT (kind, grain, at, department_id, bin) DO UPDATE SET n = n + excluded.n;
+END;
+-- +goose StatementEnd
+
 -- The journal's tabs for a reader who sees only some tickets count what they
 -- reported by status from this index (internal/tickets/counts_capped.go), as
 -- they already count what they are assigned and their departments' tickets.
 CREATE INDEX tickets_reporter_status ON tickets (reporter_id, status);
 
 -- +goose Down
+DROP TRIGGER tickets_report_blocks_started;
+DROP TRIGGER tickets_report_blocks_done;
+DROP TRIGGER tickets_report_blocks_delete;
+DROP TRIGGER tickets_report_blocks_insert;
+DELETE FROM report_spreads WHERE grain = 28;
 DROP INDEX tickets_reporter_status;
 DROP TRIGGER tickets_report_sla_update;
 DROP TRIGGER tickets_report_sla_delete;
