@@ -17,16 +17,19 @@ import (
 // counters would have to be kept per department, per person and per relation,
 // each moved in every filing's and every transition's transaction (hot rows under
 // the group commit of filings, and still no answer with a text filter). A capped
-// count reads at most CountCap+1 matching rows per status from the status index:
-// the open statuses are rare (hundreds among a million) and counted exactly; the
-// closed ones, which a reader sees in thousands, stop after CountCap matches, and
-// nobody acts on "3,417 done" versus "1000+ done". Measured on a million tickets
-// (internal/demo BenchmarkTickets): the exact GROUP BY took 0.2 s for an admin and
-// 2–3 s for an executor or an employee.
+// count reads at most CountCap+1 matching rows per status (an administrator's from
+// the status index, anyone else's from one index per way of seeing a ticket, see
+// scopedBranches): the open statuses are rare (hundreds among a million) and
+// counted exactly; the closed ones, which a reader sees in thousands, stop after
+// CountCap matches, and nobody acts on "3,417 done" versus "1000+ done". Measured
+// on a million tickets (internal/demo BenchmarkTickets): the exact GROUP BY took
+// 0.2 s for an admin and 2–3 s for an executor or an employee.
 //
-// Its limit, written down: a reader who sees a tiny share of a common status (a
-// newcomer among a million done tickets) walks that status's index until it ends;
-// the departments and reports of the demo office keep every reader's share large.
+// Its limit, written down: under a filter few tickets match (a text, a device),
+// each branch walks its index until the cap or its end, as the administrator's
+// tabs walk the status index; and a reader who follows many tickets of a closed
+// status without having reported, been assigned or routed them walks their
+// follower rows.
 const CountCap = 1000
 
 // StatusCount is a capped count: N is exact when More is false, else N is
