@@ -33,6 +33,7 @@ func TestJournal(t *testing.T) {
 			{"Pagination", testJournalPagination},
 			{"BadInput", testJournalBadInput},
 			{"Counts", testJournalCounts},
+			{"CappedScoped", testJournalCappedScoped},
 			{"Actions", testJournalActions},
 			{"FollowActions", testJournalFollowActions},
 			{"Desk", testJournalDesk},
