@@ -177,6 +177,8 @@ func (s *Server) ticketEvents(loc *i18n.Localizer, events []tickets.EventRow) []
 			l.Text = slaEventText(loc, e)
 		case tickets.EventTaken, tickets.EventStarted, tickets.EventReopened, tickets.EventFollowed:
 			l.Text = loc.T("journal.event_"+e.Kind, "Name", name)
+		case tickets.EventWatched:
+			l.Text = loc.T("loop2.event_watched", "Name", name)
 		default:
 			l.Text = loc.T("journal.event_other", "Name", name, "Kind", e.Kind)
 		}
