@@ -58,10 +58,7 @@ var ruleFieldNames = map[string]string{"class_id": "service_class_id", "type_id"
 func fillRule(f *form, loc *i18n.Localizer, err error) (int, bool) {
 	st, ok := fill(f, loc, err)
 	for from, to := range ruleFieldNames {
-		if msg, has := f.Errors[from]; has {
-			delete(f.Errors, from)
-			f.Errors[to] = msg
-		}
+		f.moveErr(from, to, false)
 	}
 	return st, ok
 }
