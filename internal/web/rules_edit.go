@@ -84,7 +84,7 @@ func (s *Server) rulesDefault(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	s.renderRules(w, r, u, status, &rulesData{Default: &ruleForm{form: f}})
+	s.renderRules(w, keepOnSwitch(r, defaultRuleFormID, "/rules", f), u, status, &rulesData{Default: &ruleForm{form: f}})
 }
 
 // rulesStarter loads the starter rules into an empty table (admin).

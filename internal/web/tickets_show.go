@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"net/url"
+	"strings"
 
 	"smartservice/internal/i18n"
 	"smartservice/internal/tickets"
@@ -59,6 +60,14 @@ func (s *Server) ticketShow(w http.ResponseWriter, r *http.Request) {
 	if id == 0 {
 		s.errorPage(w, r, http.StatusNotFound)
 		return
+	}
+	// A refused change carried over by the language switch comes back filled in,
+	// its form unfolded.
+	if form, f := s.takeFormDraft(r); f != nil {
+		if open, ok := strings.CutPrefix(strings.TrimSuffix(form, "-form"), "ticket-"); ok {
+			s.renderTicket(w, r, u, id, http.StatusOK, f, open)
+			return
+		}
 	}
 	s.renderTicket(w, r, u, id, http.StatusOK, newForm(), "")
 }
