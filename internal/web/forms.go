@@ -18,6 +18,20 @@ type form struct {
 	// said keeps the key and arguments of each message (field "" for Message), so
 	// that the language switch can say them again in the other language (Redo).
 	said map[string]said
+	// multi holds every value of a field kept with several (see All).
+	multi map[string][]string
+}
+
+// All returns every value of a field that may be sent more than once
+// (checkboxes sharing a name).
+func (f *form) All(name string) []string {
+	if vs, ok := f.multi[name]; ok {
+		return vs
+	}
+	if v := f.Values[name]; v != "" {
+		return []string{v}
+	}
+	return nil
 }
 
 // said is a translated message as its key and arguments.

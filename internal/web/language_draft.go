@@ -21,6 +21,9 @@ type formDraft struct {
 	Values map[string]string `json:"values"`
 	// Said are the form's messages as keys, said again in the new language.
 	Said map[string]said `json:"said,omitempty"`
+	// Multi holds every value of the fields sent more than once (checkboxes
+	// sharing a name); Values has their first.
+	Multi map[string][]string `json:"multi,omitempty"`
 }
 
 // Redo is a refused form shown again on this page: the language switch posts its
@@ -86,6 +89,14 @@ func (s *Server) keepFormDraft(r *http.Request, back string) bool {
 	for name, vs := range r.PostForm {
 		if len(vs) > 0 && !keptOut(name) {
 			d.Values[name] = strings.ToValidUTF8(vs[0], "\uFFFD")
+			if len(vs) > 1 {
+				if d.Multi == nil {
+					d.Multi = map[string][]string{}
+				}
+				for _, v := range vs {
+					d.Multi[name] = append(d.Multi[name], strings.ToValidUTF8(v, "\uFFFD"))
+				}
+			}
 		}
 	}
 	b, err := json.Marshal(d)
@@ -113,6 +124,7 @@ func (s *Server) takeFormDraft(r *http.Request) (string, *form) {
 	for k, v := range d.Values {
 		f.Values[k] = v
 	}
+	f.multi = d.Multi
 	loc := s.localizer(r)
 	for field, m := range d.Said {
 		f.fail(loc, field, m.Key, m.Args...)

@@ -49,6 +49,9 @@ func TestLanguageSwitchKeepsRefusedForms(t *testing.T) {
 			url.Values{"reason": {long}}, 422, fmt.Sprintf("/tickets/%d", w.t1.ID), []string{long}},
 		{"token", w.as(w.ex), "/profile/tokens", "token-form",
 			url.Values{"name": {"Мой скрипт"}, "expires_in_days": {"99999"}}, 422, "/profile", []string{"Мой скрипт"}},
+		{"account", w.as(w.admin), fmt.Sprintf("/admin/users/%d", w.admin.ID), "user-form", // no admin drops their own role
+			url.Values{"roles": {"employee", "executor"}, "departments": {fmt.Sprint(w.it.ID)}, "active": {"on"}}, 422,
+			fmt.Sprintf("/admin/users/%d", w.admin.ID), []string{`value="executor" checked`, fmt.Sprintf(`value="%d" checked`, w.it.ID)}},
 		{"reset", newBrowserClient(t, w.srv.URL), "/password-reset", "reset-form",
 			url.Values{"email": {"anna at office"}}, 422, "/password-reset", []string{"anna at office"}},
 	}
@@ -83,7 +86,7 @@ func TestLanguageSwitchKeepsRefusedForms(t *testing.T) {
 				t.Fatalf("the form's page after the switch: %d", res.StatusCode)
 			}
 			for _, v := range c.kept {
-				if !strings.Contains(body, html.EscapeString(v)) {
+				if !strings.Contains(body, html.EscapeString(v)) && !strings.Contains(body, v) {
 					t.Errorf("after the switch the page lacks %q", v[:min(len(v), 40)])
 				}
 			}
