@@ -58,8 +58,13 @@ const (
 	EventReassigned = "reassigned"
 	EventReopened   = "reopened"
 	EventComment    = "comment"
-	// EventFollowed is "me too": someone who was not following the ticket started to.
+	// EventFollowed is "me too": someone who was not following the ticket started to
+	// because they have the same problem (at the device, or as an employee).
 	EventFollowed = "followed"
+	// EventWatched is staff pressing "Get updates" on a ticket they see by their
+	// role: they follow its news without having the problem, so the history must
+	// not say "me too" for them.
+	EventWatched = "watched"
 )
 
 // MaxText is the longest comment, resolution or cancel reason, in characters.
@@ -506,7 +511,9 @@ func (s *Service) Get(ctx context.Context, actor *users.User, id int64) (*Ticket
 // open tickets it lists, and then actor must see the device and the ticket must be
 // open. Anything else is NotFound, as for an absent ticket, so that ids cannot be
 // guessed into (a code is 80 random bits). A new follower is an event in the
-// history ("X: me too"); following again changes nothing.
+// history: "X: me too" (EventFollowed) from the device (a code given) or from
+// anyone who is not staff, "X gets updates" (EventWatched) from staff on the
+// ticket itself (no code); following again changes nothing.
 func (s *Service) Follow(ctx context.Context, actor *users.User, id int64, code string) error {
 	t, err := s.visible(ctx, actor, id)
 	if apperr.CodeOf(err) == apperr.NotFound && actor != nil {
@@ -529,7 +536,11 @@ func (s *Service) Follow(ctx context.Context, actor *users.User, id int64, code 
 		if n == 0 {
 			return nil
 		}
-		return s.addEvent(ctx, tx, &Event{TicketID: t.ID, ActorID: actor.ID, Kind: EventFollowed, CreatedAt: now})
+		kind := EventFollowed
+		if code == "" && actor.IsStaff() {
+			kind = EventWatched
+		}
+		return s.addEvent(ctx, tx, &Event{TicketID: t.ID, ActorID: actor.ID, Kind: kind, CreatedAt: now})
 	})
 }
 

@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"strings"
 
 	"smartservice/internal/apperr"
 	"smartservice/internal/users"
@@ -40,7 +41,30 @@ func (s *Server) adminDepartments(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	s.renderDepartments(w, r, http.StatusOK, &adminDepartmentsData{Notice: s.popNotice(r)}, 0, nil)
+	// A refused form carried over by the language switch comes back filled in.
+	d := &adminDepartmentsData{Notice: s.popNotice(r)}
+	var failedID int64
+	id, failed := s.takeFormDraft(r)
+	switch {
+	case failed == nil:
+	case id == departmentFormID(0):
+		d.Create, failed = failed, nil
+	default:
+		failedID = parseID(strings.TrimSuffix(strings.TrimPrefix(id, "dept-"), "-form"))
+		if departmentFormID(failedID) != id {
+			failed = nil
+		}
+	}
+	s.renderDepartments(w, r, http.StatusOK, d, failedID, failed)
+}
+
+// departmentFormID is the element id of a department's edit form, or of the add
+// form (0): the language switch carries a refused one over.
+func departmentFormID(id int64) string {
+	if id == 0 {
+		return "dept-new-form"
+	}
+	return "dept-" + itoa(id) + "-form"
 }
 
 // renderDepartments renders the page; the row of department failedID (if any) gets
@@ -100,6 +124,7 @@ func (s *Server) adminCreateDepartment(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		status, _ := fill(f, s.localizer(r), err)
+		r = keepOnSwitch(r, departmentFormID(0), "/admin/departments", f)
 		s.renderDepartments(w, r, status, &adminDepartmentsData{Create: f}, 0, nil)
 		return
 	}
@@ -135,6 +160,7 @@ func (s *Server) adminUpdateDepartment(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		status, _ := fill(f, s.localizer(r), err)
+		r = keepOnSwitch(r, departmentFormID(id), "/admin/departments", f)
 		s.renderDepartments(w, r, status, &adminDepartmentsData{}, id, f)
 		return
 	}
@@ -166,6 +192,7 @@ func (s *Server) adminDeleteDepartment(w http.ResponseWriter, r *http.Request) {
 		}
 		f := departmentForm(dep)
 		status, _ := fill(f, s.localizer(r), err)
+		r = keepOnSwitch(r, departmentFormID(id), "/admin/departments", f)
 		s.renderDepartments(w, r, status, &adminDepartmentsData{}, id, f)
 		return
 	}

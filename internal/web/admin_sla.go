@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"strings"
 	"time"
 
 	"smartservice/internal/sla"
@@ -49,7 +50,26 @@ func (s *Server) adminSLA(w http.ResponseWriter, r *http.Request) {
 	if u == nil {
 		return
 	}
-	s.renderSLA(w, r, u, http.StatusOK, nil)
+	// A refused form carried over by the language switch comes back filled in.
+	var failed *slaFailed
+	if id, f := s.takeFormDraft(r); f != nil {
+		for _, kind := range []string{"hours", "holiday", "problem", "rule"} {
+			n := parseID(strings.TrimPrefix(id, kind+"-"))
+			if (&slaFailed{kind: kind, id: n}).formID() == id {
+				failed = &slaFailed{kind: kind, id: n, form: f}
+			}
+		}
+	}
+	s.renderSLA(w, r, u, http.StatusOK, failed)
+}
+
+// formID is the element id of the failed form: the language switch carries it
+// over to the page.
+func (f *slaFailed) formID() string {
+	if f.kind == "hours" || f.kind == "holiday" {
+		return "sla-" + f.kind + "-form"
+	}
+	return f.kind + "-" + itoa(f.id)
 }
 
 // renderSLA renders the page; failed (may be nil) stands in for the stored values
@@ -120,5 +140,5 @@ func (s *Server) slaRefused(w http.ResponseWriter, r *http.Request, u *users.Use
 		s.fail(w, r, err)
 		return
 	}
-	s.renderSLA(w, r, u, status, failed)
+	s.renderSLA(w, keepOnSwitch(r, failed.formID(), "/admin/service-levels", failed.form), u, status, failed)
 }

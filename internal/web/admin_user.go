@@ -56,6 +56,17 @@ func (s *Server) adminUser(w http.ResponseWriter, r *http.Request) {
 	for _, dep := range acct.Departments {
 		d.InDepartment[dep.ID] = true
 	}
+	// A refused change carried over by the language switch comes back as it was sent.
+	if kept := s.draftFor(r, userFormID); kept != nil {
+		d.Form, d.HasRole, d.InDepartment = kept, map[users.Role]bool{}, map[int64]bool{}
+		for _, v := range kept.All("roles") {
+			d.HasRole[users.Role(v)] = true
+		}
+		for _, v := range kept.All("departments") {
+			d.InDepartment[parseID(v)] = true
+		}
+		d.Active, d.Available = kept.Get("active") != "", kept.Get("available") != ""
+	}
 	s.renderAdminUser(w, r, http.StatusOK, acct, d)
 }
 
@@ -108,8 +119,11 @@ func (s *Server) adminUpdateUser(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, aerr)
 		return
 	}
-	s.renderAdminUser(w, r, status, acct, d)
+	s.renderAdminUser(w, keepOnSwitch(r, userFormID, "/admin/users/"+strconv.FormatInt(id, 10), d.Form), status, acct, d)
 }
+
+// userFormID is the account form's element id: the language switch carries it over.
+const userFormID = "user-form"
 
 // renderAdminUser completes d with the account and the departments to choose from.
 func (s *Server) renderAdminUser(w http.ResponseWriter, r *http.Request, status int, acct *users.User, d *adminUserData) {

@@ -41,7 +41,7 @@ func (s *Server) assetDelete(w http.ResponseWriter, r *http.Request) {
 	}
 	d.Danger = newForm()
 	status, _ := fill(d.Danger, s.localizer(r), err)
-	s.renderAssetForm(w, r, u, status, d)
+	s.renderAssetForm(w, keepOnSwitch(r, deleteFormID, editPath(id), d.Danger), u, status, d)
 }
 
 // assetArchive retires a device (archived=yes) or brings it back (archived=no),

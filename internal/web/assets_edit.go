@@ -32,10 +32,22 @@ func (s *Server) assetEdit(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	d, err := s.editData(r, u, a, nil)
+	// A refused form carried over by the language switch comes back filled in.
+	fid, kept := s.takeFormDraft(r)
+	var f *form
+	if fid == assetFormID {
+		f = kept
+	}
+	d, err := s.editData(r, u, a, f)
 	if err != nil {
 		s.fail(w, r, err)
 		return
+	}
+	switch fid {
+	case reissueFormID:
+		d.Reissue = kept
+	case deleteFormID:
+		d.Danger = kept
 	}
 	d.Notice = s.popNotice(r)
 	s.renderAssetForm(w, r, u, http.StatusOK, d)
@@ -80,5 +92,5 @@ func (s *Server) assetUpdate(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, derr)
 		return
 	}
-	s.renderAssetForm(w, r, u, status, d)
+	s.renderAssetForm(w, keepOnSwitch(r, assetFormID, editPath(id), f), u, status, d)
 }

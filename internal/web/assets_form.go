@@ -93,14 +93,24 @@ func (s *Server) ownerID(ctx context.Context, u *users.User, email string) (int6
 // fillAsset puts a domain error into the device form, the owner's under owner_email.
 func fillAsset(f *form, s *Server, r *http.Request, err error) int {
 	status, _ := fill(f, s.localizer(r), err)
-	if msg, ok := f.Errors["owner_id"]; ok {
-		delete(f.Errors, "owner_id")
-		if f.Errors["owner_email"] == "" {
-			f.Errors["owner_email"] = msg
-		}
+	if f.Errors["owner_email"] == "" {
+		f.moveErr("owner_id", "owner_email", false)
 	}
+	delete(f.Errors, "owner_id")
+	delete(f.said, "owner_id")
 	return status
 }
+
+// The device page's forms, by element id: the language switch carries a refused
+// one over to the page that shows it again.
+const (
+	assetFormID   = "asset-form"
+	reissueFormID = "reissue-form"
+	deleteFormID  = "asset-delete-form"
+)
+
+// editPath is the address of device id's edit page.
+func editPath(id int64) string { return "/assets/" + strconv.FormatInt(id, 10) + "/edit" }
 
 // renderAssetForm renders the add or edit page; the catalogue is read through the
 // admin's door, so anyone else gets the domain's refusal.

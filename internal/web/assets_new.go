@@ -11,8 +11,11 @@ func (s *Server) assetNew(w http.ResponseWriter, r *http.Request) {
 	if u == nil {
 		return
 	}
-	f := newForm()
-	f.Values["service_type_id"] = r.URL.Query().Get("type")
+	// A refused form carried over by the language switch comes back filled in.
+	f := s.formDraftFor(r, assetFormID)
+	if len(f.Values) == 0 {
+		f.Values["service_type_id"] = r.URL.Query().Get("type")
+	}
 	s.renderAssetForm(w, r, u, http.StatusOK, &assetFormData{Form: f, Action: "/assets"})
 }
 
@@ -38,5 +41,6 @@ func (s *Server) assetCreate(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	s.renderAssetForm(w, r, u, fillAsset(f, s, r, err), &assetFormData{Form: f, Action: "/assets"})
+	status := fillAsset(f, s, r, err)
+	s.renderAssetForm(w, keepOnSwitch(r, assetFormID, "/assets/new", f), u, status, &assetFormData{Form: f, Action: "/assets"})
 }

@@ -32,8 +32,8 @@ func (s *Server) assetReissue(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		d.Reissue = newForm()
-		d.Reissue.Errors["confirm"] = s.localizer(r).T("assets.reissue_confirm_needed")
-		s.renderAssetForm(w, r, u, http.StatusUnprocessableEntity, d)
+		d.Reissue.fail(s.localizer(r), "confirm", "assets.reissue_confirm_needed")
+		s.renderAssetForm(w, keepOnSwitch(r, reissueFormID, editPath(id), d.Reissue), u, http.StatusUnprocessableEntity, d)
 		return
 	}
 	if _, err := s.Assets.ReissueCode(r.Context(), u, id); err != nil {

@@ -146,5 +146,15 @@ func (s *Server) catalogueDone(w http.ResponseWriter, r *http.Request, u *users.
 		return
 	}
 	status, _ := fill(f, s.localizer(r), err)
+	r = keepOnSwitch(r, catalogueFormID(kind, id), "/catalogue", f)
 	s.renderCatalogue(w, r, u, status, &cataloguePageData{failedKind: kind, failedID: id, failed: f})
+}
+
+// catalogueFormID is the element id of an entry's edit form, or of its kind's
+// add form (id 0): the language switch carries a refused one over.
+func catalogueFormID(kind string, id int64) string {
+	if id == 0 {
+		return "cat-" + kind + "-new-form"
+	}
+	return "cat-" + kind + "-" + itoa(id) + "-form"
 }

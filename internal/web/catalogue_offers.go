@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"slices"
+	"strings"
 
 	"smartservice/internal/apperr"
 	"smartservice/internal/assets"
@@ -42,7 +43,25 @@ func (s *Server) catalogueType(w http.ResponseWriter, r *http.Request) {
 		s.errorPage(w, r, http.StatusNotFound)
 		return
 	}
-	s.renderOffers(w, r, u, http.StatusOK, id, &offersPageData{Notice: s.popNotice(r)}, 0, nil)
+	// A refused form carried over by the language switch opens filled in.
+	var failedID int64
+	fid, failed := s.takeFormDraft(r)
+	if failed != nil {
+		failedID = parseID(strings.TrimSuffix(strings.TrimPrefix(fid, "offer-"), "-form"))
+		if offerFormID(failedID) != fid {
+			failed = nil
+		}
+	}
+	s.renderOffers(w, r, u, http.StatusOK, id, &offersPageData{Notice: s.popNotice(r)}, failedID, failed)
+}
+
+// offerFormID is the element id of an offered problem's self-help form, or of
+// the add form (0): the language switch carries a refused one over.
+func offerFormID(problemID int64) string {
+	if problemID == 0 {
+		return "offer-new-form"
+	}
+	return "offer-" + itoa(problemID) + "-form"
 }
 
 // renderOffers renders the page; the row of problem failedID (the add form when
@@ -162,8 +181,9 @@ func (s *Server) catalogueOffers(action string) http.HandlerFunc {
 			// The domain names the list's entries (problem_types[i]); the page shows
 			// the message on the form that was sent.
 			if e := apperr.As(err); e != nil && len(e.Fields) > 0 {
-				f.Message = s.localizer(r).T(e.Fields[0].Key, e.Fields[0].Args...)
+				f.fail(s.localizer(r), "", e.Fields[0].Key, e.Fields[0].Args...)
 			}
+			r = keepOnSwitch(r, offerFormID(problemID), "/catalogue/types/"+itoa(typeID), f)
 			s.renderOffers(w, r, u, status, typeID, &offersPageData{}, problemID, f)
 			return
 		}

@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"strings"
 
 	"smartservice/internal/assets"
 	"smartservice/internal/users"
@@ -58,7 +59,19 @@ func (s *Server) cataloguePage(w http.ResponseWriter, r *http.Request) {
 	if u == nil {
 		return
 	}
-	s.renderCatalogue(w, r, u, http.StatusOK, &cataloguePageData{Notice: s.popNotice(r)})
+	d := &cataloguePageData{Notice: s.popNotice(r)}
+	// A refused form carried over by the language switch opens filled in, on its row.
+	if id, f := s.takeFormDraft(r); f != nil {
+		for _, kind := range []string{kindClass, kindType, kindProblem} {
+			if rest, ok := strings.CutPrefix(id, "cat-"+kind+"-"); ok {
+				n := parseID(strings.TrimSuffix(rest, "-form"))
+				if catalogueFormID(kind, n) == id {
+					d.failedKind, d.failedID, d.failed = kind, n, f
+				}
+			}
+		}
+	}
+	s.renderCatalogue(w, r, u, http.StatusOK, d)
 }
 
 // renderCatalogue renders the page, with d's failed form in place of the stored values.

@@ -141,15 +141,13 @@ func (s *Server) filingPost(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	if msg, bad := f.Errors["idempotency_key"]; bad {
-		f.Message = msg
-	}
+	f.moveErr("idempotency_key", "", true)
 	token := in.token
 	if e.Key == "ticket.idempotency_mismatch" || hasField(e, "idempotency_key") {
 		token = newFormToken() // this token is spent, or was never good
 	}
 	back := "/a/" + v.Asset.Code + "/report?" + url.Values{"problem": {strconv.FormatInt(o.ID, 10)}}.Encode()
-	s.renderFilingForm(w, keepOnSwitch(r, filingFormID, back), u, status, v, o, f, token, len(in.photo) > 0 && f.Err("photo") == "")
+	s.renderFilingForm(w, keepOnSwitch(r, filingFormID, back, f), u, status, v, o, f, token, len(in.photo) > 0 && f.Err("photo") == "")
 }
 
 func hasField(e *apperr.Error, field string) bool {

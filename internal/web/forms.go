@@ -15,6 +15,68 @@ type form struct {
 	Errors map[string]string
 	// Message is the form-wide error; Notice a neutral note.
 	Message, Notice string
+	// said keeps the key and arguments of each message (field "" for Message), so
+	// that the language switch can say them again in the other language (Redo).
+	said map[string]said
+	// multi holds every value of a field kept with several (see All).
+	multi map[string][]string
+}
+
+// All returns every value of a field that may be sent more than once
+// (checkboxes sharing a name).
+func (f *form) All(name string) []string {
+	if vs, ok := f.multi[name]; ok {
+		return vs
+	}
+	if v := f.Values[name]; v != "" {
+		return []string{v}
+	}
+	return nil
+}
+
+// said is a translated message as its key and arguments.
+type said struct {
+	Key  string `json:"k"`
+	Args []any  `json:"a,omitempty"`
+}
+
+// fail sets field's message (the form-wide Message when field is "") to key,
+// translated, and remembers the key for the language switch.
+func (f *form) fail(loc *i18n.Localizer, field, key string, args ...any) {
+	msg := loc.T(key, args...)
+	if field == "" {
+		f.Message = msg
+	} else {
+		f.Errors[field] = msg
+	}
+	if f.said == nil {
+		f.said = map[string]said{}
+	}
+	f.said[field] = said{Key: key, Args: args}
+}
+
+// moveErr gives the message of field from to field to ("" is the form-wide one);
+// keep leaves it on from too.
+func (f *form) moveErr(from, to string, keep bool) {
+	msg := f.Message
+	if from != "" {
+		msg = f.Errors[from]
+	}
+	if msg == "" {
+		return
+	}
+	if to == "" {
+		f.Message = msg
+	} else {
+		f.Errors[to] = msg
+	}
+	if m, ok := f.said[from]; ok {
+		f.said[to] = m
+	}
+	if !keep && from != "" {
+		delete(f.Errors, from)
+		delete(f.said, from)
+	}
 }
 
 func newForm() *form { return &form{Values: map[string]string{}, Errors: map[string]string{}} }
@@ -37,11 +99,11 @@ func fill(f *form, loc *i18n.Localizer, err error) (status int, ok bool) {
 	}
 	for _, fe := range e.Fields {
 		if _, dup := f.Errors[fe.Field]; !dup {
-			f.Errors[fe.Field] = loc.T(fe.Key, fe.Args...)
+			f.fail(loc, fe.Field, fe.Key, fe.Args...)
 		}
 	}
 	if len(e.Fields) == 0 || e.Key != "error.invalid_input" {
-		f.Message = loc.T(e.Key, e.Args...)
+		f.fail(loc, "", e.Key, e.Args...)
 	}
 	return statusOf(e.Code), true
 }

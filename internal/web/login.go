@@ -40,7 +40,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 			s.serverError(w, r, err)
 			return
 		}
-		s.render(w, keepOnSwitch(r, "login-form", withNext("/login", next)), status, "login", "login.title", loginData{Form: f, Next: next})
+		s.render(w, keepOnSwitch(r, "login-form", withNext("/login", next), f), status, "login", "login.title", loginData{Form: f, Next: next})
 		return
 	}
 	if err := s.startSession(r, u); err != nil {

@@ -21,6 +21,10 @@ type resetData struct {
 func (s *Server) resetPage(w http.ResponseWriter, r *http.Request) {
 	f := newForm()
 	f.Values["email"] = r.URL.Query().Get("email")
+	// A refused address carried over by the language switch comes back filled in.
+	if kept := s.draftFor(r, "reset-form"); kept != nil {
+		f = kept
+	}
 	s.render(w, r, http.StatusOK, "reset", "reset.title", resetData{Form: f, Next: LocalPath(r.URL.Query().Get("next"))})
 }
 
@@ -40,7 +44,7 @@ func (s *Server) reset(w http.ResponseWriter, r *http.Request) {
 			s.serverError(w, r, err)
 			return
 		}
-		s.render(w, r, status, "reset", "reset.title", resetData{Form: f, Next: next})
+		s.render(w, keepOnSwitch(r, "reset-form", withNext("/password-reset", next), f), status, "reset", "reset.title", resetData{Form: f, Next: next})
 		return
 	}
 	s.render(w, r, http.StatusAccepted, "reset", "reset.sent_title", resetData{Form: f, Next: next, Sent: true, Email: res.Email,

@@ -48,8 +48,24 @@ func (s *Server) profilePage(w http.ResponseWriter, r *http.Request) {
 	if u == nil {
 		return
 	}
-	s.renderProfile(w, r, http.StatusOK, u, &profileData{Notice: s.popNotice(r)})
+	// A refused form carried over by the language switch comes back filled in
+	// (the password form never is: passwords are not kept).
+	d := &profileData{Notice: s.popNotice(r)}
+	switch id, f := s.takeFormDraft(r); {
+	case f == nil:
+	case id == tokenFormID:
+		d.TokenForm = f
+	case id == notifyFormID && s.Notify != nil:
+		d.Notify = &notifyBox{Form: f}
+	}
+	s.renderProfile(w, r, http.StatusOK, u, d)
 }
+
+// The profile's forms that the language switch carries over when refused.
+const (
+	tokenFormID  = "token-form"
+	notifyFormID = "notify-form"
+)
 
 // renderProfile fills what d leaves empty (the forms, the token list) and renders.
 func (s *Server) renderProfile(w http.ResponseWriter, r *http.Request, status int, u *users.User, d *profileData) {

@@ -66,7 +66,7 @@ func (s *Server) profileNotifications(w http.ResponseWriter, r *http.Request) {
 			s.serverError(w, r, err)
 			return
 		}
-		s.renderProfile(w, r, status, u, &profileData{Notify: &notifyBox{Form: f}})
+		s.renderProfile(w, keepOnSwitch(r, notifyFormID, "/profile", f), status, u, &profileData{Notify: &notifyBox{Form: f}})
 		return
 	}
 	s.setNotice(r.Context(), "notify.prefs.saved")

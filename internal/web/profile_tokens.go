@@ -31,7 +31,7 @@ func (s *Server) profileCreateToken(w http.ResponseWriter, r *http.Request) {
 			s.serverError(w, r, err)
 			return
 		}
-		s.renderProfile(w, r, status, u, &profileData{TokenForm: f})
+		s.renderProfile(w, keepOnSwitch(r, tokenFormID, "/profile", f), status, u, &profileData{TokenForm: f})
 		return
 	}
 	w.Header().Set("Cache-Control", "no-store")

@@ -44,7 +44,7 @@ func (s *Server) register(w http.ResponseWriter, r *http.Request) {
 			s.serverError(w, r, err)
 			return
 		}
-		s.render(w, keepOnSwitch(r, "register-form", withNext("/register", next)), status, "register", "register.title", registerData{Form: f, Next: next})
+		s.render(w, keepOnSwitch(r, "register-form", withNext("/register", next), f), status, "register", "register.title", registerData{Form: f, Next: next})
 		return
 	}
 	s.render(w, r, http.StatusAccepted, "register", "register.sent_title", registerData{Form: f, Next: next, Sent: true, Email: res.Email, DevMail: res.DevMail})

@@ -84,7 +84,7 @@ func (s *Server) rulesDefault(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	s.renderRules(w, r, u, status, &rulesData{Default: &ruleForm{form: f}})
+	s.renderRules(w, keepOnSwitch(r, defaultRuleFormID, "/rules", f), u, status, &rulesData{Default: &ruleForm{form: f}})
 }
 
 // rulesStarter loads the starter rules into an empty table (admin).
@@ -114,7 +114,7 @@ func (s *Server) rulesDone(w http.ResponseWriter, r *http.Request, u *users.User
 		s.fail(w, r, err)
 		return
 	}
-	s.renderRules(w, keepOnSwitch(r, ruleFormID(id), "/rules"), u, status, &rulesData{failedID: id, failed: f})
+	s.renderRules(w, keepOnSwitch(r, ruleFormID(id), "/rules", f), u, status, &rulesData{failedID: id, failed: f})
 }
 
 // ruleFormID is the element id of a rule's edit form, or of the add form (0).

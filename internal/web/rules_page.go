@@ -54,14 +54,15 @@ type ruleForm struct {
 // ruleFieldNames maps the domain's field names to the form's.
 var ruleFieldNames = map[string]string{"class_id": "service_class_id", "type_id": "service_type_id", "problem_id": "problem_type_id"}
 
+// defaultRuleFormID is the element id of the form that sets the default
+// department: the language switch carries it over when refused.
+const defaultRuleFormID = "rule-default-form"
+
 // fillRule is fill with the domain's field names renamed to the form's.
 func fillRule(f *form, loc *i18n.Localizer, err error) (int, bool) {
 	st, ok := fill(f, loc, err)
 	for from, to := range ruleFieldNames {
-		if msg, has := f.Errors[from]; has {
-			delete(f.Errors, from)
-			f.Errors[to] = msg
-		}
+		f.moveErr(from, to, false)
 	}
 	return st, ok
 }
@@ -74,6 +75,9 @@ func (s *Server) rulesPage(w http.ResponseWriter, r *http.Request) {
 	d := &rulesData{Notice: s.popNotice(r)}
 	// A form refused and then carried over by the language switch opens filled in.
 	if id, f := s.takeFormDraft(r); f != nil {
+		if id == defaultRuleFormID {
+			d.Default = &ruleForm{form: f}
+		}
 		for _, rule := range []int64{0, parseID(strings.TrimSuffix(strings.TrimPrefix(id, "rule-"), "-form"))} {
 			if ruleFormID(rule) == id {
 				d.failedID, d.failed = rule, f

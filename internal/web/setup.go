@@ -18,7 +18,9 @@ func (s *Server) setupPage(w http.ResponseWriter, r *http.Request) {
 		s.errorPage(w, r, http.StatusNotFound)
 		return
 	}
-	s.render(w, r, http.StatusOK, "setup", "setup.title", newForm())
+	// A refused form carried over by the language switch comes back filled in
+	// (never the secret or the password).
+	s.render(w, r, http.StatusOK, "setup", "setup.title", s.formDraftFor(r, "setup-form"))
 }
 
 // setup creates the first administrator when the one-time secret from the server
@@ -43,7 +45,7 @@ func (s *Server) setup(w http.ResponseWriter, r *http.Request) {
 		if f.Err("secret") == "" {
 			f.Values["secret"] = r.PostForm.Get("secret") // right: spare retyping it
 		}
-		s.render(w, r, status, "setup", "setup.title", f)
+		s.render(w, keepOnSwitch(r, "setup-form", "/setup", f), status, "setup", "setup.title", f)
 		return
 	}
 	if err := s.startSession(r, u); err != nil {

@@ -43,8 +43,9 @@ func (s *Server) ticketPost(w http.ResponseWriter, r *http.Request, c ticketChan
 		}
 		status, _ := fill(f, s.localizer(r), err)
 		if f.Message == "" {
-			f.Message = s.localizer(r).T("journal.fix_below")
+			f.fail(s.localizer(r), "", "journal.fix_below")
 		}
+		r = keepOnSwitch(r, "ticket-"+c.form+"-form", "/tickets/"+itoa(id), f)
 		s.renderTicket(w, r, u, id, status, f, c.form)
 		return
 	}

@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"net/url"
+	"strings"
 
 	"smartservice/internal/i18n"
 	"smartservice/internal/tickets"
@@ -59,6 +60,14 @@ func (s *Server) ticketShow(w http.ResponseWriter, r *http.Request) {
 	if id == 0 {
 		s.errorPage(w, r, http.StatusNotFound)
 		return
+	}
+	// A refused change carried over by the language switch comes back filled in,
+	// its form unfolded.
+	if form, f := s.takeFormDraft(r); f != nil {
+		if open, ok := strings.CutPrefix(strings.TrimSuffix(form, "-form"), "ticket-"); ok {
+			s.renderTicket(w, r, u, id, http.StatusOK, f, open)
+			return
+		}
 	}
 	s.renderTicket(w, r, u, id, http.StatusOK, newForm(), "")
 }
@@ -177,6 +186,8 @@ func (s *Server) ticketEvents(loc *i18n.Localizer, events []tickets.EventRow) []
 			l.Text = slaEventText(loc, e)
 		case tickets.EventTaken, tickets.EventStarted, tickets.EventReopened, tickets.EventFollowed:
 			l.Text = loc.T("journal.event_"+e.Kind, "Name", name)
+		case tickets.EventWatched:
+			l.Text = loc.T("loop2.event_watched", "Name", name)
 		default:
 			l.Text = loc.T("journal.event_other", "Name", name, "Kind", e.Kind)
 		}

@@ -16,8 +16,8 @@ func (s *Server) upkeepCreate(w http.ResponseWriter, r *http.Request) {
 	f := newForm()
 	in := readPlanForm(r, f, l)
 	if len(f.Errors) > 0 {
-		f.Message = l.T("error.invalid_input")
-		s.renderUpkeepForm(w, r, u, http.StatusUnprocessableEntity, 0, f, nil)
+		f.fail(l, "", "error.invalid_input")
+		s.renderUpkeepForm(w, keepOnSwitch(r, upkeepFormID, upkeepPath(0), f), u, http.StatusUnprocessableEntity, 0, f, nil)
 		return
 	}
 	p, err := s.Upkeep.Create(r.Context(), u, in)
@@ -27,7 +27,7 @@ func (s *Server) upkeepCreate(w http.ResponseWriter, r *http.Request) {
 			s.fail(w, r, err)
 			return
 		}
-		s.renderUpkeepForm(w, r, u, st, 0, f, nil)
+		s.renderUpkeepForm(w, keepOnSwitch(r, upkeepFormID, upkeepPath(0), f), u, st, 0, f, nil)
 		return
 	}
 	s.setNotice(r.Context(), "upkeep.created")

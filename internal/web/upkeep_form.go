@@ -45,6 +45,10 @@ func (s *Server) upkeepNew(w http.ResponseWriter, r *http.Request) {
 	if id := parseID(r.URL.Query().Get("asset_id")); id != 0 {
 		f.Values["target"], f.Values["asset_id"] = "device", strconv.FormatInt(id, 10)
 	}
+	// A refused plan carried over by the language switch comes back filled in.
+	if kept := s.draftFor(r, upkeepFormID); kept != nil {
+		f = kept
+	}
 	s.renderUpkeepForm(w, r, u, http.StatusOK, 0, f, nil)
 }
 
@@ -60,6 +64,9 @@ func (s *Server) upkeepEdit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	f := planForm(p)
+	if kept := s.draftFor(r, upkeepFormID); kept != nil {
+		f = kept
+	}
 	q := r.URL.Query()
 	if filed, err := strconv.Atoi(q.Get("filed")); err == nil && filed >= 0 {
 		skipped, _ := strconv.Atoi(q.Get("skipped"))
@@ -113,7 +120,7 @@ func readPlanForm(r *http.Request, f *form, l *i18n.Localizer) upkeep.Input {
 		v := strings.TrimSpace(f.Values[k])
 		n, err := strconv.Atoi(v)
 		if err != nil {
-			f.Errors[k] = l.T(key)
+			f.fail(l, k, key)
 		}
 		return n
 	}
@@ -130,16 +137,16 @@ func readPlanForm(r *http.Request, f *form, l *i18n.Localizer) upkeep.Input {
 		}
 	}
 	if sc.AtMinute = upkeep.ParseAt(f.Values["at"]); sc.AtMinute < 0 {
-		f.Errors["at"] = l.T("upkeep.err_at")
+		f.fail(l, "at", "upkeep.err_at")
 		sc.AtMinute = 0
 	}
 	var ok bool
 	if sc.Start, ok = upkeep.ParseDate(strings.TrimSpace(f.Values["start"])); !ok {
-		f.Errors["start"] = l.T("upkeep.err_start")
+		f.fail(l, "start", "upkeep.err_start")
 	}
 	if e := strings.TrimSpace(f.Values["end"]); e != "" {
 		if sc.End, ok = upkeep.ParseDate(e); !ok {
-			f.Errors["end"] = l.T("upkeep.err_end")
+			f.fail(l, "end", "upkeep.err_end")
 		}
 	}
 	return in
@@ -193,7 +200,19 @@ func (s *Server) renderUpkeepForm(w http.ResponseWriter, r *http.Request, u *use
 func fillUpkeep(f *form, l *i18n.Localizer, err error) (int, bool) {
 	st, ok := fill(f, l, err)
 	if e := apperr.As(err); ok && e != nil && e.Code == apperr.Invalid {
-		f.Message = l.T("error.invalid_input")
+		f.fail(l, "", "error.invalid_input")
 	}
 	return st, ok
+}
+
+// upkeepFormID is the plan form's element id: the language switch carries a
+// refused plan over to its page.
+const upkeepFormID = "upkeep-form"
+
+// upkeepPath is the page of plan id, /upkeep/new for a new one (0).
+func upkeepPath(id int64) string {
+	if id == 0 {
+		return "/upkeep/new"
+	}
+	return "/upkeep/" + strconv.FormatInt(id, 10)
 }

@@ -21,8 +21,8 @@ func (s *Server) upkeepUpdate(w http.ResponseWriter, r *http.Request) {
 	f := newForm()
 	in := readPlanForm(r, f, l)
 	if len(f.Errors) > 0 {
-		f.Message = l.T("error.invalid_input")
-		s.renderUpkeepForm(w, r, u, http.StatusUnprocessableEntity, id, f, old)
+		f.fail(l, "", "error.invalid_input")
+		s.renderUpkeepForm(w, keepOnSwitch(r, upkeepFormID, upkeepPath(id), f), u, http.StatusUnprocessableEntity, id, f, old)
 		return
 	}
 	if _, err := s.Upkeep.Update(r.Context(), u, id, in); err != nil {
@@ -31,7 +31,7 @@ func (s *Server) upkeepUpdate(w http.ResponseWriter, r *http.Request) {
 			s.fail(w, r, err)
 			return
 		}
-		s.renderUpkeepForm(w, r, u, st, id, f, old)
+		s.renderUpkeepForm(w, keepOnSwitch(r, upkeepFormID, upkeepPath(id), f), u, st, id, f, old)
 		return
 	}
 	s.setNotice(r.Context(), "upkeep.saved")
