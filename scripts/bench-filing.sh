@@ -36,7 +36,7 @@ wait_ready() {
 
 # measure NAME DATABASE_URL PORT
 measure() {
-	local name=$1 url=$2 port=$3 base="http://127.0.0.1:$3" code problem pid filed loop prof=
+	local name=$1 url=$2 port=$3 base="http://127.0.0.1:$3" code problem pid filed loop prof= profiler=
 	SMARTSERVICE_DATABASE_URL=$url SMARTSERVICE_ADDR=127.0.0.1:$port SMARTSERVICE_BASE_URL=$base SMARTSERVICE_LOG_LEVEL=warn \
 		SMARTSERVICE_PPROF_ADDR=127.0.0.1:$((port + 2)) "$work/smartservice" --demo >"$work/$name.log" 2>&1 &
 	pid=$!
@@ -49,9 +49,10 @@ measure() {
 	if [[ -n ${SMARTSERVICE_BENCH_PROFILE:-} ]]; then
 		prof="$SMARTSERVICE_BENCH_PROFILE/$name.cpu.pprof"
 		curl -fsS -o "$prof" "http://127.0.0.1:$((port + 2))/debug/pprof/profile?seconds=$((secs - 1))" &
+		profiler=$!
 	fi
 	filed=$("$work/filer" -base "$base" -email "$employee" -password "$password" -code "$code" -problem "$problem" -clients "$clients" -for "${secs}s")
-	wait
+	[[ -z $profiler ]] || wait "$profiler"
 	kill "$pid" 2>/dev/null || true
 	if [[ $name == sqlite ]]; then
 		loop=$("$work/loop" -db "$work/loop.db" -for "${secs}s")
