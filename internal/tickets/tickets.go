@@ -331,16 +331,13 @@ func (s *Service) File(ctx context.Context, actor *users.User, in FileInput) (*T
 		if _, err := tx.ExecContext(ctx, "INSERT INTO ticket_followers (ticket_id, user_id) VALUES ($1, $2)", id, actor.ID); err != nil {
 			return fmt.Errorf("tickets: unable to add the reporter as follower: %w", err)
 		}
-		if err := s.addEvent(ctx, tx, &Event{TicketID: id, ActorID: actor.ID, Kind: EventFiled, CreatedAt: now}); err != nil {
-			return err
-		}
-		if err := s.addEvent(ctx, tx, &Event{TicketID: id, Kind: EventRouted, Detail: detail, CreatedAt: now}); err != nil {
-			return err
-		}
+		events := []*Event{{TicketID: id, ActorID: actor.ID, Kind: EventFiled, CreatedAt: now},
+			{TicketID: id, Kind: EventRouted, Detail: detail, CreatedAt: now}}
 		if assignee != 0 {
-			if err := s.addEvent(ctx, tx, &Event{TicketID: id, SubjectID: assignee, Kind: EventAssigned, CreatedAt: now}); err != nil {
-				return err
-			}
+			events = append(events, &Event{TicketID: id, SubjectID: assignee, Kind: EventAssigned, CreatedAt: now})
+		}
+		if err := s.addEvents(ctx, tx, events...); err != nil {
+			return err
 		}
 		if photo != nil {
 			if err := insertPhoto(ctx, tx, id, photo, now); err != nil {
