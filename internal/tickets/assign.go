@@ -15,14 +15,20 @@ import (
 // assigned first), then the lowest id. 0 means nobody: the ticket waits in the
 // department's queue.
 //
+// The loads are read from executor_load (migration 00021), which triggers on
+// tickets keep equal to counting each candidate's tickets, so the choice costs
+// one index read per candidate however many tickets they hold.
+//
 // Two filings at the same moment must not both count the same loads and pick the
-// same executor. On PostgreSQL the department's row is locked first (FOR UPDATE,
-// held until the filing commits), so filings into one department pick one after
-// the other, each seeing the tickets the previous one assigned (READ COMMITTED takes
-// a fresh snapshot per statement); filings into different departments do not wait
-// for each other. SQLite needs no lock: every write transaction runs on the single
-// writer connection and starts with BEGIN IMMEDIATE, so filings are already
-// serialised. TestConcurrentFilingsSpreadOverExecutors checks both.
+// same executor. Filings share a transaction (db.Group, on both databases), so
+// within one instance they pick one after the other, each seeing the tickets the
+// previous one assigned. On PostgreSQL the department's row is also locked (FOR
+// UPDATE, held until the commit) for the writers that do not go through the
+// group: another instance's batch and an executor handing tickets back; a batch
+// takes it once for all its filings. SQLite needs no lock: every write
+// transaction runs on the single writer connection. "Least loaded" thus means:
+// by the tickets committed and those earlier in the same batch.
+// TestConcurrentFilingsSpreadOverExecutors checks both databases.
 func pickExecutor(ctx context.Context, tx *sql.Tx, dialect db.Dialect, deptID int64) (int64, error) {
 	if dialect == db.Postgres {
 		var locked int64
@@ -33,11 +39,9 @@ func pickExecutor(ctx context.Context, tx *sql.Tx, dialect db.Dialect, deptID in
 	const query = `SELECT u.id FROM users u
 	JOIN user_departments ud ON ud.user_id = u.id AND ud.department_id = $1
 	JOIN user_roles r ON r.user_id = u.id AND r.role = 'executor'
+	LEFT JOIN executor_load l ON l.user_id = u.id
 	WHERE u.active = $2 AND u.available = $2
-	ORDER BY (SELECT COUNT(*) FROM tickets t WHERE t.assignee_id = u.id AND t.status IN ('assigned', 'in_progress')),
-		CASE WHEN (SELECT MAX(t.assigned_at) FROM tickets t WHERE t.assignee_id = u.id) IS NULL THEN 0 ELSE 1 END,
-		(SELECT MAX(t.assigned_at) FROM tickets t WHERE t.assignee_id = u.id),
-		u.id
+	ORDER BY COALESCE(l.open_count, 0), CASE WHEN l.last_assigned_at IS NULL THEN 0 ELSE 1 END, l.last_assigned_at, u.id
 	LIMIT 1`
 	var id int64
 	err := tx.QueryRowContext(ctx, query, deptID, true).Scan(&id)

@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# The filing half of scripts/bench.sh, alone: starts a demo office on SQLite (and
+# on PostgreSQL when SMARTSERVICE_TEST_POSTGRES_URL is set), files tickets over
+# HTTP (POST /api/v1/tickets) with 8 clients, runs the bare SQLite insert loop of
+# the same durability on the same disk right after, and prints both with their
+# ratio. With SMARTSERVICE_BENCH_PROFILE=DIR the server is built with -tags pprof
+# and a CPU profile of the filing run is written to DIR/NAME.cpu.pprof. It also
+# prints the server's CPU time per acknowledged ticket (user + system, from
+# /proc), a figure that the machine's load moves far less than the rate; with
+# SMARTSERVICE_BENCH_BIN naming a built binary, that one is measured (a before
+# and after on the same machine). Loopback only; every run has a duration and
+# every process is stopped on exit.
+#   bash scripts/bench-filing.sh [seconds] [clients]
+set -euo pipefail
+cd "$(dirname -- "${BASH_SOURCE[0]}")/.."
+secs=${1:-8}
+clients=${2:-8}
+work=$(mktemp -d)
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
+trap cleanup EXIT
+
+tags=()
+[[ -n ${SMARTSERVICE_BENCH_PROFILE:-} ]] && tags=(-tags pprof) && mkdir -p "$SMARTSERVICE_BENCH_PROFILE"
+if [[ -n ${SMARTSERVICE_BENCH_BIN:-} ]]; then
+	cp "$SMARTSERVICE_BENCH_BIN" "$work/smartservice"
+else
+	go build "${tags[@]}" -o "$work/smartservice" ./cmd/smartservice
+fi
+go build -o "$work/filer" ./scripts/bench/filer
+go build -o "$work/loop" ./scripts/bench/sqliteloop
+password=demo-office-2026
+admin=elena.morozova@demo.office
+employee=anna.petrova@demo.office
+
+wait_ready() {
+	for _ in $(seq 600); do
+		curl -fsS -o /dev/null "http://127.0.0.1:$1/readyz" 2>/dev/null && return 0
+		sleep 0.1
+	done
+	echo "the server on port $1 did not get ready" >&2
+	return 1
+}
+
+# measure NAME DATABASE_URL PORT
+measure() {
+	local name=$1 url=$2 port=$3 base="http://127.0.0.1:$3" code problem pid filed loop prof= profiler= cpu0 cpu1 n
+	SMARTSERVICE_DATABASE_URL=$url SMARTSERVICE_ADDR=127.0.0.1:$port SMARTSERVICE_BASE_URL=$base SMARTSERVICE_LOG_LEVEL=warn \
+		SMARTSERVICE_PPROF_ADDR=127.0.0.1:$((port + 2)) "$work/smartservice" --demo >"$work/$name.log" 2>&1 &
+	pid=$!
+	pids+=("$pid")
+	wait_ready "$port"
+	curl -fsS -o /dev/null -c "$work/$name.jar" --data-urlencode "email=$admin" --data-urlencode "password=$password" "$base/login"
+	code=$(curl -fsS -b "$work/$name.jar" "$base/assets" | grep -o '/a/[a-z2-7]\{16\}' | head -1 | cut -c4-)
+	problem=$(curl -fsS -b "$work/$name.jar" "$base/a/$code" | grep -o "/a/$code/report?problem=[0-9]*" | head -1 | grep -o '[0-9]*$')
+	[[ -n $code && -n $problem ]] || { echo "$name: no device or problem in the demo office" >&2; return 1; }
+	if [[ -n ${SMARTSERVICE_BENCH_PROFILE:-} ]]; then
+		prof="$SMARTSERVICE_BENCH_PROFILE/$name.cpu.pprof"
+		curl -fsS -o "$prof" "http://127.0.0.1:$((port + 2))/debug/pprof/profile?seconds=$((secs - 1))" &
+		profiler=$!
+	fi
+	cpu0=$(awk '{print $14 + $15}' "/proc/$pid/stat")
+	filed=$("$work/filer" -base "$base" -email "$employee" -password "$password" -code "$code" -problem "$problem" -clients "$clients" -for "${secs}s")
+	[[ -z $profiler ]] || wait "$profiler"
+	sleep 1 # the notifications' jobs of the last tickets
+	cpu1=$(awk '{print $14 + $15}' "/proc/$pid/stat")
+	n=$(grep -o '([0-9]* filed' <<<"$filed" | grep -o '[0-9]*')
+	kill "$pid" 2>/dev/null || true
+	if [[ $name == sqlite ]]; then
+		loop=$("$work/loop" -db "$work/loop.db" -for "${secs}s")
+		awk -v n="$name" -v f="${filed%% *}" -v l="${loop%% *}" -v c="$clients" \
+			'BEGIN { printf "| filing over HTTP, %d clients, %s | %s tickets/s | bare loop %s inserts/s | %.3f× |\n", c, n, f, l, f / l }'
+	else
+		echo "| filing over HTTP, $clients clients, $name | ${filed%% *} tickets/s | | |"
+	fi
+	echo "  $name: $filed; server CPU $(awk -v c=$((cpu1 - cpu0)) -v n="$n" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.2f", c * 1000 / hz / n }') ms per ticket" >&2
+}
+
+measure sqlite "sqlite://$work/bench.db" 18190
+if [[ -n ${SMARTSERVICE_TEST_POSTGRES_URL:-} ]]; then
+	schema=benchfiling_$$
+	PGOPTIONS=--client-min-messages=warning psql -q "$SMARTSERVICE_TEST_POSTGRES_URL" -c "DROP SCHEMA IF EXISTS $schema CASCADE; CREATE SCHEMA $schema"
+	sep='?'; [[ $SMARTSERVICE_TEST_POSTGRES_URL == *\?* ]] && sep='&'
+	measure postgres "${SMARTSERVICE_TEST_POSTGRES_URL}${sep}search_path=$schema" 18192 || true
+	PGOPTIONS=--client-min-messages=warning psql -q "$SMARTSERVICE_TEST_POSTGRES_URL" -c "DROP SCHEMA IF EXISTS $schema CASCADE" || true
+fi
+uptime >&2
