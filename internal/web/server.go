@@ -77,6 +77,8 @@ type Server struct {
 	sessions *scs.SessionManager
 	// withSession is the mux behind scs's load-and-save of the session.
 	withSession http.Handler
+	// deviceParts keeps the device page's executed parts (device_parts.go).
+	deviceParts *cache.Map[devicePartsKey, deviceParts]
 }
 
 // New parses the templates and static files (a broken template fails here, at start,
@@ -96,7 +98,8 @@ func New(deps Deps) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("web: templates: %w", err)
 	}
-	s := &Server{Deps: deps, views: v, static: st, mux: http.NewServeMux()}
+	s := &Server{Deps: deps, views: v, static: st, mux: http.NewServeMux(),
+		deviceParts: cache.NewMap[devicePartsKey, deviceParts](maxCachedDeviceParts)}
 	s.sessions = s.newSessions()
 	s.withSession = s.sessions.LoadAndSave(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		state(r.Context()).hasSession = true
