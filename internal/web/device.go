@@ -30,7 +30,11 @@ type devicePageData struct {
 	Reported []openTicketLine
 	// Upkeep is the device's upkeep box (staff; nil when no plan covers it).
 	Upkeep *upkeepBox
+	// frame is the layout's frame, executed or kept (nil: the layout executes it).
+	frame *pageFrame
 }
+
+func (d *devicePageData) pageFrame() *pageFrame { return d.frame }
 
 // deviceTicket is one line of the device's recent history.
 type deviceTicket struct {
@@ -75,7 +79,12 @@ func (s *Server) device(w http.ResponseWriter, r *http.Request) {
 	}
 	a := v.Asset
 	d := &devicePageData{Code: a.Code, Name: a.Name, Inventory: a.InventoryNumber}
-	if d.Parts, err = s.devicePartsFor(r.Context(), s.localizer(r), v); err != nil {
+	loc := s.localizer(r)
+	if d.Parts, err = s.devicePartsFor(r.Context(), loc, v); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	if d.frame, err = s.deviceFrame(r, loc, u, a, d.Parts.Top); err != nil {
 		s.serverError(w, r, err)
 		return
 	}

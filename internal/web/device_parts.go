@@ -5,11 +5,13 @@ import (
 	"context"
 	"fmt"
 	"html/template"
+	"net/http"
 	"strconv"
 
 	"smartservice/internal/assets"
 	"smartservice/internal/cache"
 	"smartservice/internal/i18n"
+	"smartservice/internal/users"
 )
 
 // The device page is the front door (every QR code leads there), and executing its
@@ -35,9 +37,11 @@ type deviceStatic struct {
 	Personal     bool
 }
 
-// deviceParts are the executed parts, inserted as they are into the page.
+// deviceParts are the executed parts, inserted as they are into the page. Top is
+// the layout's beginning (the language and the tab's title, the device's name).
 type deviceParts struct {
 	Head, Body template.HTML
+	Top        template.HTML
 }
 
 // devicePartsKey names a device's parts in one language.
@@ -70,18 +74,86 @@ func (s *Server) devicePartsFor(ctx context.Context, loc *i18n.Localizer, v *ass
 				Href: "/a/" + a.Code + "/report?problem=" + strconv.FormatInt(o.ID, 10)})
 		}
 	}
+	title := a.Name
+	if title == "" { // as render: a page without its own title has the generic one
+		title = loc.T("device.page_title")
+	}
 	t := s.views.pages["device"]
-	var head, body bytes.Buffer
+	var head, body, top bytes.Buffer
 	if err := t.ExecuteTemplate(&head, "device_head", st); err != nil {
 		return deviceParts{}, fmt.Errorf("web: the device page's head: %w", err)
 	}
 	if err := t.ExecuteTemplate(&body, "device_body", st); err != nil {
 		return deviceParts{}, fmt.Errorf("web: the device page's body: %w", err)
 	}
+	if err := t.ExecuteTemplate(&top, "layout_top", Page{Localizer: loc, Title: title}); err != nil {
+		return deviceParts{}, fmt.Errorf("web: the device page's top: %w", err)
+	}
 	// The output of html/template, escaped by it: safe to insert as it is.
-	p := deviceParts{Head: template.HTML(head.String()), Body: template.HTML(body.String())}
+	p := deviceParts{Head: template.HTML(head.String()), Body: template.HTML(body.String()), Top: template.HTML(top.String())}
 	if versioned {
 		s.deviceParts.Put(key, version, p)
 	}
 	return p, nil
+}
+
+// pageFrame is the layout's frame executed (templates/partials/layout_frame.html):
+// its top, the viewer's links and the language switch.
+type pageFrame struct {
+	Top, Nav, Langs template.HTML
+}
+
+// navKey names a viewer's links in one language; they depend on the account
+// alone (its name, its roles) on every device page, where no section of the
+// header is the current one.
+type navKey struct {
+	user int64
+	lang string
+}
+
+// langsKey names the language switch of one address in one language.
+type langsKey struct {
+	uri, lang string
+}
+
+// maxCachedFrames bounds each of the frame's caches (1–2 KB per entry).
+const maxCachedFrames = 4096
+
+// deviceFrame returns the layout's frame of a device page: the links under the
+// auth version the request read (a renamed account or a changed role moves it),
+// the language switch per address. A HEAD, a request that read no versions, a
+// refused form carried over (Redo) or an address with another query gets nil, and
+// the layout executes its frame as on any page.
+func (s *Server) deviceFrame(r *http.Request, loc *i18n.Localizer, u *users.User, a *assets.Asset, top template.HTML) (*pageFrame, error) {
+	v, versioned := cache.From(r.Context())
+	uri := r.URL.RequestURI()
+	if r.Method != http.MethodGet || !versioned || v.Catalogue == 0 || redoOf(r) != nil ||
+		(uri != "/a/"+a.Code && uri != "/a/"+a.Code+"?from=list") {
+		return nil, nil
+	}
+	t := s.views.pages["device"]
+	f := &pageFrame{Top: top}
+	nk := navKey{user: u.ID, lang: loc.Lang()}
+	nav, ok := s.navs.Get(nk, v.Auth)
+	if !ok {
+		var b bytes.Buffer
+		if err := t.ExecuteTemplate(&b, "layout_nav", Page{Localizer: loc, User: u, urlPath: r.URL.Path}); err != nil {
+			return nil, fmt.Errorf("web: the device page's links: %w", err)
+		}
+		nav = template.HTML(b.String())
+		s.navs.Put(nk, v.Auth, nav)
+	}
+	f.Nav = nav
+	lk := langsKey{uri: uri, lang: loc.Lang()}
+	langs, ok := s.langs.Get(lk, 0)
+	if !ok {
+		var b bytes.Buffer
+		if err := t.ExecuteTemplate(&b, "layout_langs", Page{Localizer: loc, Path: uri}); err != nil {
+			return nil, fmt.Errorf("web: the device page's language switch: %w", err)
+		}
+		langs = template.HTML(b.String())
+		s.langs.Put(lk, 0, langs)
+	}
+	f.Langs = langs
+	return f, nil
 }

@@ -8,6 +8,7 @@ import (
 
 	"smartservice/internal/assets"
 	"smartservice/internal/testkit"
+	"smartservice/internal/users"
 )
 
 // TestDevicePartsFollowEveryChange: the device page keeps the executed parts that
@@ -95,10 +96,27 @@ func TestDevicePartsFollowEveryChange(t *testing.T) {
 			view("a class and a problem renamed", map[string][]string{"en": {"Office machines · Laser printer", "Drips"},
 				"ru": {"Оргтехника · Лазерный принтер", "Капает"}}, nil)
 
-			// Someone's own device: the badge. Its owner and staff still see it.
+			// The header's links are kept per viewer under the auth version: the
+			// executor's role taken away on one instance takes the rules' link
+			// off the other's page at once; the language switch names the page.
+			view("an executor's header", map[string][]string{"ru": {`href="/rules"`, `name="next" value="/a/` + o.printer.Code + `"`}}, nil)
+			if _, err := o.srv.App.Accounts.UpdateUser(ctx, o.admin, o.ivan.ID, users.UserPatch{Roles: &[]users.Role{users.RoleEmployee}}); err != nil {
+				t.Fatal(err)
+			}
+			view("a role taken away", nil, map[string][]string{"ru": {`href="/rules"`}})
+			if st, body := sessionGet(t, b, page+"?from=list", ru); st != http.StatusOK || !strings.Contains(body, `name="next" value="/a/`+o.printer.Code+`?from=list"`) {
+				t.Errorf("the language switch of the page opened from the list (%d) does not come back to it", st)
+			}
+
+			// Someone's own device: the badge. Its owner sees it (the former
+			// executor no longer does: NotFound, tested elsewhere).
 			in.OwnerID = o.emp.ID
 			update()
-			view("made personal", map[string][]string{"en": {`class="badge"`}, "ru": {`class="badge"`}}, nil)
+			if st, body := sessionGet(t, b, page, en); st != http.StatusOK || !strings.Contains(body, `class="badge"`) {
+				t.Errorf("made personal: the owner's page on the other instance (%d) lacks the badge", st)
+			}
+			in.OwnerID = 0
+			update()
 
 			in.OwnerID, in.Archived = 0, true
 			update()
