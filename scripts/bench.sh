@@ -13,6 +13,8 @@
 #     first page with its per-status tabs at a million tickets (go test -bench).
 # Prints one table. Needs wrk and curl. Bounded: every run has a duration, every
 # process is stopped on exit.
+# SMARTSERVICE_BENCH_PORT (default 18090) is the first of the four loopback ports
+# it uses, so two people on one machine can run it at once.
 #   bash scripts/bench.sh [seconds-per-run]
 set -euo pipefail
 cd "$(dirname -- "${BASH_SOURCE[0]}")/.."
@@ -55,6 +57,8 @@ measure() {
 	pid=$!
 	pids+=("$pid")
 	wait_ready "$port"
+	# Another server on the port answers /readyz too: ours must still be running.
+	kill -0 "$pid" 2>/dev/null || { echo "$name: the server did not start (port $port taken?): $(tail -3 "$work/$name.log")" >&2; return 1; }
 	login "$base" "$admin" "$work/$name-admin.jar"
 	code=$(curl -fsS -b "$work/$name-admin.jar" "$base/assets" | grep -o '/a/[a-z2-7]\{16\}' | head -1 | cut -c4-)
 	[[ -n $code ]] || { echo "$name: the demo office has no device" >&2; return 1; }
@@ -87,12 +91,13 @@ measure() {
 	kill "$pid" 2>/dev/null || true
 }
 
-measure sqlite "sqlite://$work/bench.db" 18090
+port0=${SMARTSERVICE_BENCH_PORT:-18090}
+measure sqlite "sqlite://$work/bench.db" "$port0"
 if [[ -n ${SMARTSERVICE_TEST_POSTGRES_URL:-} ]]; then
 	schema=bench_$$
 	PGOPTIONS=--client-min-messages=warning psql -q "$SMARTSERVICE_TEST_POSTGRES_URL" -c "DROP SCHEMA IF EXISTS $schema CASCADE; CREATE SCHEMA $schema"
 	sep='?'; [[ $SMARTSERVICE_TEST_POSTGRES_URL == *\?* ]] && sep='&'
-	measure postgres "${SMARTSERVICE_TEST_POSTGRES_URL}${sep}search_path=$schema" 18092 || true
+	measure postgres "${SMARTSERVICE_TEST_POSTGRES_URL}${sep}search_path=$schema" "$((port0 + 2))" || true
 	PGOPTIONS=--client-min-messages=warning psql -q "$SMARTSERVICE_TEST_POSTGRES_URL" -c "DROP SCHEMA IF EXISTS $schema CASCADE" || true
 fi
 if [[ -n ${SMARTSERVICE_BENCH_SQLITE_URL:-} ]]; then

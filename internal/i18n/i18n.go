@@ -71,7 +71,17 @@ func New(def string, logger *slog.Logger) (*Catalog, error) {
 		sort.Strings(c.keys[lang])
 	}
 	for _, lang := range Languages {
-		c.locs[lang] = &Localizer{lang: lang, l: goi18n.NewLocalizer(b, lang), logger: logger}
+		l := &Localizer{lang: lang, l: goi18n.NewLocalizer(b, lang), logger: logger, plain: map[string]string{}}
+		// Every message asked for without arguments always reads the same, so
+		// each is looked up once here: go-i18n's Localize (language matching,
+		// plural rules, a template check) cost a page about as much as
+		// executing its template.
+		for _, key := range c.keys[lang] {
+			if s, err := l.l.Localize(&goi18n.LocalizeConfig{MessageID: key}); err == nil {
+				l.plain[key] = s
+			}
+		}
+		c.locs[lang] = l
 	}
 	c.fallback = c.locs[def]
 	return c, nil
@@ -130,6 +140,8 @@ type Localizer struct {
 	lang   string
 	l      *goi18n.Localizer
 	logger *slog.Logger
+	// plain holds the text of every message without arguments; read-only after New.
+	plain map[string]string
 }
 
 // Lang is the language code of the Localizer.
@@ -139,6 +151,11 @@ func (l *Localizer) Lang() string { return l.lang }
 // ({{.Name}}); a pair named "Count" also selects the plural form. A missing key is
 // logged and shown as the key itself, so a page never fails on a translation.
 func (l *Localizer) T(key string, args ...any) string {
+	if len(args) == 0 {
+		if s, ok := l.plain[key]; ok {
+			return s
+		}
+	}
 	cfg := &goi18n.LocalizeConfig{MessageID: key}
 	if len(args) > 0 {
 		data := make(map[string]any, len(args)/2)

@@ -9,6 +9,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"runtime"
 	"strings"
 	"unicode/utf8"
 
@@ -83,7 +84,7 @@ func HashPassword(pw string, p Argon2Params) (string, error) {
 	if _, err := rand.Read(salt); err != nil {
 		return "", err
 	}
-	key := argon2.IDKey([]byte(pw), salt, p.Time, p.MemoryKiB, p.Threads, 32)
+	key := idKey([]byte(pw), salt, p, 32)
 	b64 := base64.RawStdEncoding
 	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s", argon2.Version, p.MemoryKiB, p.Time, p.Threads,
 		b64.EncodeToString(salt), b64.EncodeToString(key)), nil
@@ -113,8 +114,21 @@ func VerifyPassword(pw, encoded string) (bool, error) {
 	if err1 != nil || err2 != nil || len(want) < 16 || len(want) > 64 {
 		return false, errBadHash
 	}
-	got := argon2.IDKey([]byte(pw), salt, p.Time, p.MemoryKiB, p.Threads, uint32(len(want)))
+	got := idKey([]byte(pw), salt, p, uint32(len(want)))
 	return subtle.ConstantTimeCompare(got, want) == 1, nil
+}
+
+// hashSlots bounds the argon2id computations running at once to the number of
+// CPUs the runtime uses. Each holds MemoryKiB of working memory (19 MiB by
+// default) and is pure computation, so more at once than there are CPUs finish no
+// sooner, but a burst of logins multiplied that memory (eight at once: 150 MB).
+var hashSlots = make(chan struct{}, max(1, runtime.GOMAXPROCS(0)))
+
+// idKey is argon2.IDKey within hashSlots.
+func idKey(pw, salt []byte, p Argon2Params, n uint32) []byte {
+	hashSlots <- struct{}{}
+	defer func() { <-hashSlots }()
+	return argon2.IDKey(pw, salt, p.Time, p.MemoryKiB, p.Threads, n)
 }
 
 // passwordField validates a new password into fields under the name field.

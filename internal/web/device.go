@@ -2,9 +2,7 @@ package web
 
 import (
 	"errors"
-	"html/template"
 	"net/http"
-	"strconv"
 
 	"smartservice/internal/apperr"
 	"smartservice/internal/assets"
@@ -18,14 +16,11 @@ func (d *devicePageData) PageTitle() string { return d.Name }
 // devicePageData is the page behind every QR code: the device, where it is, its
 // instructions and the problems it offers, plus the admin's extras.
 type devicePageData struct {
-	Code, Name, Location string
-	Inventory            string
-	TypeName, ClassName  string
-	// Instructions are the device's plain text, escaped, with http(s) links made clickable.
-	Instructions template.HTML
-	Problems     []deviceProblem
-	Archived     bool
-	Personal     bool
+	Code, Name string
+	Inventory  string
+	// Parts are what the page shows of the device itself, the same for every
+	// viewer (devicePartsFor).
+	Parts deviceParts
 	// Admin holds what only administrators see; nil for everyone else.
 	Admin *deviceAdmin
 	// History is the device's recent tickets, for staff responsible for them.
@@ -35,7 +30,11 @@ type devicePageData struct {
 	Reported []openTicketLine
 	// Upkeep is the device's upkeep box (staff; nil when no plan covers it).
 	Upkeep *upkeepBox
+	// frame is the layout's frame, executed or kept (nil: the layout executes it).
+	frame *pageFrame
 }
+
+func (d *devicePageData) pageFrame() *pageFrame { return d.frame }
 
 // deviceTicket is one line of the device's recent history.
 type deviceTicket struct {
@@ -78,16 +77,16 @@ func (s *Server) device(w http.ResponseWriter, r *http.Request) {
 		s.deviceFail(w, r, err)
 		return
 	}
-	loc := s.localizer(r)
 	a := v.Asset
-	d := &devicePageData{Code: a.Code, Name: a.Name, Location: a.Location.String(), Inventory: a.InventoryNumber,
-		TypeName: loc.Name(v.Type.EN, v.Type.RU), ClassName: loc.Name(v.Class.EN, v.Class.RU),
-		Instructions: linkify(a.Instructions), Archived: a.Archived, Personal: a.OwnerID != 0}
-	if !a.Archived {
-		for _, o := range v.Type.Problems {
-			d.Problems = append(d.Problems, deviceProblem{Name: loc.Name(o.EN, o.RU),
-				Href: "/a/" + a.Code + "/report?problem=" + strconv.FormatInt(o.ID, 10)})
-		}
+	d := &devicePageData{Code: a.Code, Name: a.Name, Inventory: a.InventoryNumber}
+	loc := s.localizer(r)
+	if d.Parts, err = s.devicePartsFor(r.Context(), loc, v); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	if d.frame, err = s.deviceFrame(r, loc, u, a, d.Parts.Top); err != nil {
+		s.serverError(w, r, err)
+		return
 	}
 	if err := s.deviceReported(r, u, v, d); err != nil {
 		s.serverError(w, r, err)

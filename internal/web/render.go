@@ -76,6 +76,9 @@ type Page struct {
 	Data any
 	// Redo is the refused form the language switch carries over, nil for none.
 	Redo *Redo
+	// Frame, when set, is the layout's frame already executed (the device
+	// page's, device_parts.go); nil: the layout executes it.
+	Frame *pageFrame
 	// urlPath is the request's path, whichever its method: the header marks the
 	// section it belongs to (Current).
 	urlPath string
@@ -119,6 +122,9 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 	}
 	p := Page{Localizer: loc, User: user, Title: title, Path: back, Office: s.Config.OfficeName, RequestID: httpx.RequestID(r.Context()), Data: data, Redo: redoOf(r),
 		urlPath: r.URL.Path}
+	if f, ok := data.(framed); ok {
+		p.Frame = f.pageFrame()
+	}
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, "layout.html", p); err != nil {
 		s.Logger.Error("template failed", "page", name, "request_id", p.RequestID, "err", err)
@@ -192,3 +198,6 @@ func (s *Server) errorPageKeys(w http.ResponseWriter, r *http.Request, status in
 	}
 	s.render(w, r, status, "error", keys[0], errorInfo{Status: status, TitleKey: keys[0], Body: keys[1]})
 }
+
+// framed is page data that brings the layout's frame already executed.
+type framed interface{ pageFrame() *pageFrame }

@@ -8,6 +8,7 @@ package web
 import (
 	"context"
 	"fmt"
+	"html/template"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -77,6 +78,11 @@ type Server struct {
 	sessions *scs.SessionManager
 	// withSession is the mux behind scs's load-and-save of the session.
 	withSession http.Handler
+	// deviceParts keeps the device page's executed parts (device_parts.go).
+	deviceParts *cache.Map[devicePartsKey, deviceParts]
+	// navs and langs keep the device page's frame (device_parts.go).
+	navs  *cache.Map[navKey, template.HTML]
+	langs *cache.Map[langsKey, template.HTML]
 }
 
 // New parses the templates and static files (a broken template fails here, at start,
@@ -96,7 +102,10 @@ func New(deps Deps) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("web: templates: %w", err)
 	}
-	s := &Server{Deps: deps, views: v, static: st, mux: http.NewServeMux()}
+	s := &Server{Deps: deps, views: v, static: st, mux: http.NewServeMux(),
+		deviceParts: cache.NewMap[devicePartsKey, deviceParts](maxCachedDeviceParts),
+		navs:        cache.NewMap[navKey, template.HTML](maxCachedFrames),
+		langs:       cache.NewMap[langsKey, template.HTML](maxCachedFrames)}
 	s.sessions = s.newSessions()
 	s.withSession = s.sessions.LoadAndSave(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		state(r.Context()).hasSession = true
