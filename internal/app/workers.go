@@ -41,13 +41,13 @@ func periodicJobs(cfg *config.Config) []*river.PeriodicJob {
 		river.NewPeriodicJob(river.PeriodicInterval(cfg.LeaversInterval), func() (river.JobArgs, *river.InsertOpts) {
 			return users.LeaversArgs{}, nil
 		}, nil),
-		river.NewPeriodicJob(river.PeriodicInterval(time.Minute), func() (river.JobArgs, *river.InsertOpts) {
+		river.NewPeriodicJob(river.PeriodicInterval(cfg.PeriodicInterval), func() (river.JobArgs, *river.InsertOpts) {
 			return notify.EscalateArgs{}, nil
 		}, nil),
-		river.NewPeriodicJob(river.PeriodicInterval(time.Minute), func() (river.JobArgs, *river.InsertOpts) {
+		river.NewPeriodicJob(river.PeriodicInterval(cfg.PeriodicInterval), func() (river.JobArgs, *river.InsertOpts) {
 			return upkeep.Args{}, nil
 		}, &river.PeriodicJobOpts{RunOnStart: true}),
-		river.NewPeriodicJob(river.PeriodicInterval(time.Minute), func() (river.JobArgs, *river.InsertOpts) {
+		river.NewPeriodicJob(river.PeriodicInterval(cfg.PeriodicInterval), func() (river.JobArgs, *river.InsertOpts) {
 			return tickets.SLAEscalateArgs{}, nil
 		}, nil),
 	}...)

@@ -60,6 +60,10 @@ type Config struct {
 	MailFrom string
 	// SessionTTL is how long a login lasts; AdminSessionTTL, shorter, for administrators.
 	SessionTTL, AdminSessionTTL time.Duration
+	// PeriodicInterval is the period of the frequent periodic jobs (escalation,
+	// service levels, due upkeep plans): a minute in production; shorter only so
+	// that tests of several instances see a few periods in seconds.
+	PeriodicInterval time.Duration
 	// LeaversInterval is how often the directory is asked about every account.
 	LeaversInterval time.Duration
 	// TrustedProxies are the networks whose X-Forwarded-For names the real client
@@ -238,7 +242,8 @@ func Options() []Option {
 			}
 			return nil
 		}},
-		{Flag: "leavers-interval", Env: "SMARTSERVICE_LEAVERS_INTERVAL", Default: "24h", Help: "how often every account is checked against the directory", apply: durationIn(func(c *Config) *time.Duration { return &c.LeaversInterval }, time.Minute, 24*31*time.Hour)},
+		{Flag: "periodic-interval", Env: "SMARTSERVICE_PERIODIC_INTERVAL", Default: "1m", Help: "period of the frequent periodic jobs: escalations, service-level checks, due upkeep plans", apply: durationIn(func(c *Config) *time.Duration { return &c.PeriodicInterval }, time.Second, time.Hour)},
+		{Flag: "leavers-interval", Env: "SMARTSERVICE_LEAVERS_INTERVAL", Default: "24h", Help: "how often every account is checked against the directory (at least a minute, or SMARTSERVICE_PERIODIC_INTERVAL when that is shorter)", apply: periodIn(func(c *Config) *time.Duration { return &c.LeaversInterval }, 24*31*time.Hour)},
 		{Flag: "trusted-proxies", Env: "SMARTSERVICE_TRUSTED_PROXIES", Default: "", Help: "comma-separated networks (CIDR) of reverse proxies whose X-Forwarded-For is believed", apply: func(c *Config, v string) error {
 			c.TrustedProxies = nil
 			for _, part := range strings.Split(v, ",") {
@@ -327,7 +332,7 @@ func Options() []Option {
 			c.BackupDir = v
 			return nil
 		}},
-		{Flag: "backup-every", Env: "SMARTSERVICE_BACKUP_EVERY", Default: "24h", Help: "period of the scheduled backups (with SMARTSERVICE_BACKUP_DIR)", apply: durationIn(func(c *Config) *time.Duration { return &c.BackupEvery }, time.Minute, 24*31*time.Hour)},
+		{Flag: "backup-every", Env: "SMARTSERVICE_BACKUP_EVERY", Default: "24h", Help: "period of the scheduled backups (with SMARTSERVICE_BACKUP_DIR; at least a minute, or SMARTSERVICE_PERIODIC_INTERVAL when that is shorter)", apply: periodIn(func(c *Config) *time.Duration { return &c.BackupEvery }, 24*31*time.Hour)},
 		{Flag: "backup-keep", Env: "SMARTSERVICE_BACKUP_KEEP", Default: "7", Help: "how many scheduled backups are kept (the oldest beyond are deleted)", apply: func(c *Config, v string) error {
 			n, err := strconv.Atoi(v)
 			if err != nil || n < 1 || n > 1000 {
@@ -355,6 +360,15 @@ func durationIn(field func(*Config) *time.Duration, lo, hi time.Duration) func(*
 		}
 		*field(c) = d
 		return nil
+	}
+}
+
+// periodIn is durationIn for the period of a periodic job: no job runs more often
+// than the frequent ones, a minute unless SMARTSERVICE_PERIODIC_INTERVAL (which
+// must come first in Options) shortens them, as the tests of several instances do.
+func periodIn(field func(*Config) *time.Duration, hi time.Duration) func(*Config, string) error {
+	return func(c *Config, v string) error {
+		return durationIn(field, min(time.Minute, c.PeriodicInterval), hi)(c, v)
 	}
 }
 

@@ -140,3 +140,26 @@ func TestTelegramOptions(t *testing.T) {
 		t.Fatalf("a bad token: got %v, want an error that does not echo it", err)
 	}
 }
+
+// TestPeriodicInterval: the frequent jobs run each minute unless shortened, and
+// the leavers check and the backups never run more often than they do (a minute by default).
+func TestPeriodicInterval(t *testing.T) {
+	c := Default()
+	if c.PeriodicInterval != time.Minute || c.LeaversInterval != 24*time.Hour {
+		t.Fatalf("defaults: periodic %s, leavers %s; want 1m and 24h", c.PeriodicInterval, c.LeaversInterval)
+	}
+	for name, e := range map[string]map[string]string{
+		"leavers under a minute by default": {"SMARTSERVICE_LEAVERS_INTERVAL": "30s"},
+		"leavers under a shortened period":  {"SMARTSERVICE_PERIODIC_INTERVAL": "10s", "SMARTSERVICE_LEAVERS_INTERVAL": "5s"},
+		"periodic under a second":           {"SMARTSERVICE_PERIODIC_INTERVAL": "500ms"},
+		"periodic over an hour":             {"SMARTSERVICE_PERIODIC_INTERVAL": "2h"},
+	} {
+		if _, err := Load(nil, env(e)); err == nil {
+			t.Errorf("%s: %v accepted", name, e)
+		}
+	}
+	c, err := Load(nil, env(map[string]string{"SMARTSERVICE_PERIODIC_INTERVAL": "5s", "SMARTSERVICE_LEAVERS_INTERVAL": "5s", "SMARTSERVICE_BACKUP_EVERY": "5s"}))
+	if err != nil || c.PeriodicInterval != 5*time.Second || c.LeaversInterval != 5*time.Second || c.BackupEvery != 5*time.Second {
+		t.Fatalf("5s and 5s: %+v, %v", c, err)
+	}
+}
