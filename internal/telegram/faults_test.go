@@ -165,3 +165,31 @@ func TestWebhook(t *testing.T) {
 		t.Errorf("a polling bot's webhook answered %d", w.Code)
 	}
 }
+
+// TestStoppedPollerFreesItsLock: a poller that stops frees the advisory lock at
+// once. Closing a *sql.Conn only returns it to the pool, so without an explicit
+// unlock the idle session kept the lock and another poller in the same process
+// that drew a different connection never took over.
+func TestStoppedPollerFreesItsLock(t *testing.T) {
+	d := testkit.NewDB(t, db.Postgres)
+	e := newEnv(t, d)
+	held := func() int {
+		var n int
+		err := d.R.QueryRowContext(e.ctx, `SELECT count(*) FROM pg_locks
+			WHERE locktype = 'advisory' AND granted AND classid = 73616001
+			  AND objid = hashtext(current_schema())::oid`).Scan(&n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	stop := e.run(t, e.bot)
+	testkit.Eventually(t, "the poller", func() bool { return e.fake.GetUpdatesCalls() > 0 })
+	if n := held(); n != 1 {
+		t.Fatalf("while polling: %d advisory locks held, want 1", n)
+	}
+	stop()
+	if n := held(); n != 0 {
+		t.Fatalf("after the poller stopped: %d advisory locks still held", n)
+	}
+}

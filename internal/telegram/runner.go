@@ -11,6 +11,7 @@ import (
 	"context"
 	"crypto/subtle"
 	"database/sql"
+	"database/sql/driver"
 	"encoding/json"
 	"errors"
 	"io"
@@ -48,7 +49,7 @@ func (s *Service) Run(ctx context.Context) {
 		if conn != nil {
 			s.d.Logger.Info("telegram: this instance polls for updates")
 			s.poll(ctx, conn)
-			conn.Close() // closing the session frees the lock
+			s.unlock(conn)
 		}
 		sleep(ctx, s.d.LockRetry)
 	}
@@ -68,6 +69,20 @@ func (s *Service) lock(ctx context.Context) (*sql.Conn, error) {
 		return nil, err
 	}
 	return conn, nil
+}
+
+// unlock frees the poller lock and gives the connection back. Closing a
+// *sql.Conn only returns it to the pool, where the session, and with it the
+// lock, lives on: another poller of this process that drew a different
+// connection would wait for it forever.
+func (s *Service) unlock(conn *sql.Conn) {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if _, err := conn.ExecContext(ctx, "SELECT pg_advisory_unlock($1, hashtext(current_schema()))", pollerLockClass); err != nil {
+		// The session is broken or gone; dropping it from the pool ends it.
+		conn.Raw(func(any) error { return driver.ErrBadConn })
+	}
+	conn.Close()
 }
 
 // poll long-polls getUpdates and handles each update until ctx ends or, on
