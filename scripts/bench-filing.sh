@@ -29,18 +29,7 @@ else
 fi
 go build -o "$work/filer" ./scripts/bench/filer
 go build -o "$work/loop" ./scripts/bench/sqliteloop
-password=demo-office-2026
-admin=elena.morozova@demo.office
-employee=anna.petrova@demo.office
-
-wait_ready() {
-	for _ in $(seq 600); do
-		curl -fsS -o /dev/null "http://127.0.0.1:$1/readyz" 2>/dev/null && return 0
-		sleep 0.1
-	done
-	echo "the server on port $1 did not get ready" >&2
-	return 1
-}
+. scripts/bench/common.sh
 
 # measure NAME DATABASE_URL PORT
 measure() {
@@ -50,7 +39,7 @@ measure() {
 	pid=$!
 	pids+=("$pid")
 	wait_ready "$port"
-	curl -fsS -o /dev/null -c "$work/$name.jar" --data-urlencode "email=$admin" --data-urlencode "password=$password" "$base/login"
+	login "$base" "$admin" "$work/$name.jar"
 	code=$(curl -fsS -b "$work/$name.jar" "$base/assets" | grep -o '/a/[a-z2-7]\{16\}' | head -1 | cut -c4-)
 	problem=$(curl -fsS -b "$work/$name.jar" "$base/a/$code" | grep -o "/a/$code/report?problem=[0-9]*" | head -1 | grep -o '[0-9]*$')
 	[[ -n $code && -n $problem ]] || { echo "$name: no device or problem in the demo office" >&2; return 1; }

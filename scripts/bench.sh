@@ -29,20 +29,9 @@ go build -o "$work/smartservice" ./cmd/smartservice
 go build -o "$work/bare" ./scripts/bench/barepage
 go build -o "$work/filer" ./scripts/bench/filer
 go build -o "$work/loop" ./scripts/bench/sqliteloop
-password=demo-office-2026
-admin=elena.morozova@demo.office
-employee=anna.petrova@demo.office
+. scripts/bench/common.sh
 rows=()
 
-wait_ready() {
-	for _ in $(seq 600); do
-		curl -fsS -o /dev/null "http://127.0.0.1:$1/readyz" 2>/dev/null && return 0
-		sleep 0.1
-	done
-	echo "the server on port $1 did not get ready" >&2
-	return 1
-}
-login() { curl -fsS -o /dev/null -c "$3" -b "$3" --data-urlencode "email=$2" --data-urlencode "password=$password" "$1/login"; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.3f", a / b; else print "-" }'; }
 # wrk_stats ARGS…: "requests/s p99-ms"
 wrk_stats() {

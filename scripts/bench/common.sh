@@ -1,0 +1,21 @@
+# Shared by the bench scripts (sourced, not run): the demo office's accounts and
+# the two steps every script takes against a server it started.
+
+password=demo-office-2026
+admin=elena.morozova@demo.office
+employee=anna.petrova@demo.office
+
+# wait_ready PORT: poll /readyz for at most 60 s.
+wait_ready() {
+	for _ in $(seq 600); do
+		curl -fsS -o /dev/null "http://127.0.0.1:$1/readyz" 2>/dev/null && return 0
+		sleep 0.1
+	done
+	echo "the server on port $1 did not get ready" >&2
+	return 1
+}
+
+# login BASE EMAIL JAR: log in as EMAIL, the session's cookie kept in JAR.
+login() {
+	curl -fsS -o /dev/null -c "$3" -b "$3" --data-urlencode "email=$2" --data-urlencode "password=$password" "$1/login"
+}
