@@ -8,8 +8,11 @@
 # prints the server's CPU time per acknowledged ticket (user + system, from
 # /proc), a figure that the machine's load moves far less than the rate; with
 # SMARTSERVICE_BENCH_BIN naming a built binary, that one is measured (a before
-# and after on the same machine). Loopback only; every run has a duration and
-# every process is stopped on exit.
+# and after on the same machine). On PostgreSQL it also prints the database's
+# CPU per ticket: the server's connections carry application_name=NAME, and the
+# CPU of their backends is read from /proc (a cluster on this machine, as the
+# test cluster is; elsewhere that figure is left out). Loopback only; every run has a duration and
+# every process is stopped on exit. SMARTSERVICE_BENCH_ONLY=postgres skips SQLite.
 #   bash scripts/bench-filing.sh [seconds] [clients]
 set -euo pipefail
 cd "$(dirname -- "${BASH_SOURCE[0]}")/.."
@@ -31,6 +34,18 @@ go build -o "$work/filer" ./scripts/bench/filer
 go build -o "$work/loop" ./scripts/bench/sqliteloop
 . scripts/bench/common.sh
 
+# backends_cpu NAME: the CPU ticks so far of the PostgreSQL backends whose
+# application_name is NAME ("-" when they are not on this machine). Backends that
+# start later count from zero, which is what a new connection costs.
+backends_cpu() {
+	local total=0 p t
+	for p in $(psql -qAt "$SMARTSERVICE_TEST_POSTGRES_URL" -c "SELECT pid FROM pg_stat_activity WHERE application_name = '$1'"); do
+		t=$(awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null) || { echo -; return; }
+		total=$((total + t))
+	done
+	echo "$total"
+}
+
 # measure NAME DATABASE_URL PORT
 measure() {
 	local name=$1 url=$2 port=$3 base="http://127.0.0.1:$3" code problem pid filed loop prof= profiler= cpu0 cpu1 n
@@ -49,10 +64,12 @@ measure() {
 		profiler=$!
 	fi
 	cpu0=$(awk '{print $14 + $15}' "/proc/$pid/stat")
+	[[ $name == sqlite ]] || db0=$(backends_cpu "$name")
 	filed=$("$work/filer" -base "$base" -email "$employee" -password "$password" -code "$code" -problem "$problem" -clients "$clients" -for "${secs}s")
 	[[ -z $profiler ]] || wait "$profiler"
 	sleep 1 # the notifications' jobs of the last tickets
 	cpu1=$(awk '{print $14 + $15}' "/proc/$pid/stat")
+	[[ $name == sqlite ]] || db1=$(backends_cpu "$name")
 	n=$(grep -o '([0-9]* filed' <<<"$filed" | grep -o '[0-9]*')
 	kill "$pid" 2>/dev/null || true
 	if [[ $name == sqlite ]]; then
@@ -62,15 +79,20 @@ measure() {
 	else
 		echo "| filing over HTTP, $clients clients, $name | ${filed%% *} tickets/s | | |"
 	fi
-	echo "  $name: $filed; server CPU $(awk -v c=$((cpu1 - cpu0)) -v n="$n" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.2f", c * 1000 / hz / n }') ms per ticket" >&2
+	local hz dbcpu=
+	hz=$(getconf CLK_TCK)
+	if [[ -n ${db1:-} && $db1 != -* ]]; then
+		dbcpu="; database CPU $(awk -v a="$db0" -v b="$db1" -v n="$n" -v hz="$hz" 'BEGIN { printf "%.2f", (b - a) * 1000 / hz / n }') ms per ticket"
+	fi
+	echo "  $name: $filed; server CPU $(awk -v c=$((cpu1 - cpu0)) -v n="$n" -v hz="$hz" 'BEGIN { printf "%.2f", c * 1000 / hz / n }') ms per ticket$dbcpu" >&2
 }
 
-measure sqlite "sqlite://$work/bench.db" 18190
+[[ ${SMARTSERVICE_BENCH_ONLY:-} == postgres ]] || measure sqlite "sqlite://$work/bench.db" 18190
 if [[ -n ${SMARTSERVICE_TEST_POSTGRES_URL:-} ]]; then
 	schema=benchfiling_$$
 	PGOPTIONS=--client-min-messages=warning psql -q "$SMARTSERVICE_TEST_POSTGRES_URL" -c "DROP SCHEMA IF EXISTS $schema CASCADE; CREATE SCHEMA $schema"
 	sep='?'; [[ $SMARTSERVICE_TEST_POSTGRES_URL == *\?* ]] && sep='&'
-	measure postgres "${SMARTSERVICE_TEST_POSTGRES_URL}${sep}search_path=$schema" 18192 || true
+	measure postgres "${SMARTSERVICE_TEST_POSTGRES_URL}${sep}search_path=$schema&application_name=postgres" 18192 || true
 	PGOPTIONS=--client-min-messages=warning psql -q "$SMARTSERVICE_TEST_POSTGRES_URL" -c "DROP SCHEMA IF EXISTS $schema CASCADE" || true
 fi
 uptime >&2

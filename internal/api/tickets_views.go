@@ -130,9 +130,9 @@ func (a *API) ticketItem(loc *i18n.Localizer, row *tickets.Row) ticketItem {
 
 // answerTicket answers status with ticket id as the caller now sees it, with the
 // actions they may take: the answer of filing and of every transition. It is one
-// read of the ticket (tickets.View).
+// read of the ticket (tickets.Brief: no history, which this answer does not show).
 func (a *API) answerTicket(w http.ResponseWriter, r *http.Request, c *caller, status int, id int64) {
-	v, err := a.Tickets.View(r.Context(), c.user, id)
+	v, err := a.Tickets.Brief(r.Context(), c.user, id)
 	if err != nil {
 		a.fail(w, r, err)
 		return

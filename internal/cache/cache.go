@@ -29,6 +29,9 @@ type Versions struct {
 	Auth int64
 	// Catalogue moves with classes, types, problem types, offers and devices.
 	Catalogue int64
+	// held is the catalogue version a request that may write read, kept from
+	// Catalogue (see Check) for CatalogueUnchanged.
+	held int64
 }
 
 type ctxKey struct{}
@@ -69,8 +72,24 @@ func Check(ctx context.Context, q interface {
 		return ctx
 	}
 	if !safe {
-		v.Catalogue = 0
+		v.held, v.Catalogue = v.Catalogue, 0
 	}
+	return With(ctx, v)
+}
+
+// CatalogueUnchanged returns ctx with the catalogue version a request that may
+// write read at its start (Check), for a domain action that reads the catalogue
+// and devices but never changes them: filing reads the device, its type, class and
+// offers, and writes a ticket. Such an action cannot read back a change of its own,
+// the reason Check leaves writers without the version, so it may use the caches
+// under the version read at the request's start, as a GET would. Without a
+// version read, ctx is returned as it is.
+func CatalogueUnchanged(ctx context.Context) context.Context {
+	v, ok := From(ctx)
+	if !ok || v.Catalogue != 0 || v.held == 0 {
+		return ctx
+	}
+	v.Catalogue, v.held = v.held, 0
 	return With(ctx, v)
 }
 

@@ -90,6 +90,9 @@ func testFollowNeedsTheDevice(t *testing.T, e *tenv) {
 		t.Fatalf("refusals wrote %d followers and %d events, want %d and %d", f, h, followers, history)
 	}
 	wantErr(t, first(e.svc.Get(e.ctx, e.emp2, tk.ID)), apperr.NotFound, "")
+	wantErr(t, first(e.svc.Brief(e.ctx, e.emp2, tk.ID)), apperr.NotFound, "")
+	wantErr(t, first(e.svc.Brief(e.ctx, e.emp2, 999999)), apperr.NotFound, "")
+	wantErr(t, first(e.svc.Brief(e.ctx, nil, tk.ID)), apperr.Unauthenticated, "")
 
 	// At the device: the current code opens the ticket, to an employee and to an
 	// executor of another department alike.
@@ -108,6 +111,15 @@ func testFollowNeedsTheDevice(t *testing.T, e *tenv) {
 	// Who sees a closed ticket may still follow it.
 	must(0, e.svc.Follow(e.ctx, e.boss, closed.ID, ""))(t)
 	wantErr(t, e.svc.Follow(e.ctx, nil, tk.ID, e.printer.Code), apperr.Unauthenticated, "")
+}
+
+// briefIsView fails unless Brief gives u the row and the actions of v, u's View.
+func (e *tenv) briefIsView(t *testing.T, u *users.User, v *tickets.View) {
+	t.Helper()
+	b := must(e.svc.Brief(e.ctx, u, v.Row.ID))(t)
+	if !rowsEqual(b.Row, v.Row) || b.Actions != v.Actions {
+		t.Errorf("%s: Brief %+v %+v\nView %+v %+v", u.Email, b.Row, b.Actions, v.Row, v.Actions)
+	}
 }
 
 // leaks names what of the reporter's shows in s (a view printed with %+v).
@@ -165,10 +177,11 @@ func testFollowLimitedView(t *testing.T, e *tenv) {
 		if l := e.leaks(fmt.Sprintf("%+v", *v)); l != nil {
 			t.Errorf("%s: the view shows %q", u.Email, l)
 		}
-		// Row and Get say the same as View.
+		// Row, Brief and Get say the same as View.
 		if row := must(e.svc.Row(e.ctx, u, tk.ID))(t); !rowsEqual(*row, v.Row) {
 			t.Errorf("%s: Row %+v\nView %+v", u.Email, *row, v.Row)
 		}
+		e.briefIsView(t, u, v)
 		if g := must(e.svc.Get(e.ctx, u, tk.ID))(t); g.Comment != "" || g.ReporterID != 0 {
 			t.Errorf("%s: Get %+v", u.Email, g)
 		}
@@ -183,6 +196,7 @@ func testFollowLimitedView(t *testing.T, e *tenv) {
 	// The reporter and the staff still see everything.
 	for _, u := range []*users.User{e.emp, e.a, e.b, e.boss, e.admin} {
 		v := must(e.svc.View(e.ctx, u, tk.ID))(t)
+		e.briefIsView(t, u, v)
 		if v.Row.Limited || v.Row.Comment != secret || v.Row.ReporterID != e.emp.ID || v.Row.ReporterEmail != e.emp.Email || !v.Row.HasPhoto ||
 			!v.Actions.Comment {
 			t.Errorf("%s: %+v %+v", u.Email, v.Row, v.Actions)

@@ -17,6 +17,7 @@ import (
 	"unicode/utf8"
 
 	"smartservice/internal/apperr"
+	"smartservice/internal/cache"
 	"smartservice/internal/assets"
 	"smartservice/internal/db"
 	"smartservice/internal/users"
@@ -232,7 +233,9 @@ func (s *Service) File(ctx context.Context, actor *users.User, in FileInput) (*T
 	if err := f.Err(); err != nil {
 		return nil, err
 	}
-	v, err := s.device(ctx, actor, in)
+	// Filing never changes the catalogue, so the device, its type, class and offers
+	// may come from the caches under the version this request read at its start.
+	v, err := s.device(cache.CatalogueUnchanged(ctx), actor, in)
 	if err != nil {
 		return nil, err
 	}
