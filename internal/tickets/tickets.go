@@ -17,8 +17,8 @@ import (
 	"unicode/utf8"
 
 	"smartservice/internal/apperr"
-	"smartservice/internal/cache"
 	"smartservice/internal/assets"
+	"smartservice/internal/cache"
 	"smartservice/internal/db"
 	"smartservice/internal/users"
 )
