@@ -53,15 +53,6 @@ func nullTime(t *time.Time) any {
 	return t.UTC()
 }
 
-// dueAt is the due times of a ticket about problemID routed by ruleID that a
-// department (deptID) gets at start; none for an unrouted ticket.
-func (s *Service) dueAt(ctx context.Context, q sla.Querier, deptID, problemID, ruleID int64, start time.Time) (sla.Due, error) {
-	if deptID == 0 {
-		return sla.Due{}, nil
-	}
-	return sla.DueFor(ctx, q, s.loc, problemID, ruleID, start)
-}
-
 // Clocks is what sla.Clocks.StateAt reads of the ticket.
 func (t *Ticket) Clocks() sla.Clocks {
 	return sla.Clocks{Open: t.Status.Open(), Cancelled: t.Status == StatusCancelled,

@@ -135,6 +135,8 @@ type Service struct {
 	// load, the report's counters) once per batch instead of once per filing,
 	// each filing waiting for the previous one's commit.
 	group *db.Group
+	// caches keep what a filing reads besides the device (routing_cache.go).
+	caches filingCaches
 }
 
 // NewService returns the tickets service; now is the clock (time.Now when nil).
@@ -142,7 +144,7 @@ func NewService(d *db.DB, rules *Rules, as *assets.Service, now func() time.Time
 	if now == nil {
 		now = time.Now
 	}
-	s := &Service{db: d, rules: rules, assets: as, now: now, loc: time.UTC, group: db.NewGroup(d, 0)}
+	s := &Service{db: d, rules: rules, assets: as, now: now, loc: time.UTC, group: db.NewGroup(d, 0), caches: newFilingCaches()}
 	for _, o := range opts {
 		o(s)
 	}
@@ -233,9 +235,12 @@ func (s *Service) File(ctx context.Context, actor *users.User, in FileInput) (*T
 	if err := f.Err(); err != nil {
 		return nil, err
 	}
-	// Filing never changes the catalogue, so the device, its type, class and offers
-	// may come from the caches under the version this request read at its start.
-	v, err := s.device(cache.CatalogueUnchanged(ctx), actor, in)
+	// Filing never changes the catalogue, so the device, its type, class and offers,
+	// and in the transaction the route, the targets and the calendar
+	// (routing_cache.go), may come from the caches under the version this request
+	// read at its start.
+	ctx = cache.CatalogueUnchanged(ctx)
+	v, err := s.device(ctx, actor, in)
 	if err != nil {
 		return nil, err
 	}
@@ -292,7 +297,7 @@ func (s *Service) File(ctx context.Context, actor *users.User, in FileInput) (*T
 		// on PostgreSQL a statement cancelled mid-way could break the connection,
 		// and the transaction with it, for every neighbour in the batch.
 		ctx := context.WithoutCancel(outer)
-		route, err := resolve(ctx, tx, v.Class.ID, v.Type.ID, in.ProblemID)
+		route, err := s.route(ctx, tx, v.Class.ID, v.Type.ID, in.ProblemID)
 		if err != nil {
 			return err
 		}

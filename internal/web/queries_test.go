@@ -133,6 +133,16 @@ func TestQueriesPerRequest(t *testing.T) {
 			}
 			wantQueries(t, "POST /a/{code}/report", n, filing, 1)
 
+			// The next filing finds the route and the service level's target in
+			// the caches (internal/tickets/routing_cache.go): 2 fewer.
+			token = emp.formToken(t, o.printer.Code, o.paper.ID)
+			ct, body = filingForm{problem: fmt.Sprint(o.paper.ID), token: token, comment: "Tray 3 too"}.encode(t)
+			n, rec = o.counted(t, emp, "POST", "/a/"+o.printer.Code+"/report", ct, body)
+			if rec.Code != http.StatusSeeOther || filedRE.FindStringSubmatch(rec.Header().Get("Location")) == nil {
+				t.Fatalf("second filing: %d %q", rec.Code, rec.Header().Get("Location"))
+			}
+			wantQueries(t, "POST /a/{code}/report again", n, filing-2, 1)
+
 			// One read-only transaction: the row with the reader's following, the
 			// history; the routing rule for staff; the reassign choices for who may.
 			for _, who := range []struct {
