@@ -49,8 +49,12 @@ var filedRE = regexp.MustCompile(`^/tickets/(\d+)/filed$`)
 func wantQueries(t *testing.T, what string, n testkit.QueryCount, statements, transactions int64) {
 	t.Helper()
 	got := n.Statements
+	// River wakes its fetchers after an insert: pg_notify on PostgreSQL, a row of
+	// river_notification on SQLite. It debounces them, so whether a request sends
+	// one depends on the one before; they are left out of the count (SQLite's was
+	// not, and TestQueriesPerRequest/sqlite failed now and then by one).
 	for _, q := range n.SQL {
-		if strings.HasPrefix(q, "-- name: PGNotifyMany") {
+		if strings.HasPrefix(q, "-- name: PGNotifyMany") || strings.HasPrefix(q, "-- name: NotificationInsertMany") {
 			got--
 		}
 	}
@@ -103,7 +107,7 @@ func TestQueriesPerRequest(t *testing.T) {
 			// department on PostgreSQL), the ticket, its follower, three events in one
 			// statement, the
 			// key's upkeep and row, the ticket read back. Then the notifications in the
-			// same transaction (internal/notify, 8): the ticket for the routing's rule,
+			// same transaction (internal/notify, 7): the ticket for the routing's rule,
 			// the assignee with roles and departments, their preferences, the preview's
 			// text (no Telegram here), two notification rows, the mail's job (River's
 			// insert; its wake-up notice is not counted, see wantQueries).
@@ -120,14 +124,16 @@ func TestQueriesPerRequest(t *testing.T) {
 			// them under the version its request read
 			// (cache.CatalogueUnchanged): 4 fewer (before the caches: 19 and 20;
 			// before CatalogueUnchanged: 14 and 15 below). The notifier
-			// reads the ticket's people and records its notifications: 8 more.
+			// reads the ticket's people and records its notifications: 7 more.
 			// The service level's target is read in the filing's transaction: 1
 			// more (2 more again, the office hours and holidays, when the problem
 			// has a target; this one has none).
 			// The three events (filed, routed, assigned) are one INSERT … RETURNING
 			// (tickets.addEvents): 2 fewer than one each (before: 16 + 8 + 1, and
 			// 17 + 7 + 1 on PostgreSQL, which locks the department).
-			filing := int64(10 + 8 + 1)
+			// (SQLite's notifier count, 7 here, was 8 until River's wake-up row was
+			// left out as PostgreSQL's pg_notify always was: see wantQueries.)
+			filing := int64(10 + 7 + 1)
 			if dialect == db.Postgres {
 				filing = 11 + 7 + 1
 			}
