@@ -69,7 +69,9 @@ func TestFilingCachesFollowEveryChange(t *testing.T) {
 			if _, ok := cache.CatalogueVersion(ctx); !ok {
 				t.Fatal("the filing's context carries no catalogue version")
 			}
-			return must(e.svc.File(ctx, e.emp, tickets.FileInput{AssetCode: e.printer.Code, ProblemID: problem}))(t)
+			tk := must(e.svc.File(ctx, e.emp, tickets.FileInput{AssetCode: e.printer.Code, ProblemID: problem}))(t)
+			e.asStored(t, tk) // due times included
+			return tk
 		}
 
 		// A rule's department (routing_rules).

@@ -46,6 +46,15 @@ func WithLocation(loc *time.Location) Option {
 	}
 }
 
+// utc is a copy of t in UTC, as times are read back; nil stays nil.
+func utc(t *time.Time) *time.Time {
+	if t == nil {
+		return nil
+	}
+	v := t.UTC()
+	return &v
+}
+
 func nullTime(t *time.Time) any {
 	if t == nil {
 		return nil

@@ -2,6 +2,7 @@ package tickets_test
 
 import (
 	"context"
+	"reflect"
 	"strconv"
 	"sync"
 	"testing"
@@ -124,7 +125,31 @@ func (e *tenv) available(t *testing.T, u *users.User, on bool) {
 // file files a ticket by emp on the printer.
 func (e *tenv) file(t *testing.T, problem int64) *tickets.Ticket {
 	t.Helper()
-	return must(e.svc.File(e.ctx, e.emp, tickets.FileInput{AssetID: e.printer.ID, ProblemID: problem, Comment: "please help"}))(t)
+	tk := must(e.svc.File(e.ctx, e.emp, tickets.FileInput{AssetID: e.printer.ID, ProblemID: problem, Comment: "please help"}))(t)
+	e.asStored(t, tk)
+	return tk
+}
+
+// asStored fails unless tk, as File answered it (built from what it wrote, not
+// read back), is the ticket a read gives now.
+func (e *tenv) asStored(t *testing.T, tk *tickets.Ticket) {
+	t.Helper()
+	got := must(e.svc.Get(e.ctx, e.admin, tk.ID))(t)
+	a, b := reflect.ValueOf(*tk), reflect.ValueOf(*got)
+	for i := range a.NumField() {
+		x, y := a.Field(i).Interface(), b.Field(i).Interface()
+		same := x == y
+		switch xv := x.(type) {
+		case time.Time:
+			same = xv.Equal(y.(time.Time))
+		case *time.Time:
+			yv := y.(*time.Time)
+			same = (xv == nil) == (yv == nil) && (xv == nil || xv.Equal(*yv))
+		}
+		if !same {
+			t.Errorf("File answered %s = %v, a read gives %v", a.Type().Field(i).Name, x, y)
+		}
+	}
 }
 
 // kinds is the ticket's history as the admin reads it, one "kind:detail" per
