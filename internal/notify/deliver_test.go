@@ -211,6 +211,10 @@ func TestDeliveryFaults(t *testing.T) {
 		if e.tg.count() != sent {
 			t.Fatal("a message left while the channel waited")
 		}
+		// Waiting is no attempt: nothing was sent.
+		if r := e.byID(t, other.ID); r.Attempts != 0 || r.State != notify.StatePending {
+			t.Errorf("a message that waited for the channel: %+v, want pending with no attempt", r)
+		}
 		e.clk.Add(21 * time.Second)
 		must(0, e.n.Deliver(ctx, other.ID, false))(t)
 		must(0, e.n.Deliver(ctx, limited.ID, false))(t)
@@ -232,6 +236,10 @@ func TestDeliveryFaults(t *testing.T) {
 			if r := e.byID(t, id); r.State != notify.StateFailed {
 				t.Errorf("on a channel down: %+v", r)
 			}
+		}
+		// The one tried counts its attempt; the one stopped before the send does not.
+		if r, q := e.byID(t, down.ID), e.byID(t, queued.ID); r.Attempts != 1 || q.Attempts != 0 {
+			t.Errorf("attempts: %d for the message the channel refused (want 1), %d for the one held back (want 0)", r.Attempts, q.Attempts)
 		}
 		alerts := must(e.n.Alerts(ctx, e.admin))(t)
 		if len(alerts) != 1 || alerts[0].Channel != notify.ChannelTelegram || !strings.Contains(alerts[0].Reason, "401") {
@@ -323,4 +331,32 @@ func TestDeliveryThroughRiver(t *testing.T) {
 			t.Errorf("%d Telegram messages and %d mails, want one each", n, m)
 		}
 	})
+}
+
+// A delivery runs in the worker alongside filings, on the same cores and (on
+// SQLite) the same writer: a message sent at the first try costs two statements,
+// its attempt counted with its row read back in one, and the outcome (before:
+// the row, the channel's state, the attempt, the outcome).
+func TestDeliveryStatements(t *testing.T) {
+	for _, dialect := range testkit.Dialects {
+		t.Run(string(dialect), func(t *testing.T) {
+			d, err := db.Open(context.Background(), testkit.MigratedURL(t, dialect), db.Options{ConnectTimeout: 10 * time.Second, Wrap: testkit.CountQueries})
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { d.Close() })
+			e := newEnv(t, d, true)
+			r := e.telegramRow(t)
+			ctx, count := testkit.WithQueryCount(e.ctx)
+			if err := e.n.Deliver(ctx, r.ID, false); err != nil {
+				t.Fatal(err)
+			}
+			if n := count(); n.Statements != 2 {
+				t.Errorf("a delivery ran %d statements, want 2:\n%s", n.Statements, strings.Join(n.SQL, "\n"))
+			}
+			if got := e.byID(t, r.ID); got.State != notify.StateSent || got.Attempts != 1 {
+				t.Errorf("after delivery: %+v", got)
+			}
+		})
+	}
 }
