@@ -142,20 +142,10 @@ func (s *Service) Notify(ctx context.Context, tx *sql.Tx, e tickets.Event) error
 // It runs inside the change's transaction, where every round trip keeps the
 // writer (SQLite) or the department's lock (PostgreSQL) from the next filing, so
 // it costs a fixed handful of statements whatever the number of recipients: the
-// people's settings in one query, the ticket's text for the previews in one, the
-// rows in one INSERT and their jobs in one.
+// people's settings came with the people (loadPeople), then the ticket's text
+// for the previews in one query, the rows in one INSERT and their jobs in one.
 func (s *Service) record(ctx context.Context, tx *sql.Tx, ticketID, eventID int64, rs []recipient) error {
 	now := s.now()
-	var people []int64
-	for _, r := range rs {
-		if r.DepartmentID == 0 {
-			people = append(people, r.person.ID)
-		}
-	}
-	settings, err := readSettingsOf(ctx, tx, people)
-	if err != nil {
-		return err
-	}
 	var ns []*pending
 	for _, r := range rs {
 		if r.DepartmentID != 0 {
@@ -163,7 +153,7 @@ func (s *Service) record(ctx context.Context, tx *sql.Tx, ticketID, eventID int6
 				EventID: eventID, Lang: s.opts.Catalog.Default(), CreatedAt: now}, notBefore: now})
 			continue
 		}
-		st := settings[r.person.ID]
+		st := r.settings
 		notBefore := now
 		// Executors on duty hear of their work at once, whatever the hour.
 		if !(r.Kind == KindAssigned && r.person.Available) {

@@ -267,62 +267,40 @@ func parseClock(v string) (int, bool) {
 	return hh*60 + mm, true
 }
 
-// readSettings reads a person's preferences (defaults filled in) and quiet hours.
-func readSettings(ctx context.Context, q querier, userID int64) (map[string]Pref, QuietHours, error) {
-	all, err := readSettingsOf(ctx, q, []int64{userID})
-	if err != nil {
-		return nil, QuietHours{}, err
+// defaultPrefs is a copy of DefaultPrefs, for one person's settings.
+func defaultPrefs() map[string]Pref {
+	prefs := make(map[string]Pref, len(DefaultPrefs))
+	for k, p := range DefaultPrefs {
+		prefs[k] = p
 	}
-	st := all[userID]
-	return st.Prefs, st.Quiet, nil
+	return prefs
 }
 
-// readSettingsOf reads the preferences (defaults filled in) and quiet hours of
-// the people ids, in one query: it runs inside a change's transaction, where a
-// round trip per recipient held the writer (SQLite) or the department's lock
-// (PostgreSQL) that much longer. Every id has an entry, the defaults for an id
-// without settings (or without an account).
-func readSettingsOf(ctx context.Context, q querier, ids []int64) (map[int64]Settings, error) {
-	out := make(map[int64]Settings, len(ids))
-	for _, id := range ids {
-		prefs := make(map[string]Pref, len(DefaultPrefs))
-		for k, p := range DefaultPrefs {
-			prefs[k] = p
-		}
-		out[id] = Settings{Prefs: prefs}
-	}
-	if len(ids) == 0 {
-		return out, nil
-	}
-	in, args := inList(ids)
-	rows, err := q.QueryContext(ctx, `SELECT u.id, q.quiet_from, q.quiet_to, p.kind, p.telegram, p.mail FROM users u
-	LEFT JOIN notification_quiet q ON q.user_id = u.id LEFT JOIN notification_prefs p ON p.user_id = u.id WHERE u.id IN (`+in+`)`, args...)
+// readSettings reads a person's preferences (defaults filled in) and quiet
+// hours, in one query, for the settings page; the recipients of an event have
+// theirs read with them (loadPeople).
+func readSettings(ctx context.Context, q querier, userID int64) (map[string]Pref, QuietHours, error) {
+	prefs := defaultPrefs()
+	var quiet QuietHours
+	rows, err := q.QueryContext(ctx, `SELECT q.quiet_from, q.quiet_to, p.kind, p.telegram, p.mail FROM users u
+	LEFT JOIN notification_quiet q ON q.user_id = u.id LEFT JOIN notification_prefs p ON p.user_id = u.id WHERE u.id = $1`, userID)
 	if err != nil {
-		return nil, fmt.Errorf("notify: unable to read preferences: %w", err)
+		return nil, quiet, fmt.Errorf("notify: unable to read preferences: %w", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var id int64
 		var from, to sql.NullInt64
 		var kind sql.NullString
 		var tg, ml sql.NullBool
-		if err := rows.Scan(&id, &from, &to, &kind, &tg, &ml); err != nil {
-			return nil, fmt.Errorf("notify: unable to read preferences: %w", err)
-		}
-		st, ok := out[id]
-		if !ok {
-			continue
+		if err := rows.Scan(&from, &to, &kind, &tg, &ml); err != nil {
+			return nil, quiet, fmt.Errorf("notify: unable to read preferences: %w", err)
 		}
 		if from.Valid && to.Valid {
-			st.Quiet = QuietHours{Set: true, From: int(from.Int64), To: int(to.Int64)}
-			out[id] = st
+			quiet = QuietHours{Set: true, From: int(from.Int64), To: int(to.Int64)}
 		}
 		if _, ok := DefaultPrefs[kind.String]; ok && kind.Valid {
-			st.Prefs[kind.String] = Pref{Telegram: tg.Bool, Mail: ml.Bool}
+			prefs[kind.String] = Pref{Telegram: tg.Bool, Mail: ml.Bool}
 		}
 	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("notify: unable to read preferences: %w", err)
-	}
-	return out, nil
+	return prefs, quiet, rows.Err()
 }

@@ -103,12 +103,12 @@ func TestQueriesPerRequest(t *testing.T) {
 			// department on PostgreSQL), the ticket, its follower, three events in one
 			// statement, the
 			// key's upkeep and row, the ticket read back. Then the notifications in the
-			// same transaction (internal/notify, 6): the ticket for the routing's rule,
-			// the assignee with roles and departments, their preferences, both
-			// notification rows (Telegram and mail) in one INSERT, both jobs in one
-			// River insert, and on SQLite River's wake-up notice, a row of
-			// river_notification (PostgreSQL's pg_notify is not counted, see
-			// wantQueries).
+			// same transaction (internal/notify, 5): the ticket for the routing's rule,
+			// the assignee with roles, departments and notification settings in
+			// one query, both notification rows (Telegram and mail) in one
+			// INSERT, both jobs in one River insert, and on SQLite River's wake-up
+			// notice, a row of river_notification (PostgreSQL's pg_notify is not
+			// counted, see wantQueries).
 			token := emp.formToken(t, o.printer.Code, o.paper.ID)
 			ct, body := filingForm{problem: fmt.Sprint(o.paper.ID), token: token, comment: "Tray 2 is empty"}.encode(t)
 			n, rec = o.counted(t, emp, "POST", "/a/"+o.printer.Code+"/report", ct, body)
@@ -127,11 +127,12 @@ func TestQueriesPerRequest(t *testing.T) {
 			// (tickets.addEvents): 2 fewer than one each (before: 16 + 8 + 1, and
 			// 17 + 7 + 1 on PostgreSQL, which locks the department). The
 			// notifier's rows in one INSERT and their jobs in one River insert
-			// (notify.record): 2 fewer than one each (before: 14 + 8 + 1, and
-			// 15 + 7 + 1 on PostgreSQL).
-			filing := int64(14 + 6 + 1)
+			// (notify.record), the settings read with the people
+			// (notify.loadPeople): 3 fewer (before: 14 + 8 + 1, and 15 + 7 + 1
+			// on PostgreSQL).
+			filing := int64(14 + 5 + 1)
 			if dialect == db.Postgres {
-				filing = 15 + 5 + 1
+				filing = 15 + 4 + 1
 			}
 			wantQueries(t, "POST /a/{code}/report", n, filing, 1)
 
