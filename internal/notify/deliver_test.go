@@ -30,7 +30,7 @@ func (e *env) deliverAll(t *testing.T, rs []row) []error {
 }
 
 // byID returns the stored state of notification id.
-func (e *env) byID(t *testing.T, id int64) row {
+func (e *env) byID(t testing.TB, id int64) row {
 	t.Helper()
 	for _, r := range e.since(t, id-1) {
 		if r.ID == id {

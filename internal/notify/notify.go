@@ -221,7 +221,8 @@ const insertBatch = 1000
 // Neither engine promises that RETURNING gives the rows in the order of VALUES, so
 // each id is matched to its notification by what tells the rows of one event
 // apart: the channel, the kind and the recipient (an event's recipients are
-// distinct people or departments). Should two rows ever share those, they are inserted one by one.
+// distinct people or departments). Should two rows ever share those, the second
+// is inserted on its own.
 func insertAll(ctx context.Context, tx *sql.Tx, ns []*pending) error {
 	byKey := make(map[rowKey]*pending, len(ns))
 	var batch, alone []*pending
