@@ -17,6 +17,7 @@ import (
 	"smartservice/internal/jobs"
 	"smartservice/internal/notify"
 	"smartservice/internal/testkit"
+	"smartservice/internal/users"
 )
 
 // deliverAll runs the delivery of each row as the worker would, once.
@@ -334,9 +335,10 @@ func TestDeliveryThroughRiver(t *testing.T) {
 }
 
 // A delivery runs in the worker alongside filings, on the same cores and (on
-// SQLite) the same writer: a message sent at the first try costs two statements,
-// its attempt counted with its row read back in one, and the outcome (before:
-// the row, the channel's state, the attempt, the outcome).
+// SQLite) the same writer: a message sent at the first try costs two statements
+// of the notifier's, its attempt counted with its row read back in one, and the
+// outcome (before: the row, the channel's state, the attempt, the outcome), plus
+// what its channel reads.
 func TestDeliveryStatements(t *testing.T) {
 	for _, dialect := range testkit.Dialects {
 		t.Run(string(dialect), func(t *testing.T) {
@@ -346,17 +348,49 @@ func TestDeliveryStatements(t *testing.T) {
 			}
 			t.Cleanup(func() { d.Close() })
 			e := newEnv(t, d, true)
-			r := e.telegramRow(t)
-			ctx, count := testkit.WithQueryCount(e.ctx)
-			if err := e.n.Deliver(ctx, r.ID, false); err != nil {
-				t.Fatal(err)
-			}
-			if n := count(); n.Statements != 2 {
-				t.Errorf("a delivery ran %d statements, want 2:\n%s", n.Statements, strings.Join(n.SQL, "\n"))
-			}
-			if got := e.byID(t, r.ID); got.State != notify.StateSent || got.Attempts != 1 {
-				t.Errorf("after delivery: %+v", got)
+			last := e.lastID(t)
+			e.file(t, e.paper)
+			// The Telegram double reads nothing; the mail channel reads the
+			// recipient's account and the ticket in one query (before: two).
+			want := map[string]int64{notify.ChannelTelegram: 2, notify.ChannelMail: 3}
+			for _, r := range e.since(t, last) {
+				ctx, count := testkit.WithQueryCount(e.ctx)
+				if err := e.n.Deliver(ctx, r.ID, false); err != nil {
+					t.Fatal(err)
+				}
+				if n := count(); n.Statements != want[r.Channel] {
+					t.Errorf("a delivery by %s ran %d statements, want %d:\n%s", r.Channel, n.Statements, want[r.Channel], strings.Join(n.SQL, "\n"))
+				}
+				if got := e.byID(t, r.ID); got.State != notify.StateSent || got.Attempts != 1 {
+					t.Errorf("after delivery: %+v", got)
+				}
 			}
 		})
 	}
+}
+
+// Mail to an account deactivated after the notification was made is dead, not
+// sent (the mail channel reads the account with the ticket, in one query).
+func TestMailToAnAccountGone(t *testing.T) {
+	testkit.EachDB(t, func(t *testing.T, d *db.DB) {
+		e := newEnv(t, d, true)
+		last := e.lastID(t)
+		e.file(t, e.paper)
+		off := false
+		must(e.acc.UpdateUser(e.ctx, e.admin, e.a.ID, users.UserPatch{Active: &off}))(t)
+		for _, r := range e.since(t, last) {
+			if r.Channel != notify.ChannelMail {
+				continue
+			}
+			if err := e.n.Deliver(e.ctx, r.ID, false); err != nil {
+				t.Fatalf("mail to a deactivated account: %v, want no retry", err)
+			}
+			if got := e.byID(t, r.ID); got.State != notify.StateDead {
+				t.Errorf("mail to a deactivated account: %+v, want dead", got)
+			}
+		}
+		if n := len(e.smtp.Mails()); n != 0 {
+			t.Errorf("%d mails sent to a deactivated account", n)
+		}
+	})
 }

@@ -43,20 +43,36 @@ type renderData struct {
 
 // readRenderData reads the ticket's and event's parts of a message through q.
 func readRenderData(ctx context.Context, q querier, ticketID, eventID int64) (renderData, error) {
+	d, _, err := readRenderDataTo(ctx, q, ticketID, eventID, 0)
+	return d, err
+}
+
+// recipientRow is what a mail needs of its recipient's account.
+type recipientRow struct {
+	email  string
+	active bool
+}
+
+// readRenderDataTo reads the ticket's and event's parts of a message and, in the
+// same query, the account of user (a delivery's round trip fewer): a zero
+// recipientRow when there is no such account.
+func readRenderDataTo(ctx context.Context, q querier, ticketID, eventID, user int64) (renderData, recipientRow, error) {
 	var d renderData
+	var to recipientRow
 	err := q.QueryRowContext(ctx, `SELECT a.name, a.building, a.floor, a.room, p.name_en, p.name_ru, t.comment,
-		COALESCE(u.full_name, ''), COALESCE(e.detail, '')
+		COALESCE(u.full_name, ''), COALESCE(e.detail, ''), COALESCE(r.email, ''), COALESCE(r.active, $4)
 	FROM tickets t JOIN assets a ON a.id = t.asset_id JOIN problem_types p ON p.id = t.problem_type_id
 	LEFT JOIN ticket_events e ON e.id = $2 AND e.ticket_id = t.id LEFT JOIN users u ON u.id = e.actor_id
-	WHERE t.id = $1`, ticketID, eventID).
-		Scan(&d.device, &d.building, &d.floor, &d.room, &d.probEN, &d.probRU, &d.comment, &d.actor, &d.detail)
+	LEFT JOIN users r ON r.id = $3
+	WHERE t.id = $1`, ticketID, eventID, user, false).
+		Scan(&d.device, &d.building, &d.floor, &d.room, &d.probEN, &d.probRU, &d.comment, &d.actor, &d.detail, &to.email, &to.active)
 	if errors.Is(err, sql.ErrNoRows) {
-		return d, fmt.Errorf("notify: ticket %d is gone: %w", ticketID, ErrRecipientGone)
+		return d, to, fmt.Errorf("notify: ticket %d is gone: %w", ticketID, ErrRecipientGone)
 	}
 	if err != nil {
-		return d, fmt.Errorf("notify: unable to read ticket %d: %w", ticketID, err)
+		return d, to, fmt.Errorf("notify: unable to read ticket %d: %w", ticketID, err)
 	}
-	return d, nil
+	return d, to, nil
 }
 
 // compose writes n's message from d in n.Lang (no database).
