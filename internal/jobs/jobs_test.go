@@ -254,6 +254,88 @@ func TestRolledBackJobNeverExists(t *testing.T) {
 	})
 }
 
+// uniqueArgs asks River for a unique job by default.
+type uniqueArgs struct{}
+
+func (uniqueArgs) Kind() string { return "jobs_test_unique" }
+
+func (uniqueArgs) InsertOpts() river.InsertOpts {
+	return river.InsertOpts{UniqueOpts: river.UniqueOpts{ByArgs: true}}
+}
+
+// InsertManyTx inserts a batch in the caller's transaction: all its jobs run
+// after a commit, none exists after a rollback, and a unique job (which the
+// batch's insert could skip without saying so) is refused.
+func TestInsertManyTx(t *testing.T) {
+	t.Parallel()
+	testkit.EachDB(t, func(t *testing.T, d *db.DB) {
+		workers, ran := newRecordWorkers()
+		river.AddWorker(workers, river.WorkFunc(func(context.Context, *river.Job[uniqueArgs]) error { return nil }))
+		c := startClient(t, d, workers, jobs.Options{})
+		ctx, cancel := context.WithTimeout(t.Context(), wait)
+		defer cancel()
+		batch := func(tags ...string) []river.InsertManyParams {
+			var ps []river.InsertManyParams
+			for _, tag := range tags {
+				ps = append(ps, river.InsertManyParams{Args: recordArgs{Tag: tag}})
+			}
+			return ps
+		}
+
+		boom := errors.New("the change failed")
+		err := d.InTx(ctx, func(tx *sql.Tx) error {
+			if err := c.InsertManyTx(ctx, tx, batch("lost 1", "lost 2")); err != nil {
+				return err
+			}
+			return boom
+		})
+		if !errors.Is(err, boom) {
+			t.Fatalf("transaction: got %v, want the callback's error", err)
+		}
+		if states := jobStates(t, d, recordArgs{}.Kind()); len(states) != 0 {
+			t.Fatalf("river_job after rollback: %v, want no row", states)
+		}
+
+		if err := d.InTx(ctx, func(tx *sql.Tx) error {
+			if err := c.InsertManyTx(ctx, tx, nil); err != nil {
+				return err
+			}
+			return c.InsertManyTx(ctx, tx, batch("one", "two", "three"))
+		}); err != nil {
+			t.Fatal(err)
+		}
+		got := map[string]bool{}
+		for range 3 {
+			select {
+			case tag := <-ran:
+				got[tag] = true
+			case <-time.After(wait):
+				t.Fatalf("ran %v, want one, two and three", got)
+			}
+		}
+		if !got["one"] || !got["two"] || !got["three"] {
+			t.Errorf("ran %v, want one, two and three", got)
+		}
+
+		err = d.InTx(ctx, func(tx *sql.Tx) error {
+			return c.InsertManyTx(ctx, tx, []river.InsertManyParams{{Args: recordArgs{Tag: "with a unique one"}}, {Args: uniqueArgs{}}})
+		})
+		if err == nil || !strings.Contains(err.Error(), "unique") {
+			t.Errorf("a batch with a unique job: %v, want a refusal", err)
+		}
+		err = d.InTx(ctx, func(tx *sql.Tx) error {
+			return c.InsertManyTx(ctx, tx, []river.InsertManyParams{{Args: recordArgs{Tag: "unique by option"},
+				InsertOpts: &river.InsertOpts{UniqueOpts: river.UniqueOpts{ByQueue: true}}}})
+		})
+		if err == nil || !strings.Contains(err.Error(), "unique") {
+			t.Errorf("a batch with a job unique by its options: %v, want a refusal", err)
+		}
+		if states := jobStates(t, d, uniqueArgs{}.Kind()); len(states) != 0 {
+			t.Errorf("unique jobs inserted: %v", states)
+		}
+	})
+}
+
 // flakyArgs is a job that fails its first attempt.
 type flakyArgs struct{}
 

@@ -146,7 +146,7 @@ func (s *Service) Retry(ctx context.Context, actor *users.User, id int64) error 
 			}
 			return apperr.New(apperr.Conflict, "notify.not_retriable")
 		}
-		if err := s.queue(ctx, tx, id, now); err != nil {
+		if err := s.requeue(ctx, tx, []int64{id}, now); err != nil {
 			return err
 		}
 		return audit.Record(ctx, tx, audit.Entry{At: now, ActorID: actor.ID, ActorEmail: actor.Email, Kind: audit.NotificationRetried,
@@ -208,13 +208,23 @@ func (s *Service) Resume(ctx context.Context, actor *users.User, channel string)
 			if _, err := tx.ExecContext(ctx, "UPDATE notifications SET state = 'pending', not_before = $2, updated_at = $2 WHERE id = $1", id, now); err != nil {
 				return fmt.Errorf("notify: unable to queue again: %w", err)
 			}
-			if err := s.queue(ctx, tx, id, now); err != nil {
-				return err
-			}
+		}
+		if err := s.requeue(ctx, tx, ids, now); err != nil {
+			return err
 		}
 		count = len(ids)
 		return audit.Record(ctx, tx, audit.Entry{At: now, ActorID: actor.ID, ActorEmail: actor.Email, Kind: audit.ChannelResumed,
 			Subject: "channel " + channel, Before: was, After: map[string]any{"down": false, "queued_again": count}})
 	})
 	return count, err
+}
+
+// requeue queues the delivery jobs of the pending notifications ids again, to
+// run at at.
+func (s *Service) requeue(ctx context.Context, tx *sql.Tx, ids []int64, at time.Time) error {
+	ns := make([]*pending, len(ids))
+	for i, id := range ids {
+		ns[i] = &pending{n: Notification{ID: id}, notBefore: at, state: StatePending}
+	}
+	return s.queue(ctx, tx, ns)
 }

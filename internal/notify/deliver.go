@@ -27,6 +27,8 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/riverqueue/river"
@@ -72,6 +74,19 @@ func (w *Worker) Work(ctx context.Context, job *river.Job[DeliverArgs]) error {
 // outcome; last says this is the job's last attempt, so an error fails the row.
 // It returns an error for River to retry, or river.JobSnooze when rate limited.
 func (s *Service) Deliver(ctx context.Context, id int64, last bool) error {
+	// The common case in one statement: a pending notification on a registered
+	// channel that is neither down nor paused has its attempt counted (before
+	// the send, so a crash mid-send still counts) and comes back. Anything else
+	// (gone, not pending, a preview, a channel down or paused) takes the steps
+	// below, which count no attempt for what they do not send.
+	now := s.now()
+	n, ok, err := s.claim(ctx, id, now)
+	if err != nil {
+		return err
+	}
+	if ok {
+		return s.send(ctx, s.channel(n.Channel), n, now, last)
+	}
 	n, state, err := s.load(ctx, id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil // its ticket was deleted, and the notification with it
@@ -94,7 +109,7 @@ func (s *Service) Deliver(ctx context.Context, id int64, last bool) error {
 	if err != nil {
 		return err
 	}
-	now := s.now()
+	now = s.now()
 	if cs.Down {
 		s.met.failed.WithLabelValues(n.Channel).Inc()
 		return s.finish(ctx, id, StateFailed, "", "", "channel down: "+cs.Reason)
@@ -105,6 +120,12 @@ func (s *Service) Deliver(ctx context.Context, id int64, last bool) error {
 	if _, err := s.db.W.ExecContext(ctx, "UPDATE notifications SET attempts = attempts + 1, updated_at = $2 WHERE id = $1", id, now); err != nil {
 		return fmt.Errorf("notify: unable to count an attempt: %w", err)
 	}
+	return s.send(ctx, ch, n, now, last)
+}
+
+// send asks ch to deliver n, whose attempt is counted, and records the outcome.
+func (s *Service) send(ctx context.Context, ch Channel, n Notification, now time.Time, last bool) error {
+	id := n.ID
 	rc, err := ch.Deliver(ctx, n)
 	var retry *RetryAfterError
 	switch {
@@ -148,6 +169,46 @@ func (s *Service) Deliver(ctx context.Context, id int64, last bool) error {
 		}
 		return err
 	}
+}
+
+// claim counts an attempt at notification id and reads it back, in one
+// statement, if it can be sent now: still pending, on a channel registered in
+// this process, and that channel neither down nor paused past now (the row of
+// notification_channels, shared by every instance). ok is false, with nothing
+// written, otherwise.
+func (s *Service) claim(ctx context.Context, id int64, now time.Time) (n Notification, ok bool, err error) {
+	s.mu.RLock()
+	names := make([]string, 0, len(s.channels))
+	for name := range s.channels {
+		names = append(names, name)
+	}
+	s.mu.RUnlock()
+	if len(names) == 0 {
+		return n, false, nil
+	}
+	// In a fixed order, so that the statement's text is always the same one.
+	slices.Sort(names)
+	args := []any{id, now, true}
+	in := make([]string, len(names))
+	for i, name := range names {
+		args = append(args, name)
+		in[i] = fmt.Sprintf("$%d", len(args))
+	}
+	var user, dep, event sql.NullInt64
+	// Times compare as text on SQLite (db.TimeFormat keeps them in order).
+	err = s.db.W.QueryRowContext(ctx, `UPDATE notifications SET attempts = attempts + 1, updated_at = $2
+	WHERE id = $1 AND state = 'pending' AND channel IN (`+strings.Join(in, ", ")+`)
+	AND NOT EXISTS (SELECT 1 FROM notification_channels c WHERE c.channel = notifications.channel AND (c.down = $3 OR c.paused_until > $2))
+	RETURNING id, channel, kind, user_id, department_id, ticket_id, event_id, lang, created_at`, args...).
+		Scan(&n.ID, &n.Channel, &n.Kind, &user, &dep, &n.TicketID, &event, &n.Lang, &n.CreatedAt)
+	if errors.Is(err, sql.ErrNoRows) {
+		return n, false, nil
+	}
+	if err != nil {
+		return n, false, fmt.Errorf("notify: unable to count an attempt: %w", err)
+	}
+	n.UserID, n.DepartmentID, n.EventID = user.Int64, dep.Int64, event.Int64
+	return n, true, nil
 }
 
 // load reads notification id and its state.

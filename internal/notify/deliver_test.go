@@ -17,6 +17,7 @@ import (
 	"smartservice/internal/jobs"
 	"smartservice/internal/notify"
 	"smartservice/internal/testkit"
+	"smartservice/internal/users"
 )
 
 // deliverAll runs the delivery of each row as the worker would, once.
@@ -30,7 +31,7 @@ func (e *env) deliverAll(t *testing.T, rs []row) []error {
 }
 
 // byID returns the stored state of notification id.
-func (e *env) byID(t *testing.T, id int64) row {
+func (e *env) byID(t testing.TB, id int64) row {
 	t.Helper()
 	for _, r := range e.since(t, id-1) {
 		if r.ID == id {
@@ -211,6 +212,10 @@ func TestDeliveryFaults(t *testing.T) {
 		if e.tg.count() != sent {
 			t.Fatal("a message left while the channel waited")
 		}
+		// Waiting is no attempt: nothing was sent.
+		if r := e.byID(t, other.ID); r.Attempts != 0 || r.State != notify.StatePending {
+			t.Errorf("a message that waited for the channel: %+v, want pending with no attempt", r)
+		}
 		e.clk.Add(21 * time.Second)
 		must(0, e.n.Deliver(ctx, other.ID, false))(t)
 		must(0, e.n.Deliver(ctx, limited.ID, false))(t)
@@ -232,6 +237,10 @@ func TestDeliveryFaults(t *testing.T) {
 			if r := e.byID(t, id); r.State != notify.StateFailed {
 				t.Errorf("on a channel down: %+v", r)
 			}
+		}
+		// The one tried counts its attempt; the one stopped before the send does not.
+		if r, q := e.byID(t, down.ID), e.byID(t, queued.ID); r.Attempts != 1 || q.Attempts != 0 {
+			t.Errorf("attempts: %d for the message the channel refused (want 1), %d for the one held back (want 0)", r.Attempts, q.Attempts)
 		}
 		alerts := must(e.n.Alerts(ctx, e.admin))(t)
 		if len(alerts) != 1 || alerts[0].Channel != notify.ChannelTelegram || !strings.Contains(alerts[0].Reason, "401") {
@@ -321,6 +330,67 @@ func TestDeliveryThroughRiver(t *testing.T) {
 		}
 		if n, m := e.tg.count(), len(e.smtp.Mails()); n != 1 || m != 1 {
 			t.Errorf("%d Telegram messages and %d mails, want one each", n, m)
+		}
+	})
+}
+
+// A delivery runs in the worker alongside filings, on the same cores and (on
+// SQLite) the same writer: a message sent at the first try costs two statements
+// of the notifier's, its attempt counted with its row read back in one, and the
+// outcome (before: the row, the channel's state, the attempt, the outcome), plus
+// what its channel reads.
+func TestDeliveryStatements(t *testing.T) {
+	for _, dialect := range testkit.Dialects {
+		t.Run(string(dialect), func(t *testing.T) {
+			d, err := db.Open(context.Background(), testkit.MigratedURL(t, dialect), db.Options{ConnectTimeout: 10 * time.Second, Wrap: testkit.CountQueries})
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { d.Close() })
+			e := newEnv(t, d, true)
+			last := e.lastID(t)
+			e.file(t, e.paper)
+			// The Telegram double reads nothing; the mail channel reads the
+			// recipient's account and the ticket in one query (before: two).
+			want := map[string]int64{notify.ChannelTelegram: 2, notify.ChannelMail: 3}
+			for _, r := range e.since(t, last) {
+				ctx, count := testkit.WithQueryCount(e.ctx)
+				if err := e.n.Deliver(ctx, r.ID, false); err != nil {
+					t.Fatal(err)
+				}
+				if n := count(); n.Statements != want[r.Channel] {
+					t.Errorf("a delivery by %s ran %d statements, want %d:\n%s", r.Channel, n.Statements, want[r.Channel], strings.Join(n.SQL, "\n"))
+				}
+				if got := e.byID(t, r.ID); got.State != notify.StateSent || got.Attempts != 1 {
+					t.Errorf("after delivery: %+v", got)
+				}
+			}
+		})
+	}
+}
+
+// Mail to an account deactivated after the notification was made is dead, not
+// sent (the mail channel reads the account with the ticket, in one query).
+func TestMailToAnAccountGone(t *testing.T) {
+	testkit.EachDB(t, func(t *testing.T, d *db.DB) {
+		e := newEnv(t, d, true)
+		last := e.lastID(t)
+		e.file(t, e.paper)
+		off := false
+		must(e.acc.UpdateUser(e.ctx, e.admin, e.a.ID, users.UserPatch{Active: &off}))(t)
+		for _, r := range e.since(t, last) {
+			if r.Channel != notify.ChannelMail {
+				continue
+			}
+			if err := e.n.Deliver(e.ctx, r.ID, false); err != nil {
+				t.Fatalf("mail to a deactivated account: %v, want no retry", err)
+			}
+			if got := e.byID(t, r.ID); got.State != notify.StateDead {
+				t.Errorf("mail to a deactivated account: %+v, want dead", got)
+			}
+		}
+		if n := len(e.smtp.Mails()); n != 0 {
+			t.Errorf("%d mails sent to a deactivated account", n)
 		}
 	})
 }

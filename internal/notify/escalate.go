@@ -78,13 +78,13 @@ func (s *Service) Escalate(ctx context.Context) (int, error) {
 			if err != nil {
 				return err
 			}
-			people, err := loadPeople(ctx, tx, ids)
+			people, settings, err := loadPeople(ctx, tx, ids)
 			if err != nil {
 				return err
 			}
 			rs := make([]recipient, len(people))
 			for i, p := range people {
-				rs[i] = recipient{Kind: KindEscalated, person: p}
+				rs[i] = recipient{Kind: KindEscalated, person: p, settings: settings[p.ID]}
 			}
 			if err := s.record(ctx, tx, d.ticket, 0, rs); err != nil {
 				return err

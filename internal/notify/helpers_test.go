@@ -106,7 +106,7 @@ type env struct {
 }
 
 // newEnv builds the office. withTelegram registers the Telegram double.
-func newEnv(t *testing.T, d *db.DB, withTelegram bool) *env {
+func newEnv(t testing.TB, d *db.DB, withTelegram bool) *env {
 	t.Helper()
 	ctx := context.Background()
 	clk := &clock{t: time.Date(2026, 3, 2, 9, 30, 0, 0, time.UTC)} // 12:30 in Moscow
@@ -175,18 +175,18 @@ func newEnv(t *testing.T, d *db.DB, withTelegram bool) *env {
 	return e
 }
 
-func (e *env) member(t *testing.T, u *users.User, dep int64) *users.User {
+func (e *env) member(t testing.TB, u *users.User, dep int64) *users.User {
 	t.Helper()
 	ids := []int64{dep}
 	return must(e.acc.UpdateUser(e.ctx, e.admin, u.ID, users.UserPatch{DepartmentIDs: &ids}))(t)
 }
 
-func (e *env) available(t *testing.T, u *users.User, on bool) {
+func (e *env) available(t testing.TB, u *users.User, on bool) {
 	t.Helper()
 	must(e.acc.UpdateUser(e.ctx, e.admin, u.ID, users.UserPatch{Available: &on}))(t)
 }
 
-func (e *env) file(t *testing.T, problem int64) *tickets.Ticket {
+func (e *env) file(t testing.TB, problem int64) *tickets.Ticket {
 	t.Helper()
 	return must(e.tk.File(e.ctx, e.emp, tickets.FileInput{AssetID: e.printer.ID, ProblemID: problem, Comment: "please <i>help</i>"}))(t)
 }
@@ -201,7 +201,7 @@ type row struct {
 }
 
 // since returns the notifications after id after, oldest first.
-func (e *env) since(t *testing.T, after int64) []row {
+func (e *env) since(t testing.TB, after int64) []row {
 	t.Helper()
 	rows, err := e.d.R.Query(`SELECT id, kind, channel, COALESCE(user_id, 0), COALESCE(department_id, 0), state, not_before, last_error, text,
 	external_id, attempts FROM notifications WHERE id > $1 ORDER BY id`, after)
@@ -227,7 +227,7 @@ func (e *env) since(t *testing.T, after int64) []row {
 }
 
 // lastID is the newest notification's id (0 for none).
-func (e *env) lastID(t *testing.T) int64 {
+func (e *env) lastID(t testing.TB) int64 {
 	t.Helper()
 	var id int64
 	if err := e.d.R.QueryRow("SELECT COALESCE(MAX(id), 0) FROM notifications").Scan(&id); err != nil {
@@ -238,7 +238,7 @@ func (e *env) lastID(t *testing.T) int64 {
 
 // expect checks the notifications made since after, as "kind channel to state"
 // lines in any order, and returns them.
-func (e *env) expect(t *testing.T, what string, after int64, want ...string) []row {
+func (e *env) expect(t testing.TB, what string, after int64, want ...string) []row {
 	t.Helper()
 	rs := e.since(t, after)
 	got := make([]string, len(rs))
@@ -254,7 +254,7 @@ func (e *env) expect(t *testing.T, what string, after int64, want ...string) []r
 }
 
 // jobsFor counts the delivery jobs queued for notification id.
-func (e *env) jobsFor(t *testing.T, id int64) int {
+func (e *env) jobsFor(t testing.TB, id int64) int {
 	t.Helper()
 	q := "SELECT CAST(args AS TEXT) FROM river_job WHERE kind = 'notify_deliver'"
 	if e.d.Dialect == db.SQLite {
@@ -282,8 +282,8 @@ func (e *env) jobsFor(t *testing.T, id int64) int {
 	return n
 }
 
-func must[T any](v T, err error) func(t *testing.T) T {
-	return func(t *testing.T) T {
+func must[T any](v T, err error) func(t testing.TB) T {
+	return func(t testing.TB) T {
 		t.Helper()
 		if err != nil {
 			t.Fatal(err)

@@ -16,6 +16,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/url"
+	"strings"
 	"sync"
 	"time"
 
@@ -26,9 +27,10 @@ import (
 	"smartservice/internal/tickets"
 )
 
-// Queue inserts jobs in the caller's transaction; *jobs.Client is one.
+// Queue inserts jobs in the caller's transaction, all of a batch in one
+// statement; *jobs.Client is one.
 type Queue interface {
-	InsertTx(ctx context.Context, tx *sql.Tx, args river.JobArgs, opts *river.InsertOpts) error
+	InsertManyTx(ctx context.Context, tx *sql.Tx, params []river.InsertManyParams) error
 }
 
 // Options are what a Service needs, built once in the composition root.
@@ -137,72 +139,186 @@ func (s *Service) Notify(ctx context.Context, tx *sql.Tx, e tickets.Event) error
 }
 
 // record writes a notification per recipient and enabled channel, and its job.
+// It runs inside the change's transaction, where every round trip keeps the
+// writer (SQLite) or the department's lock (PostgreSQL) from the next filing, so
+// it costs a fixed handful of statements whatever the number of recipients: the
+// people's settings came with the people (loadPeople), then the ticket's text
+// for the previews in one query, the rows in one INSERT and their jobs in one.
 func (s *Service) record(ctx context.Context, tx *sql.Tx, ticketID, eventID int64, rs []recipient) error {
 	now := s.now()
+	var ns []*pending
 	for _, r := range rs {
 		if r.DepartmentID != 0 {
-			n := Notification{Channel: ChannelTelegram, Kind: r.Kind, DepartmentID: r.DepartmentID, TicketID: ticketID, EventID: eventID,
-				Lang: s.opts.Catalog.Default(), CreatedAt: now}
-			if err := s.insert(ctx, tx, &n, now); err != nil {
-				return err
-			}
+			ns = append(ns, &pending{n: Notification{Channel: ChannelTelegram, Kind: r.Kind, DepartmentID: r.DepartmentID, TicketID: ticketID,
+				EventID: eventID, Lang: s.opts.Catalog.Default(), CreatedAt: now}, notBefore: now})
 			continue
 		}
-		prefs, quiet, err := readSettings(ctx, tx, r.person.ID)
-		if err != nil {
-			return err
-		}
+		st := r.settings
 		notBefore := now
 		// Executors on duty hear of their work at once, whatever the hour.
 		if !(r.Kind == KindAssigned && r.person.Available) {
-			notBefore = quiet.end(now, s.opts.Location)
+			notBefore = st.Quiet.end(now, s.opts.Location)
 		}
-		p := prefs[r.Kind]
+		p := st.Prefs[r.Kind]
 		for _, ch := range []string{ChannelTelegram, ChannelMail} {
 			if (ch == ChannelTelegram && !p.Telegram) || (ch == ChannelMail && !p.Mail) {
 				continue
 			}
-			n := Notification{Channel: ch, Kind: r.Kind, UserID: r.person.ID, TicketID: ticketID, EventID: eventID,
-				Lang: r.person.Language, CreatedAt: now}
-			if err := s.insert(ctx, tx, &n, notBefore); err != nil {
+			ns = append(ns, &pending{n: Notification{Channel: ch, Kind: r.Kind, UserID: r.person.ID, TicketID: ticketID, EventID: eventID,
+				Lang: r.person.Language, CreatedAt: now}, notBefore: notBefore})
+		}
+	}
+	if len(ns) == 0 {
+		return nil
+	}
+	if err := s.previews(ctx, tx, ns); err != nil {
+		return err
+	}
+	if err := insertAll(ctx, tx, ns); err != nil {
+		return err
+	}
+	return s.queue(ctx, tx, ns)
+}
+
+// pending is a notification on its way into the table: its row, when it may
+// leave, and, for a preview, its state and text.
+type pending struct {
+	n         Notification
+	notBefore time.Time
+	state     string
+	text      string
+}
+
+// previews marks the notifications with no channel registered under their name
+// as previews (nothing to send) with the text they would have said, every other
+// one pending. The ticket's part of the text is read once for all of them; only
+// the language differs.
+func (s *Service) previews(ctx context.Context, tx *sql.Tx, ns []*pending) error {
+	var d *renderData
+	for _, p := range ns {
+		p.state = StatePending
+		if s.channel(p.n.Channel) != nil {
+			continue
+		}
+		if d == nil {
+			rd, err := readRenderData(ctx, tx, p.n.TicketID, p.n.EventID)
+			if err != nil {
 				return err
 			}
+			d = &rd
+		}
+		p.state, p.text = StatePreview, s.compose(*d, p.n).Body
+	}
+	return nil
+}
+
+// insertBatch is the most notifications one INSERT carries: 11 parameters
+// each stays far below SQLite's limit of 32,766 per statement (PostgreSQL's is
+// 65,535).
+const insertBatch = 1000
+
+// insertAll stores ns, filling in their IDs, in one INSERT per insertBatch rows.
+// Neither engine promises that RETURNING gives the rows in the order of VALUES, so
+// each id is matched to its notification by what tells the rows of one event
+// apart: the channel, the kind and the recipient (an event's recipients are
+// distinct people or departments). Should two rows ever share those, the second
+// is inserted on its own.
+func insertAll(ctx context.Context, tx *sql.Tx, ns []*pending) error {
+	byKey := make(map[rowKey]*pending, len(ns))
+	var batch, alone []*pending
+	for _, p := range ns {
+		k := rowKey{p.n.Channel, p.n.Kind, p.n.UserID, p.n.DepartmentID}
+		if _, dup := byKey[k]; dup {
+			alone = append(alone, p)
+			continue
+		}
+		byKey[k] = p
+		batch = append(batch, p)
+	}
+	for len(batch) > 0 {
+		n := min(len(batch), insertBatch)
+		if err := insertRows(ctx, tx, batch[:n], byKey); err != nil {
+			return err
+		}
+		batch = batch[n:]
+	}
+	for _, p := range alone {
+		one := map[rowKey]*pending{{p.n.Channel, p.n.Kind, p.n.UserID, p.n.DepartmentID}: p}
+		if err := insertRows(ctx, tx, []*pending{p}, one); err != nil {
+			return err
 		}
 	}
 	return nil
 }
 
-// insert stores n and queues its delivery at notBefore; with no channel
-// registered under its name, it stores a preview instead (nothing to send).
-func (s *Service) insert(ctx context.Context, tx *sql.Tx, n *Notification, notBefore time.Time) error {
-	state, text := StatePending, ""
-	if s.channel(n.Channel) == nil {
-		state = StatePreview
-		var err error
-		if text, err = s.previewText(ctx, tx, *n); err != nil {
-			return err
-		}
-	}
-	err := tx.QueryRowContext(ctx, `INSERT INTO notifications (channel, kind, user_id, department_id, ticket_id, event_id, lang, state, text,
-	not_before, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11) RETURNING id`,
-		n.Channel, n.Kind, nullID(n.UserID), nullID(n.DepartmentID), n.TicketID, nullID(n.EventID), n.Lang, state, text,
-		notBefore, n.CreatedAt).Scan(&n.ID)
-	if err != nil {
-		return fmt.Errorf("notify: unable to record a notification: %w", err)
-	}
-	if state == StatePreview {
-		return nil
-	}
-	return s.queue(ctx, tx, n.ID, notBefore)
+// rowKey tells apart the notifications of one insert.
+type rowKey struct {
+	channel, kind    string
+	user, department int64
 }
 
-// queue inserts the delivery job of notification id, to run at at.
-func (s *Service) queue(ctx context.Context, tx *sql.Tx, id int64, at time.Time) error {
-	var opts *river.InsertOpts
-	if at.After(s.now()) {
-		opts = &river.InsertOpts{ScheduledAt: at}
+// insertRows inserts ps in one statement and sets each one's ID from the row
+// RETURNING gives back with its key in byKey.
+func insertRows(ctx context.Context, tx *sql.Tx, ps []*pending, byKey map[rowKey]*pending) error {
+	var q strings.Builder
+	q.WriteString(`INSERT INTO notifications (channel, kind, user_id, department_id, ticket_id, event_id, lang, state, text,
+	not_before, created_at, updated_at) VALUES `)
+	args := make([]any, 0, 11*len(ps))
+	for i, p := range ps {
+		if i > 0 {
+			q.WriteString(", ")
+		}
+		b := len(args)
+		fmt.Fprintf(&q, "($%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d)", b+1, b+2, b+3, b+4, b+5, b+6, b+7, b+8, b+9, b+10, b+11, b+11)
+		n := p.n
+		args = append(args, n.Channel, n.Kind, nullID(n.UserID), nullID(n.DepartmentID), n.TicketID, nullID(n.EventID), n.Lang, p.state, p.text,
+			p.notBefore, n.CreatedAt)
 	}
-	return s.opts.Queue.InsertTx(ctx, tx, DeliverArgs{NotificationID: id}, opts)
+	q.WriteString(" RETURNING id, channel, kind, COALESCE(user_id, 0), COALESCE(department_id, 0)")
+	rows, err := tx.QueryContext(ctx, q.String(), args...)
+	if err != nil {
+		return fmt.Errorf("notify: unable to record notifications: %w", err)
+	}
+	defer rows.Close()
+	got := 0
+	for rows.Next() {
+		var id int64
+		var k rowKey
+		if err := rows.Scan(&id, &k.channel, &k.kind, &k.user, &k.department); err != nil {
+			return fmt.Errorf("notify: unable to record notifications: %w", err)
+		}
+		p, ok := byKey[k]
+		if !ok || p.n.ID != 0 {
+			return fmt.Errorf("notify: unable to record notifications: a returned row (%v) matches none inserted", k)
+		}
+		p.n.ID = id
+		got++
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("notify: unable to record notifications: %w", err)
+	}
+	if got != len(ps) {
+		return fmt.Errorf("notify: unable to record notifications: %d rows came back of %d", got, len(ps))
+	}
+	return nil
+}
+
+// queue inserts the delivery jobs of the pending notifications of ns, each to
+// run at its notBefore, in one statement.
+func (s *Service) queue(ctx context.Context, tx *sql.Tx, ns []*pending) error {
+	now := s.now()
+	params := make([]river.InsertManyParams, 0, len(ns))
+	for _, p := range ns {
+		if p.state != StatePending {
+			continue
+		}
+		var opts *river.InsertOpts
+		if p.notBefore.After(now) {
+			opts = &river.InsertOpts{ScheduledAt: p.notBefore}
+		}
+		params = append(params, river.InsertManyParams{Args: DeliverArgs{NotificationID: p.n.ID}, InsertOpts: opts})
+	}
+	return s.opts.Queue.InsertManyTx(ctx, tx, params)
 }
 
 func nullID(id int64) any {

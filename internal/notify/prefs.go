@@ -267,13 +267,20 @@ func parseClock(v string) (int, bool) {
 	return hh*60 + mm, true
 }
 
-// readSettings reads a person's preferences (defaults filled in) and quiet
-// hours, in one query (it runs for each recipient inside a change's transaction).
-func readSettings(ctx context.Context, q querier, userID int64) (map[string]Pref, QuietHours, error) {
+// defaultPrefs is a copy of DefaultPrefs, for one person's settings.
+func defaultPrefs() map[string]Pref {
 	prefs := make(map[string]Pref, len(DefaultPrefs))
 	for k, p := range DefaultPrefs {
 		prefs[k] = p
 	}
+	return prefs
+}
+
+// readSettings reads a person's preferences (defaults filled in) and quiet
+// hours, in one query, for the settings page; the recipients of an event have
+// theirs read with them (loadPeople).
+func readSettings(ctx context.Context, q querier, userID int64) (map[string]Pref, QuietHours, error) {
+	prefs := defaultPrefs()
 	var quiet QuietHours
 	rows, err := q.QueryContext(ctx, `SELECT q.quiet_from, q.quiet_to, p.kind, p.telegram, p.mail FROM users u
 	LEFT JOIN notification_quiet q ON q.user_id = u.id LEFT JOIN notification_prefs p ON p.user_id = u.id WHERE u.id = $1`, userID)

@@ -35,10 +35,12 @@ var eventKinds = map[string]bool{tickets.EventAssigned: true, tickets.EventReass
 var followerKinds = map[string]string{tickets.EventTaken: KindTaken, tickets.EventDone: KindDone, tickets.EventCancelled: KindCancelled,
 	tickets.EventReopened: KindReopened, tickets.EventComment: KindComment}
 
-// recipient is one person (person set) or one department's chat told of kind.
+// recipient is one person (person set, with their settings) or one
+// department's chat told of kind.
 type recipient struct {
 	Kind         string
 	person       *users.User
+	settings     Settings
 	DepartmentID int64
 }
 
@@ -91,7 +93,7 @@ func (s *Service) recipients(ctx context.Context, tx *sql.Tx, t *tickets.Ticket,
 	ids = slices.DeleteFunc(ids, func(id int64) bool { return id == 0 || id == e.ActorID })
 	slices.Sort(ids)
 	ids = slices.Compact(ids)
-	people, err := loadPeople(ctx, tx, ids)
+	people, settings, err := loadPeople(ctx, tx, ids)
 	if err != nil {
 		return nil, err
 	}
@@ -109,7 +111,7 @@ func (s *Service) recipients(ctx context.Context, tx *sql.Tx, t *tickets.Ticket,
 				continue
 			}
 		}
-		out = append(out, recipient{Kind: kind, person: p})
+		out = append(out, recipient{Kind: kind, person: p, settings: settings[p.ID]})
 	}
 	return out, nil
 }
@@ -147,28 +149,58 @@ func idsOf(ctx context.Context, q querier, query string, args ...any) ([]int64, 
 }
 
 // loadPeople reads the accounts ids (sorted) with their roles and departments,
-// what the tickets' rules need to decide what each may read, in one query: a
-// row per role and department of each (a handful), rather than three round trips
-// inside the change's transaction.
-func loadPeople(ctx context.Context, q querier, ids []int64) ([]*users.User, error) {
+// what the tickets' rules need to decide what each may read, and their
+// notification settings (defaults filled in), what record needs to decide when
+// and where each is told. One query, inside the change's transaction: a row per
+// role and department of each person, then one for their quiet hours and one
+// per preference they set (a handful), rather than a round trip for each part.
+func loadPeople(ctx context.Context, q querier, ids []int64) ([]*users.User, map[int64]Settings, error) {
 	if len(ids) == 0 {
-		return nil, nil
+		return nil, nil, nil
 	}
 	in, args := inList(ids)
-	rows, err := q.QueryContext(ctx, `SELECT u.id, u.email, u.full_name, u.language, u.active, u.available, COALESCE(r.role, ''), COALESCE(ud.department_id, 0)
+	// part tells the rows apart: 0 the account with a role and a department, 1
+	// the quiet hours, 2 a preference; the columns of the other parts are blanks.
+	rows, err := q.QueryContext(ctx, `SELECT 0 AS part, u.id, u.email, u.full_name, u.language, u.active, u.available,
+		COALESCE(r.role, ''), COALESCE(ud.department_id, 0), 0, 0, '', FALSE, FALSE
 	FROM users u LEFT JOIN user_roles r ON r.user_id = u.id LEFT JOIN user_departments ud ON ud.user_id = u.id
-	WHERE u.id IN (`+in+`) ORDER BY u.id`, args...)
+	WHERE u.id IN (`+in+`)
+	UNION ALL SELECT 1, q.user_id, '', '', '', FALSE, FALSE, '', 0, q.quiet_from, q.quiet_to, '', FALSE, FALSE
+	FROM notification_quiet q WHERE q.user_id IN (`+in+`)
+	UNION ALL SELECT 2, p.user_id, '', '', '', FALSE, FALSE, '', 0, 0, 0, p.kind, p.telegram, p.mail
+	FROM notification_prefs p WHERE p.user_id IN (`+in+`)
+	ORDER BY 2, 1`, args...)
 	if err != nil {
-		return nil, fmt.Errorf("notify: unable to read recipients: %w", err)
+		return nil, nil, fmt.Errorf("notify: unable to read recipients: %w", err)
 	}
 	defer rows.Close()
 	var out []*users.User
+	settings := make(map[int64]Settings, len(ids))
 	for rows.Next() {
 		var u users.User
-		var role string
-		var dep int64
-		if err := rows.Scan(&u.ID, &u.Email, &u.FullName, &u.Language, &u.Active, &u.Available, &role, &dep); err != nil {
-			return nil, fmt.Errorf("notify: unable to read recipients: %w", err)
+		var part, dep int64
+		var role, kind string
+		var from, to int
+		var tg, ml bool
+		if err := rows.Scan(&part, &u.ID, &u.Email, &u.FullName, &u.Language, &u.Active, &u.Available, &role, &dep,
+			&from, &to, &kind, &tg, &ml); err != nil {
+			return nil, nil, fmt.Errorf("notify: unable to read recipients: %w", err)
+		}
+		st, ok := settings[u.ID]
+		if !ok {
+			st = Settings{Prefs: defaultPrefs()}
+			settings[u.ID] = st
+		}
+		switch part {
+		case 1:
+			st.Quiet = QuietHours{Set: true, From: from, To: to}
+			settings[u.ID] = st
+			continue
+		case 2:
+			if _, ok := DefaultPrefs[kind]; ok {
+				st.Prefs[kind] = Pref{Telegram: tg, Mail: ml}
+			}
+			continue
 		}
 		if len(out) == 0 || out[len(out)-1].ID != u.ID {
 			out = append(out, &u)
@@ -181,7 +213,7 @@ func loadPeople(ctx context.Context, q querier, ids []int64) ([]*users.User, err
 			p.Departments = append(p.Departments, users.Department{ID: dep})
 		}
 	}
-	return out, rows.Err()
+	return out, settings, rows.Err()
 }
 
 // inList is "$1, $2, …" for ids, and the ids as arguments.

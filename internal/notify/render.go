@@ -28,20 +28,58 @@ type Message struct {
 // Render renders n from the ticket's current state, read through q (a change's
 // tx or a read handle), in n.Lang.
 func (s *Service) Render(ctx context.Context, q querier, n Notification) (Message, error) {
-	loc := s.opts.Catalog.For(n.Lang)
-	var device, building, floor, room, probEN, probRU, comment, actor, detail string
+	d, err := readRenderData(ctx, q, n.TicketID, n.EventID)
+	if err != nil {
+		return Message{}, err
+	}
+	return s.compose(d, n), nil
+}
+
+// renderData is what a message says of its ticket and event, whatever the
+// recipient's language: an event's previews read it once for all of them.
+type renderData struct {
+	device, building, floor, room, probEN, probRU, comment, actor, detail string
+}
+
+// readRenderData reads the ticket's and event's parts of a message through q.
+func readRenderData(ctx context.Context, q querier, ticketID, eventID int64) (renderData, error) {
+	d, _, err := readRenderDataTo(ctx, q, ticketID, eventID, 0)
+	return d, err
+}
+
+// recipientRow is what a mail needs of its recipient's account.
+type recipientRow struct {
+	email  string
+	active bool
+}
+
+// readRenderDataTo reads the ticket's and event's parts of a message and, in the
+// same query, the account of user (a delivery's round trip fewer): a zero
+// recipientRow when there is no such account.
+func readRenderDataTo(ctx context.Context, q querier, ticketID, eventID, user int64) (renderData, recipientRow, error) {
+	var d renderData
+	var to recipientRow
 	err := q.QueryRowContext(ctx, `SELECT a.name, a.building, a.floor, a.room, p.name_en, p.name_ru, t.comment,
-		COALESCE(u.full_name, ''), COALESCE(e.detail, '')
+		COALESCE(u.full_name, ''), COALESCE(e.detail, ''), COALESCE(r.email, ''), COALESCE(r.active, $4)
 	FROM tickets t JOIN assets a ON a.id = t.asset_id JOIN problem_types p ON p.id = t.problem_type_id
 	LEFT JOIN ticket_events e ON e.id = $2 AND e.ticket_id = t.id LEFT JOIN users u ON u.id = e.actor_id
-	WHERE t.id = $1`, n.TicketID, n.EventID).
-		Scan(&device, &building, &floor, &room, &probEN, &probRU, &comment, &actor, &detail)
+	LEFT JOIN users r ON r.id = $3
+	WHERE t.id = $1`, ticketID, eventID, user, false).
+		Scan(&d.device, &d.building, &d.floor, &d.room, &d.probEN, &d.probRU, &d.comment, &d.actor, &d.detail, &to.email, &to.active)
 	if errors.Is(err, sql.ErrNoRows) {
-		return Message{}, fmt.Errorf("notify: ticket %d is gone: %w", n.TicketID, ErrRecipientGone)
+		return d, to, fmt.Errorf("notify: ticket %d is gone: %w", ticketID, ErrRecipientGone)
 	}
 	if err != nil {
-		return Message{}, fmt.Errorf("notify: unable to read ticket %d: %w", n.TicketID, err)
+		return d, to, fmt.Errorf("notify: unable to read ticket %d: %w", ticketID, err)
 	}
+	return d, to, nil
+}
+
+// compose writes n's message from d in n.Lang (no database).
+func (s *Service) compose(d renderData, n Notification) Message {
+	loc := s.opts.Catalog.For(n.Lang)
+	device, building, floor, room, comment, actor, detail := d.device, d.building, d.floor, d.room, d.comment, d.actor, d.detail
+	probEN, probRU := d.probEN, d.probRU
 	var where []string
 	for _, p := range []string{building, floor, room} {
 		if p = strings.TrimSpace(p); p != "" {
@@ -75,7 +113,7 @@ func (s *Service) Render(ctx context.Context, q querier, n Notification) (Messag
 		lines = append(lines, loc.T("notify.msg.comment", "Text", excerpt(detail)))
 	}
 	lines = append(lines, "", loc.T("notify.msg.link", "Link", s.opts.BaseURL.String()+"/tickets/"+id))
-	return Message{Subject: subject, Body: strings.Join(lines, "\n") + "\n"}, nil
+	return Message{Subject: subject, Body: strings.Join(lines, "\n") + "\n"}
 }
 
 // previewText is what a notification without a channel would have said.

@@ -106,11 +106,11 @@ func TestQueriesPerRequest(t *testing.T) {
 			// The device read once, the key, the route, the executor (after locking the
 			// department on PostgreSQL), the ticket, its follower, three events in one
 			// statement, the
-			// key's upkeep and row. Then the notifications in the
-			// same transaction (internal/notify, 7): the ticket for the routing's rule,
-			// the assignee with roles and departments, their preferences, the preview's
-			// text (no Telegram here), two notification rows, the mail's job (River's
-			// insert; its wake-up notice is not counted, see wantQueries).
+			// key's upkeep and row. Then the notifications in the same transaction
+			// (internal/notify, 4): the ticket for the routing's rule, the assignee
+			// with roles, departments and notification settings in one query, both
+			// notification rows (Telegram and mail) in one INSERT, both jobs in one
+			// River insert (River's wake-up notice is not counted, see wantQueries).
 			token := emp.formToken(t, o.printer.Code, o.paper.ID)
 			ct, body := filingForm{problem: fmt.Sprint(o.paper.ID), token: token, comment: "Tray 2 is empty"}.encode(t)
 			n, rec = o.counted(t, emp, "POST", "/a/"+o.printer.Code+"/report", ct, body)
@@ -130,14 +130,17 @@ func TestQueriesPerRequest(t *testing.T) {
 			// has a target; this one has none).
 			// The three events (filed, routed, assigned) are one INSERT … RETURNING
 			// (tickets.addEvents): 2 fewer than one each (before: 16 + 8 + 1, and
-			// 17 + 7 + 1 on PostgreSQL, which locks the department).
-			// (SQLite's notifier count, 7 here, was 8 until River's wake-up row was
-			// left out as PostgreSQL's pg_notify always was: see wantQueries.)
-			// The ticket is no longer read back after the commit (tickets.File
-			// answers what it wrote): 1 fewer.
-			filing := int64(9 + 7 + 1)
+			// 17 + 7 + 1 on PostgreSQL, which locks the department). The
+			// notifier's rows in one INSERT and their jobs in one River insert
+			// (notify.record), the settings read with the people
+			// (notify.loadPeople): 3 fewer (before: 14 + 8 + 1, and 15 + 7 + 1
+			// on PostgreSQL). (SQLite's notifier count, 4 here, was one more
+			// until River's wake-up row was left out as PostgreSQL's pg_notify
+			// always was: see wantQueries.) The ticket is no longer read back
+			// after the commit (tickets.File answers what it wrote): 1 fewer.
+			filing := int64(9 + 4 + 1)
 			if dialect == db.Postgres {
-				filing = 10 + 7 + 1
+				filing = 10 + 4 + 1
 			}
 			wantQueries(t, "POST /a/{code}/report", n, filing, 1)
 
