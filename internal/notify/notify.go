@@ -125,7 +125,9 @@ func (s *Service) Notify(ctx context.Context, tx *sql.Tx, e tickets.Event) error
 	// An assignment names its recipient; every other rule reads the ticket as the
 	// change left it.
 	t := &tickets.Ticket{ID: e.TicketID}
-	if e.Kind != tickets.EventAssigned && e.Kind != tickets.EventReassigned {
+	if e.Ticket != nil { // a filing hands over the ticket it wrote
+		t = e.Ticket
+	} else if e.Kind != tickets.EventAssigned && e.Kind != tickets.EventReassigned {
 		var err error
 		if t, err = tickets.ReadTicket(ctx, tx, e.TicketID); err != nil {
 			return fmt.Errorf("notify: %w", err)

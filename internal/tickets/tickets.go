@@ -118,6 +118,10 @@ type Event struct {
 	// the ticket was routed (a rule's id, "default", "none").
 	Detail    string
 	CreatedAt time.Time
+	// Ticket is the ticket as the change left it, when the change has it at hand
+	// (a filing), so a Notifier need not read it back inside the transaction; nil
+	// otherwise. It is not stored with the event.
+	Ticket *Ticket
 }
 
 // Service files and works tickets.
@@ -350,10 +354,20 @@ func (s *Service) File(ctx context.Context, actor *users.User, in FileInput) (*T
 		if _, err := tx.ExecContext(ctx, "INSERT INTO ticket_followers (ticket_id, user_id) VALUES ($1, $2)", id, actor.ID); err != nil {
 			return fmt.Errorf("tickets: unable to add the reporter as follower: %w", err)
 		}
-		events := []*Event{{TicketID: id, ActorID: actor.ID, Kind: EventFiled, CreatedAt: now},
-			{TicketID: id, Kind: EventRouted, Detail: detail, CreatedAt: now}}
+		filed = &Ticket{ID: id, AssetID: a.ID, ProblemID: in.ProblemID, Comment: comment, ReporterID: actor.ID,
+			DepartmentID: route.DepartmentID, RuleID: route.RuleID, RoutedBy: routedBy, AssigneeID: assignee, Status: status,
+			CreatedAt: now, UpkeepPlanID: in.UpkeepPlanID, TakeBy: utc(due.TakeBy), TakeWarnAt: utc(due.TakeWarnAt),
+			DoneBy: utc(due.DoneBy), DoneWarnAt: utc(due.DoneWarnAt)}
 		if assignee != 0 {
-			events = append(events, &Event{TicketID: id, SubjectID: assignee, Kind: EventAssigned, CreatedAt: now})
+			filed.AssignedAt = &now
+		}
+		// Each event carries a copy of the ticket (Event.Ticket), so the
+		// notifier reads no row back.
+		snapshot := func() *Ticket { c := *filed; return &c }
+		events := []*Event{{TicketID: id, ActorID: actor.ID, Kind: EventFiled, CreatedAt: now, Ticket: snapshot()},
+			{TicketID: id, Kind: EventRouted, Detail: detail, CreatedAt: now, Ticket: snapshot()}}
+		if assignee != 0 {
+			events = append(events, &Event{TicketID: id, SubjectID: assignee, Kind: EventAssigned, CreatedAt: now, Ticket: snapshot()})
 		}
 		if err := s.addEvents(ctx, tx, events...); err != nil {
 			return err
@@ -372,13 +386,6 @@ func (s *Service) File(ctx context.Context, actor *users.User, in FileInput) (*T
 			if err := rememberKey(ctx, tx, actor.ID, in.IdempotencyKey, hash, id, now); err != nil {
 				return err
 			}
-		}
-		filed = &Ticket{ID: id, AssetID: a.ID, ProblemID: in.ProblemID, Comment: comment, ReporterID: actor.ID,
-			DepartmentID: route.DepartmentID, RuleID: route.RuleID, RoutedBy: routedBy, AssigneeID: assignee, Status: status,
-			CreatedAt: now, UpkeepPlanID: in.UpkeepPlanID, TakeBy: utc(due.TakeBy), TakeWarnAt: utc(due.TakeWarnAt),
-			DoneBy: utc(due.DoneBy), DoneWarnAt: utc(due.DoneWarnAt)}
-		if assignee != 0 {
-			filed.AssignedAt = &now
 		}
 		return nil
 	})
