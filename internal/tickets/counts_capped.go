@@ -105,10 +105,10 @@ func (s *Service) CappedCounts(ctx context.Context, actor *users.User, f Filter)
 // EXISTS) read the status index and probed every row, most of them not the
 // reader's, and PostgreSQL hashed all of the reader's followed tickets first.
 //
-// Followed tickets: of an open status (rare among a million), from the status
-// index, probing the follower row; of a closed one, from the reader's follower
-// rows, which a reader who sees few done tickets has few of. st is one of
-// Statuses.
+// Followed tickets: of an open status (rare among a million), from the open
+// tickets' index, probing the follower row; of a closed one, from the reader's
+// follower rows, which a reader who sees few done tickets has few of. st is one
+// of Statuses.
 func (w *where) scopedBranches(st Status) string {
 	if !in(st, Statuses) {
 		panic("tickets: scopedBranches of an unknown status " + string(st))
