@@ -93,7 +93,7 @@ if [[ -n ${SMARTSERVICE_BENCH_SQLITE_URL:-} ]]; then
 	while read -r who p50 p95; do
 		rows+=("| journal + tabs, $who, 1M tickets, sqlite | p50 $p50 ms | p95 $p95 ms | |")
 	done < <(SMARTSERVICE_TEST_POSTGRES_URL= go test -run '^$' -bench 'BenchmarkCappedCounts/sqlite' -benchtime 30x ./internal/demo/ |
-		awk '/^BenchmarkCappedCounts/ {split($1, n, "/"); sub(/-[0-9]+$/, "", n[3]); print n[3], $5, $7}')
+		awk '/^BenchmarkCappedCounts/ {split($1, n, "/"); sub(/-[0-9]+$/, "", n[3]); for (i = 2; i < NF; i++) { if ($(i+1) == "p50-ms") p50 = $i; if ($(i+1) == "p95-ms") p95 = $i }; print n[3], p50, p95}')
 fi
 
 echo
