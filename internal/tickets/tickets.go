@@ -134,6 +134,8 @@ type Service struct {
 	// load, the report's counters) once per batch instead of once per filing,
 	// each filing waiting for the previous one's commit.
 	group *db.Group
+	// openLists keeps the device page's open tickets per device (open.go).
+	openLists *openLists
 }
 
 // NewService returns the tickets service; now is the clock (time.Now when nil).
@@ -141,7 +143,8 @@ func NewService(d *db.DB, rules *Rules, as *assets.Service, now func() time.Time
 	if now == nil {
 		now = time.Now
 	}
-	s := &Service{db: d, rules: rules, assets: as, now: now, loc: time.UTC, group: db.NewGroup(d, 0)}
+	s := &Service{db: d, rules: rules, assets: as, now: now, loc: time.UTC, group: db.NewGroup(d, 0),
+		openLists: newOpenLists()}
 	for _, o := range opts {
 		o(s)
 	}

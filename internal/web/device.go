@@ -78,6 +78,7 @@ func (s *Server) device(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	a := v.Asset
+	s.learnDeviceID(code, a.ID)
 	d := &devicePageData{Code: a.Code, Name: a.Name, Inventory: a.InventoryNumber}
 	loc := s.localizer(r)
 	if d.Parts, err = s.devicePartsFor(r.Context(), loc, v); err != nil {
