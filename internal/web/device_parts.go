@@ -128,7 +128,7 @@ const maxCachedFrames = 4096
 func (s *Server) deviceFrame(r *http.Request, loc *i18n.Localizer, u *users.User, a *assets.Asset, top template.HTML) (*pageFrame, error) {
 	v, versioned := cache.From(r.Context())
 	uri := r.URL.RequestURI()
-	if r.Method != http.MethodGet || !versioned || v.Catalogue == 0 || redoOf(r) != nil ||
+	if r.Method != http.MethodGet || !versioned || v.Catalogue == 0 || redoOf(r) != nil || s.fullDevicePages.Load() ||
 		(uri != "/a/"+a.Code && uri != "/a/"+a.Code+"?from=list") {
 		return nil, nil
 	}

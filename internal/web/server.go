@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/alexedwards/scs/v2"
@@ -86,6 +87,11 @@ type Server struct {
 	// deviceIDs are the devices' ids by the code of their page, learnt from the
 	// views this instance served (device_parts.go).
 	deviceIDs *cache.Map[string, int64]
+	// skeletons keep the device page per language (device_page.go).
+	skeletons *skeletons
+	// fullDevicePages executes every device page in full, the frame and the
+	// skeleton unused: the tests compare the two ways' bytes.
+	fullDevicePages atomic.Bool
 }
 
 // New parses the templates and static files (a broken template fails here, at start,
@@ -109,7 +115,8 @@ func New(deps Deps) (*Server, error) {
 		deviceParts: cache.NewMap[devicePartsKey, deviceParts](maxCachedDeviceParts),
 		navs:        cache.NewMap[navKey, template.HTML](maxCachedFrames),
 		langs:       cache.NewMap[langsKey, template.HTML](maxCachedFrames),
-		deviceIDs:   cache.NewMap[string, int64](maxCachedDeviceParts)}
+		deviceIDs:   cache.NewMap[string, int64](maxCachedDeviceParts),
+		skeletons:   cache.NewMap[string, *pageSkeleton](8)}
 	s.sessions = s.newSessions()
 	s.withSession = s.sessions.LoadAndSave(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		state(r.Context()).hasSession = true
