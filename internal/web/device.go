@@ -159,8 +159,8 @@ func (s *Server) deviceHistory(r *http.Request, u *users.User, v *assets.View, d
 		return nil
 	}
 	list, err := s.Tickets.History(r.Context(), u, v.Asset.ID, 10)
-	if err != nil {
-		return err
+	if err != nil || len(list) == 0 {
+		return err // nothing to name: most viewers are no staff
 	}
 	loc := s.localizer(r)
 	names := problemNames(loc, v)
