@@ -15,7 +15,13 @@ pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
 
-go build -o "$work/smartservice" ./cmd/smartservice
+tags=()
+[[ -n ${SMARTSERVICE_BENCH_PROFILE:-} ]] && tags=(-tags pprof) && mkdir -p "$SMARTSERVICE_BENCH_PROFILE"
+if [[ -n ${SMARTSERVICE_BENCH_BIN:-} ]]; then
+	cp "$SMARTSERVICE_BENCH_BIN" "$work/smartservice"
+else
+	go build "${tags[@]}" -o "$work/smartservice" ./cmd/smartservice
+fi
 go build -o "$work/bare" ./scripts/bench/barepage
 . scripts/bench/common.sh
 
@@ -43,13 +49,18 @@ a_device() {
 }
 
 rps() { wrk -t2 -c"$conns" -d"${secs}s" "$@" | awk '/Requests\/sec/ {print $2}'; }
+# wrk_stats ARGS…: "requests/s requests p99-ms"
+wrk_stats() {
+	wrk --latency "$@" | awk '/Requests\/sec/ {r=$2} / requests in / {n=$1} / 99%/ {v=$2; if (v ~ /us$/) {sub(/us/,"",v); v/=1000} else if (v ~ /ms$/) {sub(/ms/,"",v)} else if (v ~ /s$/) {sub(/s/,"",v); v*=1000}; p=v} END {printf "%s %s %.1f\n", r, n, p}'
+}
 
 # measure NAME DATABASE_URL PORT
 measure() {
-	local name=$1 url=$2 port=$3 base="http://127.0.0.1:$3" code cookie status ours bare
+	local name=$1 url=$2 port=$3 base="http://127.0.0.1:$3" code cookie status ours bare pid n p99 cpu0 cpu1 profiler=
 	SMARTSERVICE_DATABASE_URL=$url SMARTSERVICE_ADDR=127.0.0.1:$port SMARTSERVICE_BASE_URL=$base SMARTSERVICE_LOG_LEVEL=warn \
-		"$work/smartservice" --demo >"$work/$name.log" 2>&1 &
-	pids+=($!)
+		SMARTSERVICE_PPROF_ADDR=127.0.0.1:$((port + 2)) "$work/smartservice" --demo >"$work/$name.log" 2>&1 &
+	pid=$!
+	pids+=("$pid")
 	wait_ready "$port"
 	login "$base" "$admin" "$work/$name-admin.jar"
 	code=$(a_device "$base" "$work/$name-admin.jar")
@@ -66,18 +77,30 @@ measure() {
 	until curl -fsS -o /dev/null "http://127.0.0.1:$((port + 1))/" 2>/dev/null; do sleep 0.05; done
 
 	wrk -t2 -c"$conns" -d2s -H "Cookie: $cookie" -H 'Accept-Language: ru' "$base/a/$code" >/dev/null # warm-up
-	ours=$(rps -H "Cookie: $cookie" -H 'Accept-Language: ru' "$base/a/$code")
+	if [[ -n ${SMARTSERVICE_BENCH_PROFILE:-} ]]; then
+		curl -fsS -o "$SMARTSERVICE_BENCH_PROFILE/$name.device.cpu.pprof" "http://127.0.0.1:$((port + 2))/debug/pprof/profile?seconds=$((secs - 1))" &
+		profiler=$!
+	fi
+	cpu0=$(awk '{print $14 + $15}' "/proc/$pid/stat")
+	read -r ours n _ < <(wrk_stats -t2 -c"$conns" -d"${secs}s" -H "Cookie: $cookie" -H 'Accept-Language: ru' "$base/a/$code")
+	cpu1=$(awk '{print $14 + $15}' "/proc/$pid/stat")
+	[[ -z $profiler ]] || wait "$profiler"
 	bare=$(rps "http://127.0.0.1:$((port + 1))/a/$code")
-	printf '%s: GET /a/{code} logged in, wrk -t2 -c%s -d%ss: smartservice %s req/s, bare net/http %s req/s, ratio %s; page %s bytes\n' \
+	read -r _ _ p99 < <(wrk_stats -t2 -c64 -d"${secs}s" -H "Cookie: $cookie" -H 'Accept-Language: ru' "$base/a/$code")
+	printf '%s: GET /a/{code} logged in, wrk -t2 -c%s -d%ss: smartservice %s req/s, bare net/http %s req/s, ratio %s; p99 at 64 conn %s ms; page %s bytes\n' \
 		"$name" "$conns" "$secs" "$ours" "$bare" "$(awk -v a="$ours" -v b="$bare" 'BEGIN { printf "%.3f", a / b }')" \
-		"$(stat -c %s "$work/$name-page.html")"
+		"$p99" "$(stat -c %s "$work/$name-page.html")"
+	kill "$pid" 2>/dev/null || true # the next database's run has the cores to itself
+	echo "  $name: server CPU $(awk -v c=$((cpu1 - cpu0)) -v n="$n" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.1f", c * 1e6 / hz / n }') µs per request ($n requests)" >&2
 }
 
-measure sqlite "sqlite://$work/bench.db" 18090
+port0=${SMARTSERVICE_BENCH_PORT:-18090}
+measure sqlite "sqlite://$work/bench.db" "$port0"
 if [[ -n ${SMARTSERVICE_TEST_POSTGRES_URL:-} ]]; then
 	schema=bench_device_$$
 	PGOPTIONS=--client-min-messages=warning psql -q "$SMARTSERVICE_TEST_POSTGRES_URL" -c "DROP SCHEMA IF EXISTS $schema CASCADE; CREATE SCHEMA $schema"
 	sep='?'; [[ $SMARTSERVICE_TEST_POSTGRES_URL == *\?* ]] && sep='&'
-	measure postgres "${SMARTSERVICE_TEST_POSTGRES_URL}${sep}search_path=$schema" 18092 || true
+	measure postgres "${SMARTSERVICE_TEST_POSTGRES_URL}${sep}search_path=$schema" "$((port0 + 3))" || true
 	PGOPTIONS=--client-min-messages=warning psql -q "$SMARTSERVICE_TEST_POSTGRES_URL" -c "DROP SCHEMA IF EXISTS $schema CASCADE" || true
 fi
+uptime >&2

@@ -32,7 +32,16 @@ type Versions struct {
 	// held is the catalogue version a request that may write read, kept from
 	// Catalogue (see Check) for CatalogueUnchanged.
 	held int64
+	// Device is the device whose tickets' stripe the request read with the
+	// versions (0: none), and Tickets that stripe's version (ticket_versions,
+	// migration 00023): it moves with the open tickets and their followers of
+	// every device of the stripe.
+	Device, Tickets int64
 }
+
+// TicketStripes is how many stripes of ticket_versions the devices share: a
+// device's is its id modulo this (the migration's triggers use the same 1024).
+const TicketStripes = 1024
 
 type ctxKey struct{}
 
@@ -48,14 +57,37 @@ func From(ctx context.Context) (Versions, bool) {
 }
 
 // Read reads the versions row from q (the read pool).
-func Read(ctx context.Context, q interface {
-	QueryRowContext(context.Context, string, ...any) *sql.Row
-}) (Versions, error) {
+func Read(ctx context.Context, q querier) (Versions, error) {
+	return ReadDevice(ctx, q, 0)
+}
+
+// ReadDevice reads the versions row and, for a device id other than 0, the
+// version of that device's tickets stripe, in one statement: on PostgreSQL the
+// device page's versions and its open tickets' version cost one round trip.
+func ReadDevice(ctx context.Context, q querier, device int64) (Versions, error) {
 	var v Versions
-	if err := q.QueryRowContext(ctx, "SELECT auth, catalogue FROM cache_versions WHERE id = 1").Scan(&v.Auth, &v.Catalogue); err != nil {
+	if device <= 0 {
+		if err := q.QueryRowContext(ctx, "SELECT auth, catalogue FROM cache_versions WHERE id = 1").Scan(&v.Auth, &v.Catalogue); err != nil {
+			return v, fmt.Errorf("cache: unable to read the versions: %w", err)
+		}
+		return v, nil
+	}
+	var tickets sql.NullInt64
+	if err := q.QueryRowContext(ctx, "SELECT auth, catalogue, (SELECT version FROM ticket_versions WHERE stripe = $1) FROM cache_versions WHERE id = 1",
+		device%TicketStripes).Scan(&v.Auth, &v.Catalogue, &tickets); err != nil {
 		return v, fmt.Errorf("cache: unable to read the versions: %w", err)
 	}
+	// A stripe without its row would never move: such a request reads the
+	// tickets from the database.
+	if tickets.Valid {
+		v.Device, v.Tickets = device, tickets.Int64
+	}
 	return v, nil
+}
+
+// querier is the read pool, or anything that reads a row like it.
+type querier interface {
+	QueryRowContext(context.Context, string, ...any) *sql.Row
 }
 
 // Check reads the versions and returns ctx carrying them; on a read error it
@@ -64,10 +96,19 @@ func Read(ctx context.Context, q interface {
 // may read back the catalogue or a device it has just changed, under the version
 // it read before its own change, so it reads those from the database. (Its
 // session and account are read once, before anything it writes.)
-func Check(ctx context.Context, q interface {
-	QueryRowContext(context.Context, string, ...any) *sql.Row
-}, safe bool) context.Context {
-	v, err := Read(ctx, q)
+func Check(ctx context.Context, q querier, safe bool) context.Context {
+	return CheckDevice(ctx, q, safe, 0)
+}
+
+// CheckDevice is Check that also reads the tickets stripe of device (when not 0),
+// for a request that will show that device's open tickets (the device page). A
+// request that may write carries no stripe either, for the same reason as the
+// catalogue.
+func CheckDevice(ctx context.Context, q querier, safe bool, device int64) context.Context {
+	if !safe {
+		device = 0
+	}
+	v, err := ReadDevice(ctx, q, device)
 	if err != nil {
 		return ctx
 	}
@@ -98,6 +139,14 @@ func CatalogueUnchanged(ctx context.Context) context.Context {
 func CatalogueVersion(ctx context.Context) (int64, bool) {
 	v, ok := From(ctx)
 	return v.Catalogue, ok && v.Catalogue != 0
+}
+
+// DeviceTickets returns the versions the request read if they include the
+// tickets stripe of device, with the catalogue's: the versions a cached list of
+// that device's open tickets must have been loaded under to be used.
+func DeviceTickets(ctx context.Context, device int64) (Versions, bool) {
+	v, ok := From(ctx)
+	return v, ok && device != 0 && v.Device == device && v.Catalogue != 0
 }
 
 // Map is a bounded map of entries, each stamped with the version it was loaded

@@ -9,7 +9,7 @@ import (
 )
 
 // What a filing reads besides the device, kept under the catalogue's version
-// (migration 00023 moves it with the routing rules, departments, the default
+// (migration 00024 moves it with the routing rules, departments, the default
 // department, the office hours and holidays; 00015 with problem types): the route
 // of a (class, type, problem), the targets of a (problem, rule), the office
 // calendar of a day. Each was a read inside the filing's transaction, where on

@@ -141,6 +141,8 @@ type Service struct {
 	group *db.Group
 	// caches keep what a filing reads besides the device (routing_cache.go).
 	caches filingCaches
+	// openLists keeps the device page's open tickets per device (open.go).
+	openLists *openLists
 }
 
 // NewService returns the tickets service; now is the clock (time.Now when nil).
@@ -148,7 +150,8 @@ func NewService(d *db.DB, rules *Rules, as *assets.Service, now func() time.Time
 	if now == nil {
 		now = time.Now
 	}
-	s := &Service{db: d, rules: rules, assets: as, now: now, loc: time.UTC, group: db.NewGroup(d, 0), caches: newFilingCaches()}
+	s := &Service{db: d, rules: rules, assets: as, now: now, loc: time.UTC, group: db.NewGroup(d, 0),
+		caches: newFilingCaches(), openLists: newOpenLists()}
 	for _, o := range opts {
 		o(s)
 	}

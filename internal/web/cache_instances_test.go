@@ -23,6 +23,13 @@ import (
 // when the test ends.
 func secondInstance(t *testing.T, o *filingOffice) string {
 	t.Helper()
+	base, _ := secondApp(t, o)
+	return base
+}
+
+// secondApp is secondInstance that also returns the second App.
+func secondApp(t *testing.T, o *filingOffice) (string, *app.App) {
+	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -54,7 +61,7 @@ func secondInstance(t *testing.T, o *filingOffice) string {
 		if err == nil {
 			res.Body.Close()
 			if res.StatusCode == http.StatusOK {
-				return base
+				return base, a
 			}
 		}
 		if i > 100 {

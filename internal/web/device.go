@@ -30,6 +30,8 @@ type devicePageData struct {
 	Reported []openTicketLine
 	// Upkeep is the device's upkeep box (staff; nil when no plan covers it).
 	Upkeep *upkeepBox
+	// Live is what of the above the page shows, executed (device_page.go).
+	Live deviceLive
 	// frame is the layout's frame, executed or kept (nil: the layout executes it).
 	frame *pageFrame
 }
@@ -78,6 +80,7 @@ func (s *Server) device(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	a := v.Asset
+	s.learnDeviceID(code, a.ID)
 	d := &devicePageData{Code: a.Code, Name: a.Name, Inventory: a.InventoryNumber}
 	loc := s.localizer(r)
 	if d.Parts, err = s.devicePartsFor(r.Context(), loc, v); err != nil {
@@ -102,6 +105,13 @@ func (s *Server) device(w http.ResponseWriter, r *http.Request) {
 	}
 	if u.IsAdmin() {
 		d.Admin = &deviceAdmin{ID: a.ID, ShortCode: assets.ShortCode(a.Code), Scans: a.ScanCount, LastScan: s.stamp(a.LastScannedAt)}
+	}
+	if err := s.deviceLive(r, loc, u, d); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	if d.frame != nil && s.writeKeptDevicePage(w, loc, d) {
+		return
 	}
 	s.render(w, r, http.StatusOK, "device", "device.page_title", d)
 }
@@ -149,8 +159,8 @@ func (s *Server) deviceHistory(r *http.Request, u *users.User, v *assets.View, d
 		return nil
 	}
 	list, err := s.Tickets.History(r.Context(), u, v.Asset.ID, 10)
-	if err != nil {
-		return err
+	if err != nil || len(list) == 0 {
+		return err // nothing to name: most viewers are no staff
 	}
 	loc := s.localizer(r)
 	names := problemNames(loc, v)

@@ -7,6 +7,7 @@ import (
 	"html/template"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"smartservice/internal/assets"
 	"smartservice/internal/cache"
@@ -127,7 +128,7 @@ const maxCachedFrames = 4096
 func (s *Server) deviceFrame(r *http.Request, loc *i18n.Localizer, u *users.User, a *assets.Asset, top template.HTML) (*pageFrame, error) {
 	v, versioned := cache.From(r.Context())
 	uri := r.URL.RequestURI()
-	if r.Method != http.MethodGet || !versioned || v.Catalogue == 0 || redoOf(r) != nil ||
+	if r.Method != http.MethodGet || !versioned || v.Catalogue == 0 || redoOf(r) != nil || s.fullDevicePages.Load() ||
 		(uri != "/a/"+a.Code && uri != "/a/"+a.Code+"?from=list") {
 		return nil, nil
 	}
@@ -156,4 +157,26 @@ func (s *Server) deviceFrame(r *http.Request, loc *i18n.Localizer, u *users.User
 	}
 	f.Langs = langs
 	return f, nil
+}
+
+// deviceIDOf is the id of the device whose page r asks for, when this instance
+// has served that page before (0 otherwise, and for any other route): the
+// versions' statement then reads that device's tickets stripe too
+// (cache.CheckDevice). A code names one device for good (a re-issued label gets
+// a new code), and a wrong or missing guess costs nothing but the cache: the
+// open tickets use the stripe only when it was read for the device the page
+// shows (cache.DeviceTickets).
+func (s *Server) deviceIDOf(pattern string, r *http.Request) int64 {
+	if pattern != "GET /a/{code}" {
+		return 0
+	}
+	id, _ := s.deviceIDs.Get(strings.TrimPrefix(r.URL.Path, "/a/"), 0)
+	return id
+}
+
+// learnDeviceID remembers the device a code's page showed (deviceIDOf).
+func (s *Server) learnDeviceID(code string, id int64) {
+	if known, ok := s.deviceIDs.Get(code, 0); !ok || known != id {
+		s.deviceIDs.Put(code, 0, id)
+	}
 }

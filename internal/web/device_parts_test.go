@@ -2,12 +2,14 @@ package web_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
 
 	"smartservice/internal/assets"
 	"smartservice/internal/testkit"
+	"smartservice/internal/tickets"
 	"smartservice/internal/users"
 )
 
@@ -122,6 +124,93 @@ func TestDevicePartsFollowEveryChange(t *testing.T) {
 			update()
 			view("retired", map[string][]string{"en": {`class="alert"`}, "ru": {`class="alert"`}},
 				map[string][]string{"en": {`class="badge"`, `class="problem"`}, "ru": {`class="badge"`, `class="problem"`}})
+		})
+	}
+}
+
+// TestDeviceOpenTicketsFollowEveryChange: the device page's open tickets are kept
+// per device on each instance, under the version of the device's tickets stripe
+// that the request reads in its one statement of versions. With both instances
+// warm, a filing, a "me too", a start and a completion made through one instance
+// show on the other's very next view, for the reporter and for a colleague; and
+// views with nothing changed read no list from the database.
+func TestDeviceOpenTicketsFollowEveryChange(t *testing.T) {
+	for _, dialect := range testkit.Dialects {
+		t.Run(string(dialect), func(t *testing.T) {
+			o := newFilingOffice(t, dialect)
+			a := o.srv.URL
+			b, appB := secondApp(t, o)
+			ctx := context.Background()
+			page := "/a/" + o.printer.Code
+			emp := sessionOf(t, o.login(t, "emp@office.example"))
+			emp2 := sessionOf(t, o.login(t, "emp2@office.example"))
+			warm := func() {
+				t.Helper()
+				for _, base := range []string{a, b} {
+					for _, cookie := range []string{emp, emp2} {
+						for range 2 {
+							if st, _ := sessionGet(t, base, page, cookie); st != http.StatusOK {
+								t.Fatalf("the device page on %s: %d", base, st)
+							}
+						}
+					}
+				}
+			}
+			show := func(what, who, cookie string, want, unwanted []string) {
+				t.Helper()
+				st, body := sessionGet(t, b, page, cookie)
+				if st != http.StatusOK {
+					t.Fatalf("%s: the other instance's page for %s: %d", what, who, st)
+				}
+				for _, s := range want {
+					if !strings.Contains(body, s) {
+						t.Errorf("%s: the other instance's page for %s lacks %q", what, who, s)
+					}
+				}
+				for _, s := range unwanted {
+					if strings.Contains(body, s) {
+						t.Errorf("%s: the other instance's page for %s still shows %q", what, who, s)
+					}
+				}
+			}
+
+			warm()
+			loads := appB.Tickets.OpenListLoads()
+			if loads == 0 {
+				t.Fatal("the other instance keeps no list of open tickets: its views read no stripe version")
+			}
+			warm()
+			if n := appB.Tickets.OpenListLoads() - loads; n != 0 {
+				t.Errorf("nothing changed, yet the other instance read the open tickets %d times more", n)
+			}
+			show("before", "the reporter", emp, nil, []string{`class="card reported"`})
+
+			tk, err := o.srv.App.Tickets.File(ctx, o.emp, tickets.FileInput{AssetID: o.printer.ID, ProblemID: o.paper.ID})
+			if err != nil {
+				t.Fatal(err)
+			}
+			follow := fmt.Sprintf(`action="/tickets/%d/follow"`, tk.ID)
+			show("a filing", "the reporter", emp, []string{`class="card reported"`, "Out of paper", "You get its updates", "Ivan Petrov is on it"}, []string{follow})
+			show("a filing", "a colleague", emp2, []string{"Out of paper", follow}, []string{"You get its updates"})
+
+			warm()
+			if err := o.srv.App.Tickets.Follow(ctx, o.emp2, tk.ID, o.printer.Code); err != nil {
+				t.Fatal(err)
+			}
+			show("me too", "the colleague", emp2, []string{"You get its updates"}, []string{follow})
+
+			warm()
+			if _, err := o.srv.App.Tickets.Start(ctx, o.ivan, tk.ID); err != nil {
+				t.Fatal(err)
+			}
+			show("a start", "the reporter", emp, []string{"Ivan Petrov is working on it"}, []string{"Ivan Petrov is on it"})
+
+			warm()
+			if _, err := o.srv.App.Tickets.Complete(ctx, o.ivan, tk.ID, "refilled"); err != nil {
+				t.Fatal(err)
+			}
+			show("a completion", "the reporter", emp, nil, []string{`class="card reported"`, "Ivan Petrov is working on it"})
+			show("a completion", "the colleague", emp2, nil, []string{`class="card reported"`, "Ivan Petrov is working on it"})
 		})
 	}
 }

@@ -135,6 +135,11 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 		}
 		return
 	}
+	writeHTML(w, loc, status, buf.Bytes())
+}
+
+// writeHTML answers with a page in loc's language, whichever way it was made.
+func writeHTML(w http.ResponseWriter, loc *i18n.Localizer, status int, page []byte) {
 	h := w.Header()
 	h.Set("Content-Type", "text/html; charset=utf-8")
 	h.Set("Content-Language", loc.Lang())
@@ -143,7 +148,7 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 		h.Set("Cache-Control", "no-store")
 	}
 	w.WriteHeader(status)
-	_, _ = w.Write(buf.Bytes())
+	_, _ = w.Write(page)
 }
 
 // titled is page data that names its page itself (a device page shows the device's

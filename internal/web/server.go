@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/alexedwards/scs/v2"
@@ -83,6 +84,14 @@ type Server struct {
 	// navs and langs keep the device page's frame (device_parts.go).
 	navs  *cache.Map[navKey, template.HTML]
 	langs *cache.Map[langsKey, template.HTML]
+	// deviceIDs are the devices' ids by the code of their page, learnt from the
+	// views this instance served (device_parts.go).
+	deviceIDs *cache.Map[string, int64]
+	// skeletons keep the device page per language (device_page.go).
+	skeletons *skeletons
+	// fullDevicePages executes every device page in full, the frame and the
+	// skeleton unused: the tests compare the two ways' bytes.
+	fullDevicePages atomic.Bool
 }
 
 // New parses the templates and static files (a broken template fails here, at start,
@@ -105,7 +114,9 @@ func New(deps Deps) (*Server, error) {
 	s := &Server{Deps: deps, views: v, static: st, mux: http.NewServeMux(),
 		deviceParts: cache.NewMap[devicePartsKey, deviceParts](maxCachedDeviceParts),
 		navs:        cache.NewMap[navKey, template.HTML](maxCachedFrames),
-		langs:       cache.NewMap[langsKey, template.HTML](maxCachedFrames)}
+		langs:       cache.NewMap[langsKey, template.HTML](maxCachedFrames),
+		deviceIDs:   cache.NewMap[string, int64](maxCachedDeviceParts),
+		skeletons:   cache.NewMap[string, *pageSkeleton](8)}
 	s.sessions = s.newSessions()
 	s.withSession = s.sessions.LoadAndSave(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		state(r.Context()).hasSession = true
@@ -125,9 +136,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			s.mux.ServeHTTP(w, r)
 		} else {
 			// One read of the cache versions first: the session, the account and
-			// the catalogue then come from memory unless something changed.
+			// the catalogue then come from memory unless something changed; on a
+			// device page the same statement reads its open tickets' version.
 			safe := r.Method == http.MethodGet || r.Method == http.MethodHead
-			s.withSession.ServeHTTP(w, r.WithContext(cache.Check(r.Context(), s.DB.R, safe)))
+			s.withSession.ServeHTTP(w, r.WithContext(cache.CheckDevice(r.Context(), s.DB.R, safe, s.deviceIDOf(pattern, r))))
 		}
 		if httpx.Route(r.Context()) == "" { // a handler may have named a finer route
 			route := pattern
