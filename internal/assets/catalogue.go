@@ -64,6 +64,10 @@ type Service struct {
 	types       *cache.Map[int64, *Type]
 	classes     *cache.Map[int64, classView]
 	byCodeCache *cache.Map[string, *Asset]
+	// The lists the journal's filter and the catalogue pages show: the
+	// vocabularies by Vocabulary, the types by class (0: all).
+	termLists *cache.Map[Vocabulary, []Term]
+	typeLists *cache.Map[int64, []Type]
 }
 
 // Bounds of the catalogue caches: types are few; devices are many, but the map
@@ -79,7 +83,8 @@ func NewService(d *db.DB, now func() time.Time) *Service {
 		now = time.Now
 	}
 	return &Service{db: d, now: now, types: cache.NewMap[int64, *Type](maxCachedTypes),
-		classes: cache.NewMap[int64, classView](maxCachedTypes), byCodeCache: cache.NewMap[string, *Asset](maxCachedDevices)}
+		classes: cache.NewMap[int64, classView](maxCachedTypes), byCodeCache: cache.NewMap[string, *Asset](maxCachedDevices),
+		termLists: cache.NewMap[Vocabulary, []Term](8), typeLists: cache.NewMap[int64, []Type](maxCachedTypes)}
 }
 
 func requireAdmin(actor *users.User) error {
@@ -135,6 +140,21 @@ var notFound = apperr.New(apperr.NotFound, "error.not_found")
 
 // Types lists the types, of one class when classID is not 0.
 func (s *Service) Types(ctx context.Context, classID int64) ([]Type, error) {
+	version, versioned := cache.CatalogueVersion(ctx)
+	if versioned {
+		if l, ok := s.typeLists.Get(classID, version); ok {
+			return slices.Clone(l), nil
+		}
+	}
+	out, err := s.readTypes(ctx, classID)
+	if err == nil && versioned {
+		s.typeLists.Put(classID, version, slices.Clone(out))
+	}
+	return out, err
+}
+
+// readTypes reads Types from the database.
+func (s *Service) readTypes(ctx context.Context, classID int64) ([]Type, error) {
 	q := "SELECT id, class_id, name_en, name_ru FROM service_types"
 	var args []any
 	if classID != 0 {

@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
+	"smartservice/internal/cache"
 
 	"smartservice/internal/apperr"
 	"smartservice/internal/audit"
@@ -49,6 +51,21 @@ func (v Vocabulary) spec() vocabularySpec {
 
 // Terms lists every entry of v, by id.
 func (s *Service) Terms(ctx context.Context, v Vocabulary) ([]Term, error) {
+	version, versioned := cache.CatalogueVersion(ctx)
+	if versioned {
+		if l, ok := s.termLists.Get(v, version); ok {
+			return slices.Clone(l), nil
+		}
+	}
+	out, err := s.readTerms(ctx, v)
+	if err == nil && versioned {
+		s.termLists.Put(v, version, slices.Clone(out))
+	}
+	return out, err
+}
+
+// readTerms reads Terms from the database.
+func (s *Service) readTerms(ctx context.Context, v Vocabulary) ([]Term, error) {
 	sp := v.spec()
 	rows, err := s.db.R.QueryContext(ctx, "SELECT id, name_en, name_ru FROM "+sp.table+" ORDER BY id")
 	if err != nil {

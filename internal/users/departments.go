@@ -5,8 +5,10 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"time"
 
+	"smartservice/internal/cache"
 	"smartservice/internal/db"
 )
 
@@ -26,6 +28,10 @@ type Department struct {
 type Store struct {
 	db  *db.DB
 	now func() time.Time
+	// lists keeps ListDepartments under the request's catalogue version, which
+	// departments move too (migration 00024): the journal's filter reads it on
+	// every page.
+	lists *cache.Map[int, []Department]
 }
 
 // NewStore returns a Store on d; now is the clock (time.Now in production).
@@ -33,7 +39,7 @@ func NewStore(d *db.DB, now func() time.Time) *Store {
 	if now == nil {
 		now = time.Now
 	}
-	return &Store{db: d, now: now}
+	return &Store{db: d, now: now, lists: cache.NewMap[int, []Department](1)}
 }
 
 const departmentColumns = "id, code, name_en, name_ru, COALESCE(telegram_chat_id, ''), created_at"
@@ -46,6 +52,21 @@ func scanDepartment(row interface{ Scan(...any) error }) (Department, error) {
 
 // ListDepartments returns every department ordered by code.
 func (s *Store) ListDepartments(ctx context.Context) ([]Department, error) {
+	version, versioned := cache.CatalogueVersion(ctx)
+	if versioned {
+		if l, ok := s.lists.Get(0, version); ok {
+			return slices.Clone(l), nil
+		}
+	}
+	out, err := s.readDepartments(ctx)
+	if err == nil && versioned {
+		s.lists.Put(0, version, slices.Clone(out))
+	}
+	return out, err
+}
+
+// readDepartments reads ListDepartments from the database.
+func (s *Store) readDepartments(ctx context.Context) ([]Department, error) {
 	rows, err := s.db.R.QueryContext(ctx, "SELECT "+departmentColumns+" FROM departments ORDER BY code")
 	if err != nil {
 		return nil, fmt.Errorf("users: unable to list departments: %w", err)
