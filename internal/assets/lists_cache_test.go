@@ -10,7 +10,9 @@ import (
 	"smartservice/internal/users"
 )
 
-func init() { domainCases = append(domainCases, domainCase{"ListsFollowEveryChange", testListsFollowEveryChange}) }
+func init() {
+	domainCases = append(domainCases, domainCase{"ListsFollowEveryChange", testListsFollowEveryChange})
+}
 
 // testListsFollowEveryChange: the lists a journal page shows in its filter (the
 // classes, the types, the problem types, the departments) are kept under the
