@@ -2,6 +2,7 @@ package browser
 
 import (
 	"context"
+	"crypto/sha256"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -84,6 +85,10 @@ func (b *Browser) autoAxe() {
 // page and fails the test on each violation, naming the rule and the elements.
 // Pages are checked on arrival already; call it again after changing what the
 // page looks like without loading another (SetDarkMode, a menu unfolded).
+//
+// A page state already checked in this test binary (checkedStates) is not run
+// through axe again: its violations, if it had any, are reported again as they
+// were found.
 func (b *Browser) CheckAxe() {
 	b.t.Helper()
 	script, why := axeScript()
@@ -91,15 +96,74 @@ func (b *Browser) CheckAxe() {
 		b.axeNoted.Do(func() { b.t.Log(why) })
 		return
 	}
-	type violation struct {
-		ID, Impact, Help string
-		Nodes            []string
-	}
 	// Reading axe (half a megabyte) and running it on a long page (the demo's
 	// rules, hundreds of rows) take many seconds on a busy machine: more than one
 	// call's timeout.
 	ctx, cancel := context.WithTimeout(b.ctx, max(b.timeout, axeTimeout))
 	defer cancel()
+	state, err := chromedp.Run(ctx, chromedp.Evaluate[string](`window.`+axeDoneMark+` = true, `+pageStateJS))
+	if err != nil {
+		b.t.Fatalf("browser (%s): read %s for axe: %v", b.vp.Name, b.URL(), timeoutNote(err, max(b.timeout, axeTimeout)))
+	}
+	key := sha256.Sum256([]byte(b.vp.Name + "\n" + state))
+	vs, seen := checkedStates.get(key)
+	if !seen {
+		vs = b.runAxe(ctx, script)
+		checkedStates.put(key, vs)
+	}
+	for _, v := range vs {
+		b.t.Errorf("browser (%s): axe on %s: %s (%s): %s\n\t%s", b.vp.Name, b.URL(), v.ID, v.Impact, v.Help, strings.Join(v.Nodes, "\n\t"))
+	}
+}
+
+// pageStateJS is what axe's verdict on a page depends on: the viewport, the
+// colour scheme and the document. Hidden inputs' values are left out: neither
+// drawn nor given to assistive technology, they differ between visits of one page
+// (a form's next path names the device scanned).
+const pageStateJS = `(() => {
+	const doc = document.documentElement.cloneNode(true);
+	doc.querySelectorAll("input[type=hidden]").forEach(i => i.removeAttribute("value"));
+	return [innerWidth, innerHeight, devicePixelRatio, matchMedia("(prefers-color-scheme: dark)").matches,
+		document.contentType, doc.outerHTML].join("\n");
+})()`
+
+// axeViolation is one rule a page breaks, as reported.
+type axeViolation struct {
+	ID, Impact, Help string
+	Nodes            []string
+}
+
+// checkedStates remembers, for the life of the test binary, the page states axe
+// has checked and what it found. The browser tests visit the same pages many
+// times (the login page some fifty times in internal/web, identical each time),
+// and axe is the larger part of their CPU: half a megabyte of script to load into
+// each document and a second or more to run on a busy machine. axe's verdict is a
+// function of the state the key is made of, so a repeat gives the verdict of the
+// first check; a state that differs in anything axe sees is checked anew.
+var checkedStates = &stateCache{m: map[[32]byte][]axeViolation{}}
+
+type stateCache struct {
+	mu sync.Mutex
+	m  map[[32]byte][]axeViolation
+}
+
+func (c *stateCache) get(k [32]byte) ([]axeViolation, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	vs, ok := c.m[k]
+	return vs, ok
+}
+
+func (c *stateCache) put(k [32]byte, vs []axeViolation) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.m[k] = vs
+}
+
+// runAxe loads axe into the page when it is not there yet and returns its
+// violations; a failure to run it fails the test.
+func (b *Browser) runAxe(ctx context.Context, script string) []axeViolation {
+	b.t.Helper()
 	loaded, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`typeof window.axe === "object"`))
 	if err == nil && !loaded {
 		_, err = chromedp.Run(ctx, chromedp.Evaluate[bool](script+";true"))
@@ -107,18 +171,16 @@ func (b *Browser) CheckAxe() {
 	if err != nil {
 		b.t.Fatalf("browser (%s): load axe into %s: %v", b.vp.Name, b.URL(), timeoutNote(err, max(b.timeout, axeTimeout)))
 	}
-	raw, err := chromedp.Run(ctx, chromedp.Evaluate[json.RawMessage](`window.`+axeDoneMark+` = true, axe.run(document, {resultTypes: ["violations"]}).then(r => r.violations.map(v => ({
+	raw, err := chromedp.Run(ctx, chromedp.Evaluate[json.RawMessage](`axe.run(document, {resultTypes: ["violations"]}).then(r => r.violations.map(v => ({
 		ID: v.id, Impact: v.impact || "", Help: v.help, Nodes: v.nodes.slice(0, 5).map(n => n.target.join(" ") + (n.failureSummary ? ": " + n.failureSummary.split("\n").slice(1).join(" ").trim() : ""))})))`, chromedp.EvalAwaitPromise))
 	if err != nil {
 		b.t.Fatalf("browser (%s): run axe on %s: %v", b.vp.Name, b.URL(), timeoutNote(err, max(b.timeout, axeTimeout)))
 	}
-	var vs []violation
+	var vs []axeViolation
 	if err := json.Unmarshal(raw, &vs); err != nil {
 		b.t.Fatalf("browser (%s): axe's answer: %v", b.vp.Name, err)
 	}
-	for _, v := range vs {
-		b.t.Errorf("browser (%s): axe on %s: %s (%s): %s\n\t%s", b.vp.Name, b.URL(), v.ID, v.Impact, v.Help, strings.Join(v.Nodes, "\n\t"))
-	}
+	return vs
 }
 
 // SetDarkMode makes the page see prefers-color-scheme: dark (or light), so both

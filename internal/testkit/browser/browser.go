@@ -590,7 +590,8 @@ const overflowJS = `(() => {
 })()`
 
 // Screenshot saves a full-page PNG of the current page as NAME.png in the test's
-// artifacts directory and returns its path.
+// artifacts directory and returns its path. A page taller than MaxShotHeight is
+// captured down to that height only.
 func (b *Browser) Screenshot(name string) string {
 	b.t.Helper()
 	png := Run(b, "take screenshot "+name, fullPage)
@@ -601,7 +602,15 @@ func (b *Browser) Screenshot(name string) string {
 	return path
 }
 
-// fullPage captures the whole document, not only the viewport.
+// MaxShotHeight bounds a screenshot's height in CSS pixels: about eleven phone
+// screens, more than anyone scrolls through in a picture. The demo's catalogue is
+// 70,000 px tall at phone width; captured whole at 2× it was a 100-megapixel PNG
+// that took Chromium 11 s of CPU to encode, and the browser tests' screenshots of
+// such pages were a large part of CI's time.
+const MaxShotHeight = 8000
+
+// fullPage captures the whole document, not only the viewport, down to
+// MaxShotHeight.
 func fullPage(ctx context.Context, t *chromedp.Target) ([]byte, error) {
 	m, err := cdp.Call(ctx, t, page.GetLayoutMetrics, cdp.Empty{})
 	if err != nil {
@@ -615,6 +624,7 @@ func fullPage(ctx context.Context, t *chromedp.Target) ([]byte, error) {
 		clip.Width = max(clip.Width, float64(v.ClientWidth))
 		clip.Height = max(clip.Height, float64(v.ClientHeight))
 	}
+	clip.Height = min(clip.Height, MaxShotHeight)
 	yes := true
 	res, err := cdp.Call(ctx, t, page.CaptureScreenshot, page.CaptureScreenshotParams{
 		Format: page.CaptureScreenshotFormatPng, Clip: clip, FromSurface: &yes, CaptureBeyondViewport: &yes, OptimizeForSpeed: &yes,

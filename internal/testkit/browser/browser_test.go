@@ -54,6 +54,9 @@ func TestBrowserHelpers(t *testing.T) {
 	mux.HandleFunc("GET /long", func(w http.ResponseWriter, r *http.Request) {
 		page(w, `<h1>Long</h1><div style="height: 3000px"></div><p id="end">end</p>`)
 	})
+	mux.HandleFunc("GET /longer", func(w http.ResponseWriter, r *http.Request) {
+		page(w, fmt.Sprintf(`<h1>Longer</h1><div style="height: %dpx"></div><p id="end">end</p>`, 3*browser.MaxShotHeight))
+	})
 	form := func(next string) http.HandlerFunc {
 		return func(w http.ResponseWriter, r *http.Request) {
 			page(w, `<h1>`+r.URL.Path+`</h1><p style="width: 120px">Some words before <a id="next" href="`+next+`">a link that wraps onto the next line</a></p>
@@ -157,6 +160,16 @@ setTimeout(() => later.hidden = false, 300);
 	if height < 6000 {
 		t.Errorf("screenshot is %d px tall: not the full page", height)
 	}
+
+	// A page taller than MaxShotHeight is captured down to it, at 2×.
+	b.Navigate(srv.URL + "/longer")
+	png, err = os.ReadFile(b.Screenshot("longer page"))
+	if err != nil || len(png) < 24 {
+		t.Fatalf("screenshot of the longer page: %v", err)
+	}
+	if height := int(png[20])<<24 | int(png[21])<<16 | int(png[22])<<8 | int(png[23]); height != 2*browser.MaxShotHeight {
+		t.Errorf("screenshot of a %d px page is %d px tall, want %d", 3*browser.MaxShotHeight, height, 2*browser.MaxShotHeight)
+	}
 }
 
 // TestAxeOnEveryPage: a Browser checks each page it lands on with axe-core, once
@@ -203,5 +216,20 @@ func TestAxeOnEveryPage(t *testing.T) {
 	b.Navigate(srv.URL + "/data.csv")
 	if len(rec.errors) != 2 {
 		t.Errorf("a plain-text document was checked: %q", rec.errors[2:])
+	}
+
+	// A state checked before is not run through axe again, but its violations are
+	// reported to every test that lands on it.
+	other := &recorder{TB: t}
+	b2 := browser.New(other, browser.Phone)
+	b2.Navigate(srv.URL + "/bad")
+	if len(other.errors) != 1 || !strings.Contains(other.errors[0], "color-contrast") {
+		t.Fatalf("the faint page in a second tab: reported %q, want its color-contrast violation again", other.errors)
+	}
+	// A change axe can see is a new state, checked anew: the text made dark passes.
+	browser.Eval[int](b2, `document.querySelector("p").style.color = "#000", 0`)
+	b2.CheckAxe()
+	if len(other.errors) != 1 {
+		t.Errorf("the faint text made dark: reported %q", other.errors[1:])
 	}
 }
