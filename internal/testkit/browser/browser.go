@@ -231,7 +231,7 @@ var shared struct {
 //
 // Without it the process closes whenever no Browser is open, and the next
 // Browser starts another. In a package whose browser tests run between others
-// that happens many times, and a start costs about 4 s of CPU, with as much again
+// that happens many times, and a start costs about 4 s of CPU, with about 2 s more
 // of Chromium's own work in the seconds after (measured on a quiet 2-core machine
 // by summing /proc/PID/stat of the chromium processes): more than a page with
 // axe's check does.
