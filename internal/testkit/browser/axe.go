@@ -106,12 +106,12 @@ func (b *Browser) CheckAxe() {
 		b.t.Fatalf("browser (%s): read %s for axe: %v", b.vp.Name, b.URL(), timeoutNote(err, max(b.timeout, axeTimeout)))
 	}
 	key := sha256.Sum256([]byte(b.vp.Name + "\n" + state))
-	vs, seen := checkedStates.get(key)
+	found, seen := checkedStates.Load(key)
 	if !seen {
-		vs = b.runAxe(ctx, script)
-		checkedStates.put(key, vs)
+		found = b.runAxe(ctx, script)
+		checkedStates.Store(key, found)
 	}
-	for _, v := range vs {
+	for _, v := range found.([]axeViolation) {
 		b.t.Errorf("browser (%s): axe on %s: %s (%s): %s\n\t%s", b.vp.Name, b.URL(), v.ID, v.Impact, v.Help, strings.Join(v.Nodes, "\n\t"))
 	}
 }
@@ -134,31 +134,15 @@ type axeViolation struct {
 }
 
 // checkedStates remembers, for the life of the test binary, the page states axe
-// has checked and what it found. The browser tests visit the same pages many
-// times (the login page some fifty times in internal/web, identical each time),
-// and axe is the larger part of their CPU: half a megabyte of script to load into
-// each document and a second or more to run on a busy machine. axe's verdict is a
-// function of the state the key is made of, so a repeat gives the verdict of the
-// first check; a state that differs in anything axe sees is checked anew.
-var checkedStates = &stateCache{m: map[[32]byte][]axeViolation{}}
-
-type stateCache struct {
-	mu sync.Mutex
-	m  map[[32]byte][]axeViolation
-}
-
-func (c *stateCache) get(k [32]byte) ([]axeViolation, bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	vs, ok := c.m[k]
-	return vs, ok
-}
-
-func (c *stateCache) put(k [32]byte, vs []axeViolation) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.m[k] = vs
-}
+// has checked (the sha256 of the state, see CheckAxe) and the []axeViolation it
+// found. The browser tests visit the same pages many times (the login page 47
+// times in internal/web, identical each time), and each check costs Chromium
+// half a megabyte of script to load into the document and 0.3 s or more to run:
+// about a third of Chromium's CPU in TestBrowserNewStaffPagesFitAPhone. axe's
+// verdict is a function of the state the key is made of, so a repeat gives the
+// verdict of the first check; a state that differs in anything axe sees is
+// checked anew.
+var checkedStates sync.Map
 
 // runAxe loads axe into the page when it is not there yet and returns its
 // violations; a failure to run it fails the test.

@@ -645,8 +645,7 @@ func (b *Browser) Screenshot(name string) string {
 // MaxShotHeight bounds a screenshot's height in CSS pixels: about eleven phone
 // screens, more than anyone scrolls through in a picture. The demo's catalogue is
 // 70,000 px tall at phone width; captured whole at 2× it was a 100-megapixel PNG
-// that took Chromium 11 s of CPU to encode, and the browser tests' screenshots of
-// such pages were a large part of CI's time.
+// that took Chromium 11 s to encode.
 const MaxShotHeight = 8000
 
 // fullPage captures the whole document, not only the viewport, down to
