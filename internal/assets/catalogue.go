@@ -140,17 +140,7 @@ var notFound = apperr.New(apperr.NotFound, "error.not_found")
 
 // Types lists the types, of one class when classID is not 0.
 func (s *Service) Types(ctx context.Context, classID int64) ([]Type, error) {
-	version, versioned := cache.CatalogueVersion(ctx)
-	if versioned {
-		if l, ok := s.typeLists.Get(classID, version); ok {
-			return slices.Clone(l), nil
-		}
-	}
-	out, err := s.readTypes(ctx, classID)
-	if err == nil && versioned {
-		s.typeLists.Put(classID, version, slices.Clone(out))
-	}
-	return out, err
+	return cache.Kept(ctx, s.typeLists, classID, slices.Clone, func() ([]Type, error) { return s.readTypes(ctx, classID) })
 }
 
 // readTypes reads Types from the database.
@@ -179,17 +169,7 @@ func (s *Service) readTypes(ctx context.Context, classID int64) ([]Type, error) 
 
 // TypeWithProblems returns a type with its offered problems in order.
 func (s *Service) TypeWithProblems(ctx context.Context, id int64) (*Type, error) {
-	version, versioned := cache.CatalogueVersion(ctx)
-	if versioned {
-		if t, ok := s.types.Get(id, version); ok {
-			return t.clone(), nil
-		}
-	}
-	t, err := typeWithProblems(ctx, s.db.R, id)
-	if err == nil && versioned {
-		s.types.Put(id, version, t.clone())
-	}
-	return t, err
+	return cache.Kept(ctx, s.types, id, (*Type).clone, func() (*Type, error) { return typeWithProblems(ctx, s.db.R, id) })
 }
 
 // clone copies t with its own list of offers.

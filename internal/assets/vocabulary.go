@@ -51,17 +51,7 @@ func (v Vocabulary) spec() vocabularySpec {
 
 // Terms lists every entry of v, by id.
 func (s *Service) Terms(ctx context.Context, v Vocabulary) ([]Term, error) {
-	version, versioned := cache.CatalogueVersion(ctx)
-	if versioned {
-		if l, ok := s.termLists.Get(v, version); ok {
-			return slices.Clone(l), nil
-		}
-	}
-	out, err := s.readTerms(ctx, v)
-	if err == nil && versioned {
-		s.termLists.Put(v, version, slices.Clone(out))
-	}
-	return out, err
+	return cache.Kept(ctx, s.termLists, v, slices.Clone, func() ([]Term, error) { return s.readTerms(ctx, v) })
 }
 
 // readTerms reads Terms from the database.

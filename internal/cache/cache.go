@@ -141,6 +141,30 @@ func CatalogueVersion(ctx context.Context) (int64, bool) {
 	return v.Catalogue, ok && v.Catalogue != 0
 }
 
+// Kept returns k's value from m when it was loaded under the catalogue version
+// ctx carries (CatalogueVersion), else what load returns, kept in m under that
+// version. Without a version in ctx, load is called and nothing is kept. dup
+// copies a value on its way into and out of m, so that no caller shares a kept
+// value it might change (slices.Clone for a list); nil when values are copied by
+// assignment.
+func Kept[K comparable, V any](ctx context.Context, m *Map[K, V], k K, dup func(V) V, load func() (V, error)) (V, error) {
+	version, versioned := CatalogueVersion(ctx)
+	if !versioned {
+		return load()
+	}
+	if dup == nil {
+		dup = func(v V) V { return v }
+	}
+	if v, ok := m.Get(k, version); ok {
+		return dup(v), nil
+	}
+	v, err := load()
+	if err == nil {
+		m.Put(k, version, dup(v))
+	}
+	return v, err
+}
+
 // DeviceTickets returns the versions the request read if they include the
 // tickets stripe of device, with the catalogue's: the versions a cached list of
 // that device's open tickets must have been loaded under to be used.

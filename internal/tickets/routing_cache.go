@@ -34,20 +34,9 @@ func newFilingCaches() filingCaches {
 
 // route is resolve, from the cache when ctx carries the catalogue's version.
 func (s *Service) route(ctx context.Context, q querier, classID, typeID, problemID int64) (Route, error) {
-	version, versioned := cache.CatalogueVersion(ctx)
-	if !versioned {
+	return cache.Kept(ctx, s.caches.routes, [3]int64{classID, typeID, problemID}, nil, func() (Route, error) {
 		return resolve(ctx, q, classID, typeID, problemID)
-	}
-	k := [3]int64{classID, typeID, problemID}
-	if r, ok := s.caches.routes.Get(k, version); ok {
-		return r, nil
-	}
-	r, err := resolve(ctx, q, classID, typeID, problemID)
-	if err != nil {
-		return r, err
-	}
-	s.caches.routes.Put(k, version, r)
-	return r, nil
+	})
 }
 
 // dueAt is the due times of a ticket of department deptID about problemID routed

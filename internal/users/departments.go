@@ -52,17 +52,7 @@ func scanDepartment(row interface{ Scan(...any) error }) (Department, error) {
 
 // ListDepartments returns every department ordered by code.
 func (s *Store) ListDepartments(ctx context.Context) ([]Department, error) {
-	version, versioned := cache.CatalogueVersion(ctx)
-	if versioned {
-		if l, ok := s.lists.Get(0, version); ok {
-			return slices.Clone(l), nil
-		}
-	}
-	out, err := s.readDepartments(ctx)
-	if err == nil && versioned {
-		s.lists.Put(0, version, slices.Clone(out))
-	}
-	return out, err
+	return cache.Kept(ctx, s.lists, 0, slices.Clone, func() ([]Department, error) { return s.readDepartments(ctx) })
 }
 
 // readDepartments reads ListDepartments from the database.
