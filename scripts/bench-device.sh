@@ -15,15 +15,9 @@ pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
 
-tags=()
-[[ -n ${SMARTSERVICE_BENCH_PROFILE:-} ]] && tags=(-tags pprof) && mkdir -p "$SMARTSERVICE_BENCH_PROFILE"
-if [[ -n ${SMARTSERVICE_BENCH_BIN:-} ]]; then
-	cp "$SMARTSERVICE_BENCH_BIN" "$work/smartservice"
-else
-	go build "${tags[@]}" -o "$work/smartservice" ./cmd/smartservice
-fi
-go build -o "$work/bare" ./scripts/bench/barepage
 . scripts/bench/common.sh
+server_binary "$work"
+go build -o "$work/bare" ./scripts/bench/barepage
 
 # a_device BASE JAR: prints the code of a device of the demo office, making one
 # through the admin pages when the demo has none yet.

@@ -23,16 +23,10 @@ pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
 
-tags=()
-[[ -n ${SMARTSERVICE_BENCH_PROFILE:-} ]] && tags=(-tags pprof) && mkdir -p "$SMARTSERVICE_BENCH_PROFILE"
-if [[ -n ${SMARTSERVICE_BENCH_BIN:-} ]]; then
-	cp "$SMARTSERVICE_BENCH_BIN" "$work/smartservice"
-else
-	go build "${tags[@]}" -o "$work/smartservice" ./cmd/smartservice
-fi
+. scripts/bench/common.sh
+server_binary "$work"
 go build -o "$work/filer" ./scripts/bench/filer
 go build -o "$work/loop" ./scripts/bench/sqliteloop
-. scripts/bench/common.sh
 
 # backends_cpu NAME: the CPU ticks so far of the PostgreSQL backends whose
 # application_name is NAME ("-" when they are not on this machine). Backends that

@@ -20,12 +20,8 @@ pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
 
-if [[ -n ${SMARTSERVICE_BENCH_BIN:-} ]]; then
-	cp "$SMARTSERVICE_BENCH_BIN" "$work/smartservice"
-else
-	go build -o "$work/smartservice" ./cmd/smartservice
-fi
 . scripts/bench/common.sh
+server_binary "$work"
 base="http://127.0.0.1:$port"
 SMARTSERVICE_DATABASE_URL=$url SMARTSERVICE_ADDR=127.0.0.1:$port SMARTSERVICE_BASE_URL=$base SMARTSERVICE_LOG_LEVEL=warn \
 	"$work/smartservice" serve >"$work/server.log" 2>&1 &

@@ -5,6 +5,23 @@ password=demo-office-2026
 admin=elena.morozova@demo.office
 employee=anna.petrova@demo.office
 
+# server_binary DIR: the server to measure, as DIR/smartservice: a copy of
+# SMARTSERVICE_BENCH_BIN when it names a built binary (a before and after on one
+# machine), else built from this tree, with -tags pprof when
+# SMARTSERVICE_BENCH_PROFILE names a directory for CPU profiles (made here).
+server_binary() {
+	local tags=()
+	if [[ -n ${SMARTSERVICE_BENCH_PROFILE:-} ]]; then
+		tags=(-tags pprof)
+		mkdir -p "$SMARTSERVICE_BENCH_PROFILE"
+	fi
+	if [[ -n ${SMARTSERVICE_BENCH_BIN:-} ]]; then
+		cp "$SMARTSERVICE_BENCH_BIN" "$1/smartservice"
+	else
+		go build "${tags[@]}" -o "$1/smartservice" ./cmd/smartservice
+	fi
+}
+
 # wait_ready PORT: poll /readyz for at most 60 s.
 wait_ready() {
 	for _ in $(seq 600); do
