@@ -58,7 +58,8 @@ func New(def string, logger *slog.Logger) (*Catalog, error) {
 // parsedCatalog is what New makes of the embedded files: read-only once made, so
 // every Catalog of the process shares it. Each App made two (its own and the
 // account service's), and the tests make hundreds of Apps: parsing the TOML and
-// looking up every plain message was about 3% of internal/web's CPU under -race.
+// looking up every plain message was 3.4% of the CPU samples of internal/web's
+// test process under -race (perf record -a over the package).
 type parsedCatalog struct {
 	bundle     *goi18n.Bundle
 	keys       map[string][]string
