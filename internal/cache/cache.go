@@ -13,7 +13,9 @@
 // Why a version row and not PostgreSQL LISTEN/NOTIFY: a notification arrives after
 // the commit, at some later moment, so a request racing it could still see the old
 // session; and SQLite has no such channel. One primary-key read per request is
-// cheap (a few microseconds) and exact on both databases.
+// cheap (a few microseconds) and exact on both databases. The pages share it
+// further (Reader): requests that arrive while a read is in flight share the one
+// sent after it, which still sees everything committed before they arrived.
 package cache
 
 import (
@@ -112,10 +114,16 @@ func CheckDevice(ctx context.Context, q querier, safe bool, device int64) contex
 	if err != nil {
 		return ctx
 	}
+	return With(ctx, checked(v, safe))
+}
+
+// checked is v as a request carries it: one that may write (safe false) keeps
+// the catalogue version aside (see Check).
+func checked(v Versions, safe bool) Versions {
 	if !safe {
 		v.held, v.Catalogue = v.Catalogue, 0
 	}
-	return With(ctx, v)
+	return v
 }
 
 // CatalogueUnchanged returns ctx with the catalogue version a request that may

@@ -89,6 +89,9 @@ type Server struct {
 	deviceIDs *cache.Map[string, int64]
 	// skeletons keep the device page per language (device_page.go).
 	skeletons *skeletons
+	// versions reads the cache versions of each request, the requests that
+	// arrive during one read sharing the next (cache.Reader).
+	versions *cache.Reader
 	// fullDevicePages executes every device page in full, the frame and the
 	// skeleton unused: the tests compare the two ways' bytes.
 	fullDevicePages atomic.Bool
@@ -116,7 +119,8 @@ func New(deps Deps) (*Server, error) {
 		navs:        cache.NewMap[navKey, template.HTML](maxCachedFrames),
 		langs:       cache.NewMap[langsKey, template.HTML](maxCachedFrames),
 		deviceIDs:   cache.NewMap[string, int64](maxCachedDeviceParts),
-		skeletons:   cache.NewMap[string, *pageSkeleton](8)}
+		skeletons:   cache.NewMap[string, *pageSkeleton](8),
+		versions:    cache.NewReader(deps.DB.R)}
 	s.sessions = s.newSessions()
 	s.withSession = s.sessions.LoadAndSave(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		state(r.Context()).hasSession = true
@@ -139,7 +143,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			// the catalogue then come from memory unless something changed; on a
 			// device page the same statement reads its open tickets' version.
 			safe := r.Method == http.MethodGet || r.Method == http.MethodHead
-			s.withSession.ServeHTTP(w, r.WithContext(cache.CheckDevice(r.Context(), s.DB.R, safe, s.deviceIDOf(pattern, r))))
+			s.withSession.ServeHTTP(w, r.WithContext(cache.CheckShared(r.Context(), s.versions, safe, s.deviceIDOf(pattern, r))))
 		}
 		if httpx.Route(r.Context()) == "" { // a handler may have named a finer route
 			route := pattern
