@@ -151,8 +151,9 @@ func Start(t testing.TB, opts Options) *Server {
 	// River's fetch poll is only the fallback for jobs nobody announced: an insert
 	// wakes the fetcher at once (on SQLite through River's notification table,
 	// which its listener polls every 50 ms). Polling every 50 ms too made each
-	// running server a writer transaction 20 times a second: a third of
-	// internal/api's CPU under -race (117–123 CPU-s against 80–83 at 1 s).
+	// running server a writer transaction 20 times a second. internal/api's tests
+	// took 117–123 CPU-s under -race with it and 80–83 at 1 s (a build that also
+	// parsed the translations once per process, about 3% of such a process's CPU).
 	aopts := app.Options{Jobs: jobs.Options{
 		FetchPollInterval: time.Second,
 		FetchCooldown:     10 * time.Millisecond,
