@@ -67,13 +67,13 @@ func (a *API) createTicket(w http.ResponseWriter, r *http.Request, c *caller) {
 	} else {
 		file.AssetCode = *in.AssetCode
 	}
-	t, err := a.Tickets.File(r.Context(), c.user, file)
+	v, err := a.Tickets.FileBrief(r.Context(), c.user, file)
 	if err != nil {
 		a.fail(w, r, err, createFields)
 		return
 	}
-	w.Header().Set("Location", fmt.Sprintf("/api/v1/tickets/%d", t.ID))
-	a.answerTicket(w, r, c, http.StatusCreated, t.ID)
+	w.Header().Set("Location", fmt.Sprintf("/api/v1/tickets/%d", v.Row.ID))
+	a.writeBrief(w, r, http.StatusCreated, v)
 }
 
 // The multipart body is read part by part from the stream by httpx.ReadForm: a

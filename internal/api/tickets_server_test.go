@@ -10,6 +10,7 @@ import (
 	"io"
 	"math/rand/v2"
 	"net/http"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -152,8 +153,17 @@ func TestTicketsThroughTheRealServer(t *testing.T) {
 			if err := app.DB.R.QueryRowContext(ctx, "SELECT COUNT(*) FROM tickets").Scan(&n); err != nil || n != 1 {
 				t.Fatalf("%d tickets (%v)", n, err)
 			}
-			if send("GET", path("/api/v1/tickets/%d", id), ann, nil).want(200).header.Get("X-Content-Type-Options") != "nosniff" {
+			read := send("GET", path("/api/v1/tickets/%d", id), ann, nil).want(200)
+			if read.header.Get("X-Content-Type-Options") != "nosniff" {
 				t.Error("the web server's headers are missing")
+			}
+			// The filing's answer is made from what it read and wrote (the catalogue's
+			// names from the caches under this request's version), not read back: it
+			// must say what a read says.
+			for k, v := range first.obj {
+				if !reflect.DeepEqual(read.obj[k], v) {
+					t.Errorf("the filing answered %s = %v, a read gives %v", k, v, read.obj[k])
+				}
 			}
 			if got := send("POST", path("/api/v1/tickets/%d/take", id), ex, nil).want(200); idOf(got.sub("assignee")) != exec.ID {
 				t.Errorf("taken: %s", got.body)

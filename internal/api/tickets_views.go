@@ -137,6 +137,11 @@ func (a *API) answerTicket(w http.ResponseWriter, r *http.Request, c *caller, st
 		a.fail(w, r, err)
 		return
 	}
+	a.writeBrief(w, r, status, v)
+}
+
+// writeBrief answers with a ticket's row and the reader's actions.
+func (a *API) writeBrief(w http.ResponseWriter, r *http.Request, status int, v *tickets.Brief) {
 	a.writeJSON(w, status, ticketView{ticketItem: a.ticketItem(a.localizer(r), &v.Row), Actions: actionsView(v.Actions)})
 }
 

@@ -12,8 +12,8 @@ import (
 // pickExecutor chooses who gets a new ticket of department deptID: among the
 // department's active, available executors, the one with the fewest open tickets
 // (assigned or in progress); on a tie the one assigned least recently (never
-// assigned first), then the lowest id. 0 means nobody: the ticket waits in the
-// department's queue.
+// assigned first), then the lowest id; with the name and e-mail a page shows. A
+// zero Person (ID 0) means nobody: the ticket waits in the department's queue.
 //
 // The loads are read from executor_load (migration 00021), which triggers on
 // tickets keep equal to counting each candidate's tickets, so the choice costs
@@ -29,29 +29,29 @@ import (
 // transaction runs on the single writer connection. "Least loaded" thus means:
 // by the tickets committed and those earlier in the same batch.
 // TestConcurrentFilingsSpreadOverExecutors checks both databases.
-func pickExecutor(ctx context.Context, tx *sql.Tx, dialect db.Dialect, deptID int64) (int64, error) {
+func pickExecutor(ctx context.Context, tx *sql.Tx, dialect db.Dialect, deptID int64) (Person, error) {
 	if dialect == db.Postgres {
 		var locked int64
 		if err := tx.QueryRowContext(ctx, "SELECT id FROM departments WHERE id = $1 FOR UPDATE", deptID).Scan(&locked); err != nil {
-			return 0, fmt.Errorf("tickets: unable to lock department %d: %w", deptID, err)
+			return Person{}, fmt.Errorf("tickets: unable to lock department %d: %w", deptID, err)
 		}
 	}
-	const query = `SELECT u.id FROM users u
+	const query = `SELECT u.id, u.full_name, u.email FROM users u
 	JOIN user_departments ud ON ud.user_id = u.id AND ud.department_id = $1
 	JOIN user_roles r ON r.user_id = u.id AND r.role = 'executor'
 	LEFT JOIN executor_load l ON l.user_id = u.id
 	WHERE u.active = $2 AND u.available = $2
 	ORDER BY COALESCE(l.open_count, 0), CASE WHEN l.last_assigned_at IS NULL THEN 0 ELSE 1 END, l.last_assigned_at, u.id
 	LIMIT 1`
-	var id int64
-	err := tx.QueryRowContext(ctx, query, deptID, true).Scan(&id)
+	var p Person
+	err := tx.QueryRowContext(ctx, query, deptID, true).Scan(&p.ID, &p.Name, &p.Email)
 	if errors.Is(err, sql.ErrNoRows) {
-		return 0, nil
+		return Person{}, nil
 	}
 	if err != nil {
-		return 0, fmt.Errorf("tickets: unable to pick an executor: %w", err)
+		return Person{}, fmt.Errorf("tickets: unable to pick an executor: %w", err)
 	}
-	return id, nil
+	return p, nil
 }
 
 // isExecutorOf reports whether user id is an active executor of department deptID.

@@ -88,9 +88,11 @@ func (s *Service) SetAvailability(ctx context.Context, actor *users.User, availa
 			var next int64
 			if h.dept != 0 {
 				// actor is away now, so the pick is someone else.
-				if next, err = pickExecutor(ctx, tx, s.db.Dialect, h.dept); err != nil {
+				picked, err := pickExecutor(ctx, tx, s.db.Dialect, h.dept)
+				if err != nil {
 					return err
 				}
+				next = picked.ID
 			}
 			status, assignedAt := StatusNew, any(nil)
 			if next != 0 {

@@ -308,7 +308,7 @@ func testJournalRow(t *testing.T, e *jenv) {
 	want := tickets.Row{Ticket: *e.tk["t5"], AssetName: "Coffee machine", AssetCode: e.coffee.Code, Location: "HQ, 2, Kitchen",
 		ClassID: e.kitchen, TypeID: e.coffeeType, ClassEN: "Kitchen", ClassRU: "Кухня", TypeEN: "Coffee machine", TypeRU: "Кофемашина",
 		ProblemEN: "leaking", ProblemRU: "leaking ru", ReporterName: e.emp.FullName, ReporterEmail: e.emp.Email,
-		DepartmentEN: "Dept fac", AssigneeName: e.other.FullName, AssigneeEmail: e.other.Email, FollowersCount: 2}
+		DepartmentEN: "Dept fac", DepartmentRU: "Отдел fac", AssigneeName: e.other.FullName, AssigneeEmail: e.other.Email, FollowersCount: 2}
 	if !rowsEqual(*r, want) {
 		t.Fatalf("row\n got %+v\nwant %+v", *r, want)
 	}
@@ -738,7 +738,7 @@ func testJournalExport(t *testing.T, e *jenv) {
 	buf.Reset()
 	must(0, e.svc.ExportCSV(e.ctx, &ru, tickets.Filter{AssetID: e.coffee.ID}, &buf))(t)
 	recs = must(csv.NewReader(&buf).ReadAll())(t)
-	if recs[1][col("class")] != "Кухня" || recs[1][col("department")] != "Dept fac" {
+	if recs[1][col("class")] != "Кухня" || recs[1][col("department")] != "Отдел fac" {
 		t.Fatalf("russian row %v", recs[1])
 	}
 	err = e.svc.ExportCSV(e.ctx, e.admin, tickets.Filter{Q: "bad \xff"}, &buf)

@@ -77,6 +77,10 @@ type Route struct {
 	Default bool
 	// Unrouted: no rule matched and there is no default department.
 	Unrouted bool
+	// DepartmentEN and DepartmentRU are the department's names, read with the
+	// route (and kept with it under the catalogue's version), so a filing can
+	// answer with its ticket's row without reading it back.
+	DepartmentEN, DepartmentRU string
 }
 
 type querier interface {
@@ -413,7 +417,8 @@ func (s *Rules) Resolve(ctx context.Context, classID, typeID, problemID int64) (
 
 func resolve(ctx context.Context, q querier, classID, typeID, problemID int64) (Route, error) {
 	nn := func(col string) string { return "CASE WHEN " + col + " IS NULL THEN 0 ELSE 1 END" }
-	query := `SELECT id, department_id, ` + nn("service_class_id") + ` + ` + nn("service_type_id") + ` + ` + nn("problem_type_id") + ` AS n,
+	query := `SELECT r.id, r.department_id, d.name_en, d.name_ru FROM (
+	SELECT id, department_id, ` + nn("service_class_id") + ` + ` + nn("service_type_id") + ` + ` + nn("problem_type_id") + ` AS n,
 		` + nn("problem_type_id") + ` AS p, ` + nn("service_type_id") + ` AS t, ` + nn("service_class_id") + ` AS c
 	FROM routing_rules
 	WHERE (service_class_id IS NULL OR service_class_id = $1)
@@ -422,17 +427,18 @@ func resolve(ctx context.Context, q querier, classID, typeID, problemID int64) (
 	UNION ALL
 	SELECT 0, d.id, -1, 0, 0, 0 ` + defaultJoin + `
 	ORDER BY n DESC, p DESC, t DESC, c DESC
-	LIMIT 1`
+	LIMIT 1) r
+	JOIN departments d ON d.id = r.department_id`
 	var ruleID, deptID int64
-	var n, p, t, c int
-	err := q.QueryRowContext(ctx, query, classID, typeID, problemID).Scan(&ruleID, &deptID, &n, &p, &t, &c)
+	var en, ru string
+	err := q.QueryRowContext(ctx, query, classID, typeID, problemID).Scan(&ruleID, &deptID, &en, &ru)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Route{Unrouted: true}, nil
 	}
 	if err != nil {
 		return Route{}, fmt.Errorf("tickets: unable to resolve a route: %w", err)
 	}
-	return Route{DepartmentID: deptID, RuleID: ruleID, Default: ruleID == 0}, nil
+	return Route{DepartmentID: deptID, RuleID: ruleID, Default: ruleID == 0, DepartmentEN: en, DepartmentRU: ru}, nil
 }
 
 // ResolveFor answers "where would this go?" for a device and a problem type: staff

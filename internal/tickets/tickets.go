@@ -226,8 +226,39 @@ func requiredText(field, s string) (string, error) {
 // reporter a follower. The ticket, its events, its photo and its idempotency key are
 // written in one transaction: a failure anywhere leaves none of them.
 func (s *Service) File(ctx context.Context, actor *users.User, in FileInput) (*Ticket, error) {
-	if err := requireLogin(actor); err != nil {
+	row, _, err := s.file(ctx, actor, in)
+	if err != nil {
 		return nil, err
+	}
+	return &row.Ticket, nil
+}
+
+// FileBrief files as File does and answers with the ticket as Brief would read it
+// right after (the API's answer to a filing). The row is made of what the filing
+// already read and wrote: the device and the catalogue's names under this
+// request's catalogue version, the department's names with the route, the
+// executor's with the pick, the reporter's from the actor. Reading it back was one
+// more statement per filing, the largest of the answer's costs. A repeat of an
+// earlier filing (the same idempotency key) is read, as that filing may have
+// changed since.
+func (s *Service) FileBrief(ctx context.Context, actor *users.User, in FileInput) (*Brief, error) {
+	row, whole, err := s.file(ctx, actor, in)
+	if err != nil {
+		return nil, err
+	}
+	if !whole {
+		return s.Brief(ctx, actor, row.ID)
+	}
+	b := &Brief{Row: *row, Actions: actionsFor(actor, &row.Ticket, true, s.now().UTC())}
+	b.Row.limitFor(actor)
+	return b, nil
+}
+
+// file is File and FileBrief: the row of the ticket filed, whole (not limited),
+// or for a repeat of an earlier filing only its ticket as stored (whole false).
+func (s *Service) file(ctx context.Context, actor *users.User, in FileInput) (row *Row, whole bool, err error) {
+	if err := requireLogin(actor); err != nil {
+		return nil, false, err
 	}
 	comment := strings.TrimSpace(in.Comment)
 	var f apperr.Fields
@@ -240,7 +271,7 @@ func (s *Service) File(ctx context.Context, actor *users.User, in FileInput) (*T
 		f.Add("asset_id", "ticket.asset_required")
 	}
 	if err := f.Err(); err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	// Filing never changes the catalogue, so the device, its type, class and offers,
 	// and in the transaction the route, the targets and the calendar
@@ -249,7 +280,7 @@ func (s *Service) File(ctx context.Context, actor *users.User, in FileInput) (*T
 	ctx = cache.CatalogueUnchanged(ctx)
 	v, err := s.device(ctx, actor, in)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	var hash string
 	if in.IdempotencyKey != "" {
@@ -259,16 +290,18 @@ func (s *Service) File(ctx context.Context, actor *users.User, in FileInput) (*T
 		hash = requestHash(v.Asset.ID, in.ProblemID, comment, in.Photo)
 		id, err := s.replay(ctx, s.db.R, actor.ID, in.IdempotencyKey, hash, s.now().UTC())
 		if err != nil {
-			return nil, err
+			return nil, false, err
 		}
 		if id != 0 {
-			return s.load(ctx, s.db.R, id)
+			row, err := s.loadRow(ctx, id)
+			return row, false, err
 		}
 	}
 	if v.Asset.Archived {
-		return nil, apperr.New(apperr.Conflict, "ticket.asset_archived")
+		return nil, false, apperr.New(apperr.Conflict, "ticket.asset_archived")
 	}
-	if o, ok := v.Offers(in.ProblemID); !ok {
+	o, ok := v.Offers(in.ProblemID)
+	if !ok {
 		f.Add("problem_type_id", "ticket.problem_not_offered")
 	} else if o.Anything && comment == "" {
 		// "Something else" says nothing by itself: the comment is the report.
@@ -278,20 +311,20 @@ func (s *Service) File(ctx context.Context, actor *users.User, in FileInput) (*T
 	if len(in.Photo) > 0 {
 		if upload, err = inspectPhoto(in.Photo); err != nil {
 			if apperr.CodeOf(err) != apperr.Invalid {
-				return nil, err
+				return nil, false, err
 			}
 			f = append(f, apperr.As(err).Fields...)
 		}
 	}
 	if err := f.Err(); err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	var photo *Photo
 	if upload != nil {
 		// Decoded before the transaction: on SQLite the writer is one connection,
 		// and nobody else should wait while a photo is scaled.
 		if photo, err = upload.prepare(ctx); err != nil {
-			return nil, err
+			return nil, false, err
 		}
 	}
 	a := v.Asset
@@ -304,6 +337,8 @@ func (s *Service) File(ctx context.Context, actor *users.User, in FileInput) (*T
 	}
 	var id int64
 	var filed *Ticket
+	var assignee Person
+	var departmentEN, departmentRU string
 	outer := ctx
 	err = s.fileTx(ctx, func(tx *sql.Tx) error {
 		// Once its turn in the shared transaction comes, a filing runs to its end:
@@ -314,6 +349,7 @@ func (s *Service) File(ctx context.Context, actor *users.User, in FileInput) (*T
 		if err != nil {
 			return err
 		}
+		departmentEN, departmentRU = route.DepartmentEN, route.DepartmentRU
 		routedBy, detail := RoutedByRule, strconv.FormatInt(route.RuleID, 10)
 		switch {
 		case route.Unrouted:
@@ -331,14 +367,14 @@ func (s *Service) File(ctx context.Context, actor *users.User, in FileInput) (*T
 				return ErrOpenExists
 			}
 		}
-		var assignee int64
+		assignee = Person{}
 		if route.DepartmentID != 0 {
 			if assignee, err = pickExecutor(ctx, tx, s.db.Dialect, route.DepartmentID); err != nil {
 				return err
 			}
 		}
 		status, assignedAt := StatusNew, any(nil)
-		if assignee != 0 {
+		if assignee.ID != 0 {
 			status, assignedAt = StatusAssigned, now
 		}
 		due, err := s.dueAt(ctx, tx, route.DepartmentID, in.ProblemID, route.RuleID, now)
@@ -349,7 +385,7 @@ func (s *Service) File(ctx context.Context, actor *users.User, in FileInput) (*T
 			assignee_id, status, created_at, assigned_at, search, upkeep_plan_id, take_by, take_warn_at, done_by, done_warn_at, sla_next_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18) RETURNING id`,
 			a.ID, in.ProblemID, comment, actor.ID, nullID(route.DepartmentID), nullID(route.RuleID), routedBy,
-			nullID(assignee), string(status), now, assignedAt, search, nullID(in.UpkeepPlanID),
+			nullID(assignee.ID), string(status), now, assignedAt, search, nullID(in.UpkeepPlanID),
 			nullTime(due.TakeBy), nullTime(due.TakeWarnAt), nullTime(due.DoneBy), nullTime(due.DoneWarnAt), nullTime(due.Next())).Scan(&id)
 		if err != nil {
 			return fmt.Errorf("tickets: unable to file: %w", err)
@@ -358,10 +394,10 @@ func (s *Service) File(ctx context.Context, actor *users.User, in FileInput) (*T
 			return fmt.Errorf("tickets: unable to add the reporter as follower: %w", err)
 		}
 		filed = &Ticket{ID: id, AssetID: a.ID, ProblemID: in.ProblemID, Comment: comment, ReporterID: actor.ID,
-			DepartmentID: route.DepartmentID, RuleID: route.RuleID, RoutedBy: routedBy, AssigneeID: assignee, Status: status,
+			DepartmentID: route.DepartmentID, RuleID: route.RuleID, RoutedBy: routedBy, AssigneeID: assignee.ID, Status: status,
 			CreatedAt: now, UpkeepPlanID: in.UpkeepPlanID, TakeBy: utc(due.TakeBy), TakeWarnAt: utc(due.TakeWarnAt),
 			DoneBy: utc(due.DoneBy), DoneWarnAt: utc(due.DoneWarnAt)}
-		if assignee != 0 {
+		if assignee.ID != 0 {
 			filed.AssignedAt = &now
 		}
 		// Each event carries a copy of the ticket (Event.Ticket), so the
@@ -369,8 +405,8 @@ func (s *Service) File(ctx context.Context, actor *users.User, in FileInput) (*T
 		snapshot := func() *Ticket { c := *filed; return &c }
 		events := []*Event{{TicketID: id, ActorID: actor.ID, Kind: EventFiled, CreatedAt: now, Ticket: snapshot()},
 			{TicketID: id, Kind: EventRouted, Detail: detail, CreatedAt: now, Ticket: snapshot()}}
-		if assignee != 0 {
-			events = append(events, &Event{TicketID: id, SubjectID: assignee, Kind: EventAssigned, CreatedAt: now, Ticket: snapshot()})
+		if assignee.ID != 0 {
+			events = append(events, &Event{TicketID: id, SubjectID: assignee.ID, Kind: EventAssigned, CreatedAt: now, Ticket: snapshot()})
 		}
 		if err := s.addEvents(ctx, tx, events...); err != nil {
 			return err
@@ -397,19 +433,34 @@ func (s *Service) File(ctx context.Context, actor *users.User, in FileInput) (*T
 		// with the twin's ticket (or Conflict if the twin asked for something else).
 		twin, rerr := s.replay(ctx, s.db.R, actor.ID, in.IdempotencyKey, hash, now)
 		if rerr != nil {
-			return nil, rerr
+			return nil, false, rerr
 		}
 		if twin == 0 {
-			return nil, fmt.Errorf("tickets: idempotency key %q collided but cannot be read back", in.IdempotencyKey)
+			return nil, false, fmt.Errorf("tickets: idempotency key %q collided but cannot be read back", in.IdempotencyKey)
 		}
-		return s.load(ctx, s.db.R, twin)
+		row, err := s.loadRow(ctx, twin)
+		return row, false, err
 	}
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	// The ticket as written, not read back: a read after the commit was one more
 	// statement per filing for what this function already knows.
-	return filed, nil
+	return &Row{Ticket: *filed, AssetName: a.Name, AssetCode: a.Code, Location: a.Location.String(), InventoryNumber: a.InventoryNumber,
+		ClassID: v.Class.ID, TypeID: v.Type.ID, ClassEN: v.Class.EN, ClassRU: v.Class.RU, TypeEN: v.Type.EN, TypeRU: v.Type.RU,
+		ProblemEN: o.EN, ProblemRU: o.RU, ReporterName: actor.FullName, ReporterEmail: actor.Email,
+		DepartmentEN: departmentEN, DepartmentRU: departmentRU, AssigneeName: assignee.Name, AssigneeEmail: assignee.Email,
+		FollowersCount: 1, HasPhoto: photo != nil}, true, nil
+}
+
+// loadRow is a filing's answer when the ticket was filed before (a repeat): the
+// ticket as stored, and no more (FileBrief reads the rest).
+func (s *Service) loadRow(ctx context.Context, id int64) (*Row, error) {
+	t, err := s.load(ctx, s.db.R, id)
+	if err != nil {
+		return nil, err
+	}
+	return &Row{Ticket: *t}, nil
 }
 
 // fileTx runs a filing's writes in a commit shared with concurrent filings, each

@@ -80,7 +80,7 @@ func newTenv(t *testing.T, d *db.DB, acc *users.Service) *tenv {
 	}
 	e.admin = mk("admin@example.test", users.RoleEmployee, users.RoleAdmin)
 	dep := func(code string) int64 {
-		dp, err := acc.CreateDepartment(ctx, e.admin, users.DepartmentInput{Code: code, NameEN: "Dept " + code})
+		dp, err := acc.CreateDepartment(ctx, e.admin, users.DepartmentInput{Code: code, NameEN: "Dept " + code, NameRU: "Отдел " + code})
 		if err != nil {
 			t.Fatalf("department %s: %v", code, err)
 		}
@@ -122,12 +122,14 @@ func (e *tenv) available(t *testing.T, u *users.User, on bool) {
 	must(e.acc.UpdateUser(e.ctx, e.admin, u.ID, users.UserPatch{Available: &on}))(t)
 }
 
-// file files a ticket by emp on the printer.
+// file files a ticket by emp on the printer, through FileBrief (the API's
+// filing), and checks its answer against a read.
 func (e *tenv) file(t *testing.T, problem int64) *tickets.Ticket {
 	t.Helper()
-	tk := must(e.svc.File(e.ctx, e.emp, tickets.FileInput{AssetID: e.printer.ID, ProblemID: problem, Comment: "please help"}))(t)
-	e.asStored(t, tk)
-	return tk
+	b := must(e.svc.FileBrief(e.ctx, e.emp, tickets.FileInput{AssetID: e.printer.ID, ProblemID: problem, Comment: "please help"}))(t)
+	e.asStored(t, &b.Row.Ticket)
+	e.briefAsRead(t, e.emp, b)
+	return &b.Row.Ticket
 }
 
 // asStored fails unless tk, as File answered it (built from what it wrote, not
@@ -135,8 +137,23 @@ func (e *tenv) file(t *testing.T, problem int64) *tickets.Ticket {
 func (e *tenv) asStored(t *testing.T, tk *tickets.Ticket) {
 	t.Helper()
 	got := must(e.svc.Get(e.ctx, e.admin, tk.ID))(t)
-	a, b := reflect.ValueOf(*tk), reflect.ValueOf(*got)
+	sameFields(t, "File answered", reflect.ValueOf(*tk), reflect.ValueOf(*got))
+}
+
+// briefAsRead fails unless b, as FileBrief answered it to u (made from what the
+// filing read and wrote), is what Brief reads for u now.
+func (e *tenv) briefAsRead(t *testing.T, u *users.User, b *tickets.Brief) {
+	t.Helper()
+	got := must(e.svc.Brief(e.ctx, u, b.Row.ID))(t)
+	sameFields(t, "FileBrief answered", reflect.ValueOf(*b), reflect.ValueOf(*got))
+}
+
+// sameFields reports every field of the structs a and b that differs, times
+// compared as instants, embedded and nested structs field by field.
+func sameFields(t *testing.T, what string, a, b reflect.Value) {
+	t.Helper()
 	for i := range a.NumField() {
+		name := a.Type().Field(i).Name
 		x, y := a.Field(i).Interface(), b.Field(i).Interface()
 		same := x == y
 		switch xv := x.(type) {
@@ -145,9 +162,14 @@ func (e *tenv) asStored(t *testing.T, tk *tickets.Ticket) {
 		case *time.Time:
 			yv := y.(*time.Time)
 			same = (xv == nil) == (yv == nil) && (xv == nil || xv.Equal(*yv))
+		default:
+			if a.Field(i).Kind() == reflect.Struct {
+				sameFields(t, what+" "+name+".", a.Field(i), b.Field(i))
+				continue
+			}
 		}
 		if !same {
-			t.Errorf("File answered %s = %v, a read gives %v", a.Type().Field(i).Name, x, y)
+			t.Errorf("%s %s = %v, a read gives %v", what, name, x, y)
 		}
 	}
 }

@@ -86,10 +86,11 @@ func (s *Service) Send(ctx context.Context, actor *users.User, id, deptID int64)
 			f.Add("department_id", "loop.send_department_unknown")
 			return f.Err()
 		}
-		assignee, err := pickExecutor(ctx, tx, s.db.Dialect, deptID)
+		picked, err := pickExecutor(ctx, tx, s.db.Dialect, deptID)
 		if err != nil {
 			return err
 		}
+		assignee := picked.ID
 		status, assignedAt := StatusNew, any(nil)
 		if assignee != 0 {
 			status, assignedAt = StatusAssigned, now
