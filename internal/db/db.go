@@ -19,6 +19,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -53,6 +54,18 @@ type DB struct {
 	// lock is the shared flock on a SQLite database's lock file (LockPath), held
 	// while the database is open so that a restore can tell it is in use.
 	lock *os.File
+
+	groupOnce sync.Once
+	group     *Group
+}
+
+// Group is the database's group committer, shared by every writer that may
+// wait for a commit shared with others (filings, a notification's delivery
+// steps on SQLite). One per database: on SQLite two groups' batches would still
+// take turns on the one writer connection, each with its own fsync.
+func (d *DB) Group() *Group {
+	d.groupOnce.Do(func() { d.group = NewGroup(d, 0) })
+	return d.group
 }
 
 // Options tune Open.

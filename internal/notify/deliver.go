@@ -117,7 +117,10 @@ func (s *Service) Deliver(ctx context.Context, id int64, last bool) error {
 	if cs.PausedUntil != nil && cs.PausedUntil.After(now) {
 		return river.JobSnooze(cs.PausedUntil.Sub(now))
 	}
-	if _, err := s.db.W.ExecContext(ctx, "UPDATE notifications SET attempts = attempts + 1, updated_at = $2 WHERE id = $1", id, now); err != nil {
+	if err := s.write(ctx, func(w writer) error {
+		_, err := w.ExecContext(ctx, "UPDATE notifications SET attempts = attempts + 1, updated_at = $2 WHERE id = $1", id, now)
+		return err
+	}); err != nil {
 		return fmt.Errorf("notify: unable to count an attempt: %w", err)
 	}
 	return s.send(ctx, ch, n, now, last)
@@ -196,11 +199,13 @@ func (s *Service) claim(ctx context.Context, id int64, now time.Time) (n Notific
 	}
 	var user, dep, event sql.NullInt64
 	// Times compare as text on SQLite (db.TimeFormat keeps them in order).
-	err = s.db.W.QueryRowContext(ctx, `UPDATE notifications SET attempts = attempts + 1, updated_at = $2
+	err = s.write(ctx, func(w writer) error {
+		return w.QueryRowContext(ctx, `UPDATE notifications SET attempts = attempts + 1, updated_at = $2
 	WHERE id = $1 AND state = 'pending' AND channel IN (`+strings.Join(in, ", ")+`)
 	AND NOT EXISTS (SELECT 1 FROM notification_channels c WHERE c.channel = notifications.channel AND (c.down = $3 OR c.paused_until > $2))
 	RETURNING id, channel, kind, user_id, department_id, ticket_id, event_id, lang, created_at`, args...).
-		Scan(&n.ID, &n.Channel, &n.Kind, &user, &dep, &n.TicketID, &event, &n.Lang, &n.CreatedAt)
+			Scan(&n.ID, &n.Channel, &n.Kind, &user, &dep, &n.TicketID, &event, &n.Lang, &n.CreatedAt)
+	})
 	if errors.Is(err, sql.ErrNoRows) {
 		return n, false, nil
 	}
@@ -238,9 +243,12 @@ func (s *Service) finish(ctx context.Context, id int64, state, externalID, text,
 	if state == StateSent || state == StatePreview {
 		sentAt = now
 	}
-	_, err := s.db.W.ExecContext(ctx, `UPDATE notifications SET state = $2, external_id = $3,
+	err := s.write(ctx, func(w writer) error {
+		_, err := w.ExecContext(ctx, `UPDATE notifications SET state = $2, external_id = $3,
 	text = CASE WHEN $4 = '' THEN text ELSE $4 END, last_error = $5, sent_at = $6, updated_at = $7
 	WHERE id = $1 AND state = 'pending'`, id, state, externalID, text, truncate(lastError, 1000), sentAt, now)
+		return err
+	})
 	if err != nil {
 		return fmt.Errorf("notify: unable to record the outcome of notification %d: %w", id, err)
 	}
@@ -251,12 +259,37 @@ func (s *Service) finish(ctx context.Context, id int64, state, externalID, text,
 func (s *Service) note(ctx context.Context, id int64, lastError string) error {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), recordTimeout)
 	defer cancel()
-	_, err := s.db.W.ExecContext(ctx, "UPDATE notifications SET last_error = $2, updated_at = $3 WHERE id = $1",
-		id, truncate(lastError, 1000), s.now())
+	err := s.write(ctx, func(w writer) error {
+		_, err := w.ExecContext(ctx, "UPDATE notifications SET last_error = $2, updated_at = $3 WHERE id = $1",
+			id, truncate(lastError, 1000), s.now())
+		return err
+	})
 	if err != nil {
 		return fmt.Errorf("notify: unable to record an error: %w", err)
 	}
 	return nil
+}
+
+// writer is what a delivery step writes with: a transaction shared with other
+// writers (SQLite) or the writer pool itself (PostgreSQL).
+type writer interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// write runs one step of a delivery: the claim before the send, the outcome
+// after it. On SQLite the step joins the database's group commit (db.Group)
+// with the filings and the other deliveries: as a statement of its own it took
+// the one writer connection for a commit and an fsync, two per notification,
+// between two batches of filings, which then waited (a filing's shared commit
+// was 1.2 ms of waiting for the writer in 4.7). On PostgreSQL a statement of its
+// own runs on a connection of its own beside the batches, which joining them
+// would only lengthen. Either way fn's write is committed when write returns nil.
+func (s *Service) write(ctx context.Context, fn func(w writer) error) error {
+	if s.db.Dialect == db.SQLite {
+		return s.db.Group().Do(ctx, func(tx *sql.Tx) error { return fn(tx) })
+	}
+	return fn(s.db.W)
 }
 
 func truncate(s string, n int) string {

@@ -134,7 +134,8 @@ type Service struct {
 	// loc is the office's time zone, in which working time is counted (sla.go).
 	loc *time.Location
 	// group shares one transaction and one commit among concurrent filings
-	// (db.Group). On SQLite it spares an fsync per filing; on PostgreSQL it also
+	// (the database's db.Group, which on SQLite a notification's delivery steps
+	// join too). On SQLite it spares an fsync per filing; on PostgreSQL it also
 	// takes the rows every filing writes (the department's lock, the executor's
 	// load, the report's counters) once per batch instead of once per filing,
 	// each filing waiting for the previous one's commit.
@@ -150,7 +151,7 @@ func NewService(d *db.DB, rules *Rules, as *assets.Service, now func() time.Time
 	if now == nil {
 		now = time.Now
 	}
-	s := &Service{db: d, rules: rules, assets: as, now: now, loc: time.UTC, group: db.NewGroup(d, 0),
+	s := &Service{db: d, rules: rules, assets: as, now: now, loc: time.UTC, group: d.Group(),
 		caches: newFilingCaches(), openLists: newOpenLists()}
 	for _, o := range opts {
 		o(s)
