@@ -14,7 +14,9 @@
 # Prints one table. Needs wrk and curl. Bounded: every run has a duration, every
 # process is stopped on exit.
 # SMARTSERVICE_BENCH_PORT (default 18090) is the first of the four loopback ports
-# it uses, so two people on one machine can run it at once.
+# it uses, so two people on one machine can run it at once. With
+# SMARTSERVICE_BENCH_BIN naming a built server, that one is measured instead of
+# this tree (a before and after on one machine, as the other bench scripts).
 #   bash scripts/bench.sh [seconds-per-run]
 set -euo pipefail
 cd "$(dirname -- "${BASH_SOURCE[0]}")/.."
@@ -25,11 +27,11 @@ pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
 
-go build -o "$work/smartservice" ./cmd/smartservice
+. scripts/bench/common.sh
+server_binary "$work"
 go build -o "$work/bare" ./scripts/bench/barepage
 go build -o "$work/filer" ./scripts/bench/filer
 go build -o "$work/loop" ./scripts/bench/sqliteloop
-. scripts/bench/common.sh
 rows=()
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.3f", a / b; else print "-" }'; }
