@@ -101,3 +101,14 @@ func TestGroupCommit(t *testing.T) {
 		t.Logf("%d queued callers shared %d transaction(s)", n, len(txs))
 	})
 }
+
+// TestOneGroupPerDatabase: every writer that asks the database for its group
+// commit gets the same one, so filings and (on SQLite) deliveries share batches
+// instead of taking turns on the writer, each batch with its own fsync.
+func TestOneGroupPerDatabase(t *testing.T) {
+	testkit.EachDB(t, func(t *testing.T, d *db.DB) {
+		if g := d.Group(); g == nil || g != d.Group() {
+			t.Fatalf("DB.Group gave %p, then %p", g, d.Group())
+		}
+	})
+}
