@@ -250,9 +250,7 @@ func (s *Service) FileBrief(ctx context.Context, actor *users.User, in FileInput
 	if !whole {
 		return s.Brief(ctx, actor, row.ID)
 	}
-	b := &Brief{Row: *row, Actions: actionsFor(actor, &row.Ticket, true, s.now().UTC())}
-	b.Row.limitFor(actor)
-	return b, nil
+	return s.brief(actor, row, true), nil // the reporter follows what they filed
 }
 
 // file is File and FileBrief: the row of the ticket filed, whole (not limited),
@@ -368,7 +366,6 @@ func (s *Service) file(ctx context.Context, actor *users.User, in FileInput) (ro
 				return ErrOpenExists
 			}
 		}
-		assignee = Person{}
 		if route.DepartmentID != 0 {
 			if assignee, err = pickExecutor(ctx, tx, s.db.Dialect, route.DepartmentID); err != nil {
 				return err

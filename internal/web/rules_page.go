@@ -130,7 +130,7 @@ func (s *Server) answerWhere(r *http.Request, u *users.User, d *rulesData) {
 	case route.Unrouted:
 		d.WhereAnswer = loc.T("rulespage.where_unrouted")
 	case route.Default:
-		d.WhereAnswer = loc.T("rulespage.where_default", "Department", s.departmentName(r, u, route.DepartmentID))
+		d.WhereAnswer = loc.T("rulespage.where_default", "Department", loc.Name(route.DepartmentEN, route.DepartmentRU))
 	default:
 		rule, err := s.Rules.Rule(r.Context(), u, route.RuleID)
 		if err != nil {
@@ -141,16 +141,6 @@ func (s *Server) answerWhere(r *http.Request, u *users.User, d *rulesData) {
 		d.WhereAnswer = loc.T("rulespage.where_rule", "Department", row.Department,
 			"Rule", row.Class+" · "+row.Type+" · "+row.Problem)
 	}
-}
-
-func (s *Server) departmentName(r *http.Request, u *users.User, id int64) string {
-	deps, _ := s.Accounts.AdminDepartments(r.Context(), u)
-	for _, dep := range deps {
-		if dep.ID == id {
-			return s.localizer(r).Name(dep.NameEN, dep.NameRU)
-		}
-	}
-	return "#" + itoa(id)
 }
 
 func (s *Server) ruleRow(loc *i18n.Localizer, rule tickets.Rule) ruleRow {
