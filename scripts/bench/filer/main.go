@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"io"
 	"log"
 	"net/http"
 	"sync"
@@ -62,6 +63,10 @@ func main() {
 					failed.Add(1)
 					continue
 				}
+				// Read to the end, or the transport closes the connection and
+				// every filing pays for a new one (a phone or a kiosk keeps its
+				// connection alive between requests).
+				_, _ = io.Copy(io.Discard, res.Body)
 				res.Body.Close()
 				if res.StatusCode == http.StatusCreated {
 					ok.Add(1)
