@@ -26,12 +26,13 @@ import (
 
 // job is a queued delivery as River stores it.
 type job struct {
+	id          int64
 	state       string
 	scheduledAt time.Time
 }
 
 // deliveryJobs returns the delivery jobs by notification id (each a list: a
-// retried notification has two).
+// retried notification has two; a job carries several notifications).
 func (e *env) deliveryJobs(t *testing.T) map[int64][]job {
 	t.Helper()
 	res, err := e.jobs.River().JobList(e.ctx, river.NewJobListParams().Kinds(notify.DeliverArgs{}.Kind()).First(10000))
@@ -44,35 +45,50 @@ func (e *env) deliveryJobs(t *testing.T) map[int64][]job {
 		if err := json.Unmarshal(j.EncodedArgs, &args); err != nil {
 			t.Fatalf("job args %q: %v", j.EncodedArgs, err)
 		}
-		out[args.NotificationID] = append(out[args.NotificationID], job{state: string(j.State), scheduledAt: j.ScheduledAt})
+		if len(args.IDs()) == 0 {
+			t.Errorf("job %d delivers nothing: %s", j.ID, j.EncodedArgs)
+		}
+		for _, id := range args.IDs() {
+			out[id] = append(out[id], job{id: j.ID, state: string(j.State), scheduledAt: j.ScheduledAt})
+		}
 	}
 	return out
 }
 
-// jobsMatchPending fails unless every pending notification has exactly one
-// delivery job and no other notification (a preview, a failed or unknown one)
-// has any, and returns the jobs.
+// jobsMatchPending fails unless every pending notification is in exactly one
+// delivery job, no other notification (a preview, a failed or unknown one) is
+// in any, and the notifications sharing a job may leave at the same moment;
+// it returns the jobs by notification.
 func (e *env) jobsMatchPending(t *testing.T) map[int64][]job {
 	t.Helper()
 	jobs := e.deliveryJobs(t)
-	pending := 0
+	leaves := map[int64]time.Time{} // by job
 	for _, r := range e.since(t, 0) {
 		n := len(jobs[r.ID])
-		if r.State == notify.StatePending {
-			pending++
-			if n != 1 {
-				t.Errorf("pending notification %d (%s %s %s) has %d jobs, want 1", r.ID, r.Kind, r.Channel, r.To, n)
+		if r.State != notify.StatePending {
+			if n != 0 {
+				t.Errorf("%s notification %d has %d jobs, want none", r.State, r.ID, n)
 			}
-		} else if n != 0 {
-			t.Errorf("%s notification %d has %d jobs, want none", r.State, r.ID, n)
+			continue
 		}
+		if n != 1 {
+			t.Errorf("pending notification %d (%s %s %s) has %d jobs, want 1", r.ID, r.Kind, r.Channel, r.To, n)
+			continue
+		}
+		j := jobs[r.ID][0].id
+		if at, met := leaves[j]; met && !at.Equal(r.NotBefore) {
+			t.Errorf("job %d carries notifications leaving at %v and at %v", j, at, r.NotBefore)
+		}
+		leaves[j] = r.NotBefore
 	}
-	total := 0
-	for _, js := range jobs {
-		total += len(js)
-	}
-	if total != pending {
-		t.Errorf("%d delivery jobs for %d pending notifications", total, pending)
+	for id := range jobs {
+		found := false
+		for _, r := range e.since(t, id-1) {
+			found = found || r.ID == id
+		}
+		if !found {
+			t.Errorf("a delivery job names notification %d, which does not exist", id)
+		}
 	}
 	return jobs
 }
@@ -112,6 +128,16 @@ func TestOneEventManyRecipients(t *testing.T) {
 			"boss": {"ru", time.Date(2026, 3, 3, 3, 0, 0, 0, time.UTC)}, // 06:00 in Moscow
 		}
 		jobs := e.jobsMatchPending(t)
+		// emp2's Telegram message and mail leave now, together: one job.
+		distinct := map[int64]bool{}
+		for _, r := range rs {
+			for _, j := range jobs[r.ID] {
+				distinct[j.id] = true
+			}
+		}
+		if len(distinct) != 3 {
+			t.Errorf("%d delivery jobs, want 3: emp2's two messages in one, emp's and boss's in one each", len(distinct))
+		}
 		for _, r := range rs {
 			w := want[r.To]
 			var lang string

@@ -42,6 +42,93 @@ func (e *env) byID(t testing.TB, id int64) row {
 	return row{}
 }
 
+// An event's notifications that leave together share one job, and each is
+// delivered on its own: Telegram failing, rate limited or panicking neither holds
+// nor fails the mail, and the job's retry sends only what is still pending.
+func TestOneJobSeveralNotifications(t *testing.T) {
+	testkit.EachDB(t, func(t *testing.T, d *db.DB) {
+		e := newEnv(t, d, true)
+		ctx := e.ctx
+		e.available(t, e.b, false) // every ticket to a
+		fileOne := func() (ids []int64, tg, ml int64) {
+			t.Helper()
+			last := e.lastID(t)
+			e.file(t, e.paper)
+			rs := e.expect(t, "filed", last, "assigned telegram a pending", "assigned mail a pending")
+			for _, r := range rs {
+				if r.Channel == notify.ChannelTelegram {
+					tg = r.ID
+				} else {
+					ml = r.ID
+				}
+			}
+			jobs := e.deliveryJobs(t)
+			if len(jobs[tg]) != 1 || len(jobs[ml]) != 1 || jobs[tg][0].id != jobs[ml][0].id {
+				t.Fatalf("the Telegram message and the mail of one assignment are not in one job: %v", jobs)
+			}
+			return []int64{tg, ml}, tg, ml
+		}
+
+		// A passing Telegram error: the mail leaves, the job is retried.
+		ids, tg, ml := fileOne()
+		e.tg.failWith(errors.New("connection reset"))
+		var snooze *rivertype.JobSnoozeError
+		if err := e.n.DeliverEach(ctx, ids, false); err == nil || errors.As(err, &snooze) {
+			t.Fatalf("Telegram failing: %v, want its error for River to retry", err)
+		}
+		e.smtp.WaitMail(t, "a@example.test", 5*time.Second)
+		if r := e.byID(t, ml); r.State != notify.StateSent {
+			t.Errorf("the mail beside a failing Telegram message: %+v, want sent", r)
+		}
+		if r := e.byID(t, tg); r.State != notify.StatePending || r.Attempts != 1 || r.LastError != "connection reset" {
+			t.Errorf("the failing Telegram message: %+v", r)
+		}
+		e.tg.failWith(nil)
+		sent := e.tg.count()
+		must(0, e.n.DeliverEach(ctx, ids, false))(t)
+		if r := e.byID(t, tg); r.State != notify.StateSent || e.tg.count() != sent+1 {
+			t.Errorf("the retry: %+v, %d Telegram messages, want %d", r, e.tg.count(), sent+1)
+		}
+		if n := len(e.smtp.Mails()); n != 1 {
+			t.Errorf("%d mails after the retry, want 1: the retry sent the mail again", n)
+		}
+
+		// Telegram rate limited: the mail leaves, the job snoozes.
+		ids, tg, ml = fileOne()
+		e.tg.failWith(&notify.RetryAfterError{After: 30 * time.Second})
+		if err := e.n.DeliverEach(ctx, ids, false); !errors.As(err, &snooze) || snooze.Duration != 30*time.Second {
+			t.Fatalf("Telegram rate limited: %v, want a 30 s snooze", err)
+		}
+		if r := e.byID(t, ml); r.State != notify.StateSent {
+			t.Errorf("the mail beside a rate limited Telegram message: %+v, want sent", r)
+		}
+		e.tg.failWith(nil)
+		e.clk.Add(31 * time.Second)
+		must(0, e.n.DeliverEach(ctx, ids, false))(t)
+		if r := e.byID(t, tg); r.State != notify.StateSent {
+			t.Errorf("after the wait: %+v", r)
+		}
+
+		// A channel that panics: the panic becomes the job's error, the process
+		// lives on, and the mail leaves.
+		ids, tg, ml = fileOne()
+		e.tg.panicWith("a bug in a channel")
+		if err := e.n.DeliverEach(ctx, ids, false); err == nil || !strings.Contains(err.Error(), "a bug in a channel") {
+			t.Fatalf("a panicking channel: %v, want the panic as an error", err)
+		}
+		e.tg.panicWith("")
+		if r := e.byID(t, ml); r.State != notify.StateSent {
+			t.Errorf("the mail beside a panicking Telegram channel: %+v, want sent", r)
+		}
+		if r := e.byID(t, tg); r.State != notify.StatePending {
+			t.Errorf("the Telegram message whose channel panicked: %+v, want pending", r)
+		}
+		if n := len(e.smtp.Mails()); n != 3 {
+			t.Errorf("%d mails, want 3", n)
+		}
+	})
+}
+
 // Mail goes out through SMTP in the recipient's language with the device, the
 // place, the problem and the link; every message is sent once, however often its
 // job runs (a re-run after a crash finds it sent); the metrics count it.

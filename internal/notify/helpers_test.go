@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/url"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -55,6 +56,7 @@ type telegram struct {
 	mu   sync.Mutex
 	sent []notify.Notification
 	fail error
+	boom string // panics with it when set
 }
 
 func (c *telegram) Name() string { return notify.ChannelTelegram }
@@ -62,6 +64,9 @@ func (c *telegram) Name() string { return notify.ChannelTelegram }
 func (c *telegram) Deliver(_ context.Context, n notify.Notification) (notify.Receipt, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if c.boom != "" {
+		panic(c.boom)
+	}
 	if c.fail != nil {
 		return notify.Receipt{}, c.fail
 	}
@@ -72,6 +77,12 @@ func (c *telegram) Deliver(_ context.Context, n notify.Notification) (notify.Rec
 func (c *telegram) failWith(err error) {
 	c.mu.Lock()
 	c.fail = err
+	c.mu.Unlock()
+}
+
+func (c *telegram) panicWith(v string) {
+	c.mu.Lock()
+	c.boom = v
 	c.mu.Unlock()
 }
 
@@ -253,7 +264,8 @@ func (e *env) expect(t testing.TB, what string, after int64, want ...string) []r
 	return rs
 }
 
-// jobsFor counts the delivery jobs queued for notification id.
+// jobsFor counts the delivery jobs queued for notification id (a job may carry
+// several notifications).
 func (e *env) jobsFor(t testing.TB, id int64) int {
 	t.Helper()
 	q := "SELECT CAST(args AS TEXT) FROM river_job WHERE kind = 'notify_deliver'"
@@ -275,7 +287,7 @@ func (e *env) jobsFor(t testing.TB, id int64) int {
 		if err := json.Unmarshal([]byte(raw), &args); err != nil {
 			t.Fatalf("job args %q: %v", raw, err)
 		}
-		if args.NotificationID == id {
+		if slices.Contains(args.IDs(), id) {
 			n++
 		}
 	}

@@ -16,6 +16,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -305,20 +306,39 @@ func insertRows(ctx context.Context, tx *sql.Tx, ps []*pending, byKey map[rowKey
 	return nil
 }
 
-// queue inserts the delivery jobs of the pending notifications of ns, each to
-// run at its notBefore, in one statement.
+// jobBundle is the most notifications one delivery job carries (they are sent
+// side by side, a goroutine each).
+const jobBundle = 16
+
+// queue inserts the delivery jobs of the pending notifications of ns, in one
+// statement: one job for those that may leave at the same moment (now, or the
+// same end of quiet hours), at that moment, up to jobBundle each.
 func (s *Service) queue(ctx context.Context, tx *sql.Tx, ns []*pending) error {
 	now := s.now()
-	params := make([]river.InsertManyParams, 0, len(ns))
+	var times []int64 // the moments met, in order; 0 is now
+	byTime := map[int64][]int64{}
 	for _, p := range ns {
 		if p.state != StatePending {
 			continue
 		}
-		var opts *river.InsertOpts
+		var at int64
 		if p.notBefore.After(now) {
-			opts = &river.InsertOpts{ScheduledAt: p.notBefore}
+			at = p.notBefore.UnixNano()
 		}
-		params = append(params, river.InsertManyParams{Args: DeliverArgs{NotificationID: p.n.ID}, InsertOpts: opts})
+		if _, met := byTime[at]; !met {
+			times = append(times, at)
+		}
+		byTime[at] = append(byTime[at], p.n.ID)
+	}
+	var params []river.InsertManyParams
+	for _, at := range times {
+		var opts *river.InsertOpts
+		if at != 0 {
+			opts = &river.InsertOpts{ScheduledAt: time.Unix(0, at).UTC()}
+		}
+		for ids := range slices.Chunk(byTime[at], jobBundle) {
+			params = append(params, river.InsertManyParams{Args: DeliverArgs{NotificationIDs: ids}, InsertOpts: opts})
+		}
 	}
 	return s.opts.Queue.InsertManyTx(ctx, tx, params)
 }
