@@ -11,7 +11,9 @@
 # and after on the same machine). On PostgreSQL it also prints the database's
 # CPU per ticket: the server's connections carry application_name=NAME, and the
 # CPU of their backends is read from /proc (a cluster on this machine, as the
-# test cluster is; elsewhere that figure is left out). Loopback only; every run has a duration and
+# test cluster is; elsewhere that figure is left out). It prints how many
+# notifications were still waiting for delivery when the filing stopped (read
+# from /metrics), work the rate leaves out. Loopback only; every run has a duration and
 # every process is stopped on exit. SMARTSERVICE_BENCH_ONLY=postgres skips SQLite.
 #   bash scripts/bench-filing.sh [seconds] [clients]
 set -euo pipefail
@@ -44,7 +46,8 @@ backends_cpu() {
 measure() {
 	local name=$1 url=$2 port=$3 base="http://127.0.0.1:$3" code problem pid filed loop prof= profiler= cpu0 cpu1 n
 	SMARTSERVICE_DATABASE_URL=$url SMARTSERVICE_ADDR=127.0.0.1:$port SMARTSERVICE_BASE_URL=$base SMARTSERVICE_LOG_LEVEL=warn \
-		SMARTSERVICE_PPROF_ADDR=127.0.0.1:$((port + 2)) "$work/smartservice" --demo >"$work/$name.log" 2>&1 &
+		SMARTSERVICE_PPROF_ADDR=127.0.0.1:$((port + 2)) SMARTSERVICE_METRICS_ADDR=127.0.0.1:$((port + 3)) \
+		"$work/smartservice" --demo >"$work/$name.log" 2>&1 &
 	pid=$!
 	pids+=("$pid")
 	wait_ready "$port"
@@ -60,6 +63,9 @@ measure() {
 	cpu0=$(awk '{print $14 + $15}' "/proc/$pid/stat")
 	[[ $name == sqlite ]] || db0=$(backends_cpu "$name")
 	filed=$("$work/filer" -base "$base" -email "$employee" -password "$password" -code "$code" -problem "$problem" -clients "$clients" -for "${secs}s")
+	# The notifications still waiting when the filing stopped: their delivery is
+	# work the run's rate leaves out (it competes with filing for the CPU).
+	left=$(curl -fsS "http://127.0.0.1:$((port + 3))/metrics" | awk '/^smartservice_notifications_pending / {print $2}')
 	[[ -z $profiler ]] || wait "$profiler"
 	sleep 1 # the notifications' jobs of the last tickets
 	cpu1=$(awk '{print $14 + $15}' "/proc/$pid/stat")
@@ -78,7 +84,7 @@ measure() {
 	if [[ -n ${db1:-} && $db1 != -* ]]; then
 		dbcpu="; database CPU $(awk -v a="$db0" -v b="$db1" -v n="$n" -v hz="$hz" 'BEGIN { printf "%.2f", (b - a) * 1000 / hz / n }') ms per ticket"
 	fi
-	echo "  $name: $filed; server CPU $(awk -v c=$((cpu1 - cpu0)) -v n="$n" -v hz="$hz" 'BEGIN { printf "%.2f", c * 1000 / hz / n }') ms per ticket$dbcpu" >&2
+	echo "  $name: $filed; server CPU $(awk -v c=$((cpu1 - cpu0)) -v n="$n" -v hz="$hz" 'BEGIN { printf "%.2f", c * 1000 / hz / n }') ms per ticket$dbcpu; ${left:-?} notifications still to deliver when the filing stopped" >&2
 }
 
 [[ ${SMARTSERVICE_BENCH_ONLY:-} == postgres ]] || measure sqlite "sqlite://$work/bench.db" 18190

@@ -6,7 +6,9 @@
 #     at 64 connections;
 #   - filing over HTTP (POST /api/v1/tickets) with 8 clients, against a bare
 #     SQLite insert loop with the same durability (WAL, synchronous=FULL, one
-#     commit each) on the same disk;
+#     commit each) on the same disk, and how many notifications the filings made
+#     were still waiting for delivery when the filing stopped (from /metrics:
+#     work the rate leaves out);
 #   - the server's peak RSS over all of it;
 #   - with SMARTSERVICE_BENCH_SQLITE_URL naming an office made by
 #     "smartservice demo --tickets 1000000 --days 365 --seed 7": the journal's
@@ -14,7 +16,7 @@
 # Prints one table. Needs wrk and curl. Bounded: every run has a duration, every
 # process is stopped on exit.
 # SMARTSERVICE_BENCH_PORT (default 18090) is the first of the four loopback ports
-# it uses, so two people on one machine can run it at once. With
+# it uses (and each server's /metrics is 100 above its own port), so two people on one machine can run it at once. With
 # SMARTSERVICE_BENCH_BIN naming a built server, that one is measured instead of
 # this tree (a before and after on one machine, as the other bench scripts).
 #   bash scripts/bench.sh [seconds-per-run]
@@ -44,7 +46,7 @@ wrk_stats() {
 measure() {
 	local name=$1 url=$2 port=$3 base="http://127.0.0.1:$3" code cookie problem pid ours bare p99 filed loop rss
 	SMARTSERVICE_DATABASE_URL=$url SMARTSERVICE_ADDR=127.0.0.1:$port SMARTSERVICE_BASE_URL=$base SMARTSERVICE_LOG_LEVEL=warn \
-		"$work/smartservice" --demo >"$work/$name.log" 2>&1 &
+		SMARTSERVICE_METRICS_ADDR=127.0.0.1:$((port + 100)) "$work/smartservice" --demo >"$work/$name.log" 2>&1 &
 	pid=$!
 	pids+=("$pid")
 	wait_ready "$port"
@@ -77,6 +79,9 @@ measure() {
 	else
 		rows+=("| filing over HTTP, 8 clients, $name | ${filed%% *} tickets/s | | |")
 	fi
+	# Work the filing rate leaves out: the notifications not yet delivered.
+	left=$(curl -fsS "http://127.0.0.1:$((port + 100))/metrics" | awk '/^smartservice_notifications_pending / {print $2}')
+	rows+=("| notifications still to deliver when filing stopped, $name | ${left:-?} | | |")
 	rss=$(awk '/VmHWM/ {printf "%.0f", $2 / 1024}' "/proc/$pid/status")
 	rows+=("| peak RSS, $name | $rss MB | | |")
 	kill "$pid" 2>/dev/null || true
