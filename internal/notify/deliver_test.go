@@ -2,7 +2,9 @@ package notify_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -127,6 +129,28 @@ func TestOneJobSeveralNotifications(t *testing.T) {
 			t.Errorf("%d mails, want 3", n)
 		}
 	})
+}
+
+// A job queued before jobs carried several notifications (its args name one, as
+// "notification_id") is still delivered after an upgrade.
+func TestDeliverArgsOfOlderJobs(t *testing.T) {
+	for raw, want := range map[string][]int64{
+		`{"notification_id":42}`:        {42},
+		`{"notification_ids":[7,8,9]}`:  {7, 8, 9},
+		`{"notification_ids":[],"x":1}`: nil,
+	} {
+		var args notify.DeliverArgs
+		if err := json.Unmarshal([]byte(raw), &args); err != nil {
+			t.Fatal(err)
+		}
+		if got := args.IDs(); !slices.Equal(got, want) {
+			t.Errorf("%s: %v, want %v", raw, got, want)
+		}
+	}
+	b, err := json.Marshal(notify.DeliverArgs{NotificationIDs: []int64{1, 2}})
+	if err != nil || string(b) != `{"notification_ids":[1,2]}` {
+		t.Errorf("a new job's args: %s, %v", b, err)
+	}
 }
 
 // Mail goes out through SMTP in the recipient's language with the device, the
