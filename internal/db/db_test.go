@@ -177,3 +177,19 @@ func TestSQLitePaths(t *testing.T) {
 		}
 	}
 }
+
+func TestReadersKeepASmallPageCacheOnSQLite(t *testing.T) {
+	d := testkit.NewDB(t, db.SQLite)
+	var w, r int
+	if err := d.W.QueryRow("PRAGMA cache_size").Scan(&w); err != nil {
+		t.Fatal(err)
+	}
+	if err := d.R.QueryRow("PRAGMA cache_size").Scan(&r); err != nil {
+		t.Fatal(err)
+	}
+	// Negative: KiB. The writer keeps SQLite's default (the index pages every
+	// filing touches); a reader a quarter of it (the server's RSS budget).
+	if r != -512 || w != -2000 {
+		t.Fatalf("cache_size: writer %d, reader %d; want -2000 and -512", w, r)
+	}
+}
