@@ -15,8 +15,11 @@
 # notifications were still waiting for delivery when the filing stopped (read
 # from /metrics), work the rate leaves out; with SMARTSERVICE_BENCH_DRAIN=1 it
 # then waits (300 s at most) until every one was delivered and prints the CPU per
-# ticket of filing and telling together. Loopback only; every run has a duration and
-# every process is stopped on exit. SMARTSERVICE_BENCH_ONLY=postgres skips SQLite.
+# ticket of filing and telling together. It also files with as many clients
+# against scripts/bench/barefiling (net/http and a one-row insert, one commit
+# per request, on the same database) and prints the ratio. Loopback only; every
+# run has a duration and every process is stopped on exit.
+# SMARTSERVICE_BENCH_ONLY=postgres skips SQLite.
 #   bash scripts/bench-filing.sh [seconds] [clients]
 set -euo pipefail
 cd "$(dirname -- "${BASH_SOURCE[0]}")/.."
@@ -31,6 +34,7 @@ trap cleanup EXIT
 server_binary "$work"
 go build -o "$work/filer" ./scripts/bench/filer
 go build -o "$work/loop" ./scripts/bench/sqliteloop
+go build -o "$work/barefiling" ./scripts/bench/barefiling
 
 # backends_cpu NAME: the CPU ticks so far of the PostgreSQL backends whose
 # application_name is NAME ("-" when they are not on this machine). Backends that
@@ -95,9 +99,13 @@ measure() {
 		loop=$("$work/loop" -db "$work/loop.db" -for "${secs}s")
 		awk -v n="$name" -v f="${filed%% *}" -v l="${loop%% *}" -v c="$clients" \
 			'BEGIN { printf "| filing over HTTP, %d clients, %s | %s tickets/s | bare loop %s inserts/s | %.3f× |\n", c, n, f, l, f / l }'
+		barefiled=$(bare_filing "$work" "$((port + 4))" -sqlite "$work/bare-filing.db")
 	else
 		echo "| filing over HTTP, $clients clients, $name | ${filed%% *} tickets/s | | |"
+		barefiled=$(bare_filing "$work" "$((port + 4))" -postgres "$url")
 	fi
+	awk -v n="$name" -v c="$clients" -v f="${filed%% *}" -v b="${barefiled%% *}" \
+		'BEGIN { printf "| filing vs a bare HTTP insert, %d clients, %s | %s tickets/s | bare %s inserts/s | %.3f× |\n", c, n, f, b, f / b }'
 	local hz dbcpu=
 	hz=$(getconf CLK_TCK)
 	if [[ -n ${db1:-} && $db1 != -* ]]; then

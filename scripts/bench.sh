@@ -8,15 +8,18 @@
 #     SQLite insert loop with the same durability (WAL, synchronous=FULL, one
 #     commit each) on the same disk, and how many notifications the filings made
 #     were still waiting for delivery when the filing stopped (from /metrics:
-#     work the rate leaves out);
+#     work the rate leaves out); and against scripts/bench/barefiling, net/http
+#     and a one-row insert with one commit per request on the same database (the
+#     filing's ceiling, as the bare page is the device page's);
 #   - the server's peak RSS over all of it;
 #   - with SMARTSERVICE_BENCH_SQLITE_URL naming an office made by
 #     "smartservice demo --tickets 1000000 --days 365 --seed 7": the journal's
 #     first page with its per-status tabs at a million tickets (go test -bench).
 # Prints one table. Needs wrk and curl. Bounded: every run has a duration, every
 # process is stopped on exit.
-# SMARTSERVICE_BENCH_PORT (default 18090) is the first of the four loopback ports
-# it uses (and each server's /metrics is 100 above its own port), so two people on one machine can run it at once. With
+# SMARTSERVICE_BENCH_PORT (default 18090) is the first of the loopback ports it
+# uses, up to 6 above it (and each server's /metrics is 100 above its own port),
+# so two people on one machine can run it at once. With
 # SMARTSERVICE_BENCH_BIN naming a built server, that one is measured instead of
 # this tree (a before and after on one machine, as the other bench scripts).
 #   bash scripts/bench.sh [seconds-per-run]
@@ -34,6 +37,7 @@ server_binary "$work"
 go build -o "$work/bare" ./scripts/bench/barepage
 go build -o "$work/filer" ./scripts/bench/filer
 go build -o "$work/loop" ./scripts/bench/sqliteloop
+go build -o "$work/barefiling" ./scripts/bench/barefiling
 rows=()
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.3f", a / b; else print "-" }'; }
@@ -73,18 +77,24 @@ measure() {
 	rows+=("| device page p99, 64 conn, $name | $p99 ms | | |")
 
 	filed=$("$work/filer" -base "$base" -email "$employee" -password "$password" -code "$code" -problem "$problem" -clients 8 -for "${secs}s")
+	# Work the filing rate leaves out: the notifications not yet delivered.
+	left=$(curl -fsS "http://127.0.0.1:$((port + 100))/metrics" | awk '/^smartservice_notifications_pending / {print $2}')
+	rss=$(awk '/VmHWM/ {printf "%.0f", $2 / 1024}' "/proc/$pid/status")
+	# Stopped before the baselines run, which its deliveries would share the
+	# CPUs with.
+	kill "$pid" 2>/dev/null || true
+	wait "$pid" 2>/dev/null || true
 	if [[ $name == sqlite ]]; then
 		loop=$("$work/loop" -db "$work/loop.db" -for "${secs}s")
 		rows+=("| filing over HTTP, 8 clients, $name | ${filed%% *} tickets/s | bare loop ${loop%% *} inserts/s | $(ratio "${filed%% *}" "${loop%% *}")× |")
+		barefiled=$(bare_filing "$work" "$((port + 4))" -sqlite "$work/bare-filing.db")
 	else
 		rows+=("| filing over HTTP, 8 clients, $name | ${filed%% *} tickets/s | | |")
+		barefiled=$(bare_filing "$work" "$((port + 4))" -postgres "$url")
 	fi
-	# Work the filing rate leaves out: the notifications not yet delivered.
-	left=$(curl -fsS "http://127.0.0.1:$((port + 100))/metrics" | awk '/^smartservice_notifications_pending / {print $2}')
+	rows+=("| filing vs a bare HTTP insert, 8 clients, $name | ${filed%% *} tickets/s | bare ${barefiled%% *} inserts/s | $(ratio "${filed%% *}" "${barefiled%% *}")× |")
 	rows+=("| notifications still to deliver when filing stopped, $name | ${left:-?} | | |")
-	rss=$(awk '/VmHWM/ {printf "%.0f", $2 / 1024}' "/proc/$pid/status")
 	rows+=("| peak RSS, $name | $rss MB | | |")
-	kill "$pid" 2>/dev/null || true
 }
 
 port0=${SMARTSERVICE_BENCH_PORT:-18090}

@@ -36,3 +36,22 @@ wait_ready() {
 login() {
 	curl -fsS -o /dev/null -c "$3" -b "$3" --data-urlencode "email=$2" --data-urlencode "password=$password" "$1/login"
 }
+
+# bare_filing DIR PORT -sqlite FILE | -postgres URL: the filing rate of
+# scripts/bench/barefiling (net/http and a one-row insert, one commit per
+# request) with $clients clients (8 when unset) for $secs seconds, as the filer
+# prints it ("N tickets/s (...)"). DIR holds the built barefiling and filer.
+bare_filing() {
+	local dir=$1 port=$2 pid out
+	shift 2
+	"$dir/barefiling" -addr "127.0.0.1:$port" "$@" &
+	pid=$!
+	until curl -fsS -o /dev/null -X POST "http://127.0.0.1:$port/api/v1/auth/login" 2>/dev/null; do
+		kill -0 "$pid" 2>/dev/null || { echo "barefiling did not start" >&2; return 1; }
+		sleep 0.05
+	done
+	out=$("$dir/filer" -base "http://127.0.0.1:$port" -code bare -problem 1 -clients "${clients:-8}" -for "${secs}s")
+	kill "$pid"
+	wait "$pid" 2>/dev/null || true
+	echo "$out"
+}
