@@ -44,6 +44,7 @@ type recipient struct {
 // sent message itself (on SQLite, through the one writer connection).
 func (c *Channel) Deliver(ctx context.Context, n notify.Notification) (notify.Receipt, error) {
 	s := c.s
+	ctx = s.d.Accounts.Fresh(ctx, true)
 	if n.ID != 0 {
 		if done, err := sentForNotification(ctx, s.d.DB.R, n.ID); err != nil {
 			return notify.Receipt{}, err

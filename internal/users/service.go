@@ -166,7 +166,10 @@ func (s *Service) User(ctx context.Context, actor *User, id int64) (*User, error
 	if actor.ID != id && !actor.IsAdmin() {
 		return nil, apperr.New(apperr.NotFound, "error.not_found")
 	}
-	u, err := getUser(ctx, s.db.R, "u.id = $1", id)
+	// Through the accounts' cache, which the faces and a notification's delivery
+	// enter with the versions they read (Fresh): any change to an account, its
+	// roles or departments moves the auth version, so a kept copy is current.
+	u, err := s.account(ctx, id)
 	if errors.Is(err, errNoUser) {
 		return nil, apperr.New(apperr.NotFound, "error.not_found")
 	}
