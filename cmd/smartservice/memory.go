@@ -18,7 +18,13 @@ import (
 // exceeds the limit makes the collector run more often (the runtime caps that at
 // about half the CPU) while it lasts; set GOMEMLIMIT (higher, or "off") where
 // such operations are common.
-const serveMemoryLimit = 40 << 20
+//
+// 34 MiB, not the 40 it was: with SQLite's caches (about 17 MB outside Go's
+// heap) and the code (27 MB), the peak of scripts/bench.sh's SQLite run was
+// 76–78 MB at 40 and 74–77 at 34, and a filing run's 74–76 became 70–72, with
+// no more server CPU per filing than the noise shows (bench-filing.sh,
+// alternated: 1.13, 1.06, 0.80 ms at 40; 1.01, 1.02, 0.86 at 34).
+const serveMemoryLimit = 34 << 20
 
 // limitMemory applies serveMemoryLimit to the server (the serve command, the
 // default one) unless GOMEMLIMIT is set; administrative commands keep the
