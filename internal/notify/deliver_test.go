@@ -453,11 +453,7 @@ func TestDeliveryThroughRiver(t *testing.T) {
 func TestDeliveryStatements(t *testing.T) {
 	for _, dialect := range testkit.Dialects {
 		t.Run(string(dialect), func(t *testing.T) {
-			d, err := db.Open(context.Background(), testkit.MigratedURL(t, dialect), db.Options{ConnectTimeout: 10 * time.Second, Wrap: testkit.CountQueries})
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { d.Close() })
+			d := testkit.NewCountedDB(t, dialect)
 			e := newEnv(t, d, true)
 			last := e.lastID(t)
 			e.file(t, e.paper)

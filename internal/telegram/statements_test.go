@@ -1,13 +1,10 @@
 package telegram_test
 
 import (
-	"context"
 	"errors"
 	"strings"
 	"testing"
-	"time"
 
-	"smartservice/internal/db"
 	"smartservice/internal/notify"
 	"smartservice/internal/testkit"
 	"smartservice/internal/users"
@@ -18,16 +15,12 @@ import (
 // was read, a delivery to a linked chat runs the versions, whether the
 // notification was sent already, the link, the ticket, its events, its rule and
 // the record of the message: seven (the account and its roles and departments
-// were three more). An account deactivated after it
-// was kept is gone at the very next delivery.
+// were three more). An account deactivated after it was kept is gone at the
+// very next delivery.
 func TestDeliveryStatements(t *testing.T) {
 	for _, dialect := range testkit.Dialects {
 		t.Run(string(dialect), func(t *testing.T) {
-			d, err := db.Open(context.Background(), testkit.MigratedURL(t, dialect), db.Options{ConnectTimeout: 10 * time.Second, Wrap: testkit.CountQueries})
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { d.Close() })
+			d := testkit.NewCountedDB(t, dialect)
 			e := newEnv(t, d)
 			e.link(t, e.a)
 			tk := e.file(t, "jam")

@@ -5,6 +5,7 @@ package testkit
 
 import (
 	"context"
+	"database/sql/driver"
 	"path/filepath"
 	"testing"
 	"time"
@@ -41,10 +42,23 @@ func NewDB(t testing.TB, dialect db.Dialect) *db.DB {
 	return OpenURL(t, MigratedURL(t, dialect))
 }
 
+// NewCountedDB is NewDB with its statements counted when their context carries
+// a WithQueryCount counter (CountQueries): for tests of how many statements a
+// piece of work sends.
+func NewCountedDB(t testing.TB, dialect db.Dialect) *db.DB {
+	t.Helper()
+	return openURL(t, MigratedURL(t, dialect), CountQueries)
+}
+
 // OpenURL opens the database at rawURL and closes it when the test ends.
 func OpenURL(t testing.TB, rawURL string) *db.DB {
 	t.Helper()
-	d, err := db.Open(context.Background(), rawURL, db.Options{ConnectTimeout: 10 * time.Second})
+	return openURL(t, rawURL, nil)
+}
+
+func openURL(t testing.TB, rawURL string, wrap func(driver.Connector) driver.Connector) *db.DB {
+	t.Helper()
+	d, err := db.Open(context.Background(), rawURL, db.Options{ConnectTimeout: 10 * time.Second, Wrap: wrap})
 	if err != nil {
 		t.Fatalf("open test database: %v", err)
 	}
