@@ -10,7 +10,9 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
+	"runtime/debug"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"golang.org/x/crypto/argon2"
@@ -118,11 +120,37 @@ func VerifyPassword(pw, encoded string) (bool, error) {
 	return subtle.ConstantTimeCompare(got, want) == 1, nil
 }
 
-// hashSlots bounds the argon2id computations running at once to the number of
-// CPUs the runtime uses. Each holds MemoryKiB of working memory (19 MiB by
-// default) and is pure computation, so more at once than there are CPUs finish no
-// sooner, but a burst of logins multiplied that memory (eight at once: 150 MB).
-var hashSlots = make(chan struct{}, max(1, runtime.GOMAXPROCS(0)))
+// hashSlots bounds the argon2id computations running at once (hashSlotCount),
+// made at the first hash: after the server has set its memory limit.
+var (
+	hashSlotsOnce sync.Once
+	hashSlots     chan struct{}
+)
+
+// slots returns hashSlots.
+func slots() chan struct{} {
+	hashSlotsOnce.Do(func() {
+		hashSlots = make(chan struct{}, hashSlotCount(runtime.GOMAXPROCS(0), debug.SetMemoryLimit(-1), int64(DefaultArgon2.MemoryKiB)<<10))
+	})
+	return hashSlots
+}
+
+// hashSlotCount is how many password hashes may run at once: no more than the
+// CPUs the runtime uses (each is pure computation on one lane, so more finish
+// no sooner), and no more working memory (hashBytes each, 19 MiB by default)
+// than half the Go runtime's soft memory limit, but always one. Bounded by the
+// CPUs alone, a burst of logins multiplied that memory (eight at once: 150 MB),
+// and with two CPUs two logins at the same moment took the server from about
+// 70 to 90 MB, over the 34 MiB limit it runs with (cmd/smartservice): one at a
+// time, the second login waits for the first (tens of milliseconds). A server
+// given more memory (GOMEMLIMIT) hashes more at once.
+func hashSlotCount(procs int, memoryLimit, hashBytes int64) int {
+	n := int64(procs)
+	if hashBytes > 0 {
+		n = min(n, memoryLimit/2/hashBytes)
+	}
+	return int(max(1, n))
+}
 
 // idKey is argon2.IDKey within hashSlots, followed by a collection.
 //
@@ -137,8 +165,9 @@ var hashSlots = make(chan struct{}, max(1, runtime.GOMAXPROCS(0)))
 // hash's tens; hashes of less than collectAfterKiB (the tests' cheap ones) are
 // left to the collector.
 func idKey(pw, salt []byte, p Argon2Params, n uint32) []byte {
-	hashSlots <- struct{}{}
-	defer func() { <-hashSlots }()
+	sem := slots()
+	sem <- struct{}{}
+	defer func() { <-sem }()
 	key := argon2.IDKey(pw, salt, p.Time, p.MemoryKiB, p.Threads, n)
 	if p.MemoryKiB >= collectAfterKiB {
 		runtime.GC()
