@@ -108,9 +108,10 @@ func (s *Service) botUsername(ctx context.Context) (string, error) {
 }
 
 // account reads the linked person's account. The chat speaks for that person, so
-// the account is read as by themselves (users.Service.User: oneself or an admin).
+// the account is read as by themselves (users.Service.Recipient: from the
+// accounts' cache when ctx carries the cache versions, as a delivery's does).
 func (s *Service) account(ctx context.Context, id int64) (*users.User, error) {
-	return s.d.Accounts.User(ctx, &users.User{ID: id}, id)
+	return s.d.Accounts.Recipient(ctx, id)
 }
 
 var (

@@ -166,9 +166,21 @@ func (s *Service) User(ctx context.Context, actor *User, id int64) (*User, error
 	if actor.ID != id && !actor.IsAdmin() {
 		return nil, apperr.New(apperr.NotFound, "error.not_found")
 	}
-	// Through the accounts' cache, which the faces and a notification's delivery
-	// enter with the versions they read (Fresh): any change to an account, its
-	// roles or departments moves the auth version, so a kept copy is current.
+	u, err := getUser(ctx, s.db.R, "u.id = $1", id)
+	if errors.Is(err, errNoUser) {
+		return nil, apperr.New(apperr.NotFound, "error.not_found")
+	}
+	return u, err
+}
+
+// Recipient returns the account a message to person id is written for, read as
+// by themselves: from the accounts' cache when ctx carries the cache versions
+// (Fresh), as a notification's delivery does, else from the database; NotFound
+// when there is none. A kept copy is current: any change to an account, its
+// roles or departments moves the auth version. (User reads the database always:
+// a request may call it after changing that very account, under the version it
+// read before the change.)
+func (s *Service) Recipient(ctx context.Context, id int64) (*User, error) {
 	u, err := s.account(ctx, id)
 	if errors.Is(err, errNoUser) {
 		return nil, apperr.New(apperr.NotFound, "error.not_found")
