@@ -223,6 +223,12 @@ func (e *env) handle(t testing.TB, u telegram.Update) {
 // department dept when u is nil).
 func (e *env) deliver(t testing.TB, kind string, u *users.User, dept, ticketID, eventID int64) (notify.Receipt, error) {
 	t.Helper()
+	return e.deliverIn(e.ctx, t, kind, u, dept, ticketID, eventID)
+}
+
+// deliverIn is deliver under ctx (a test counting the statements gives its own).
+func (e *env) deliverIn(ctx context.Context, t testing.TB, kind string, u *users.User, dept, ticketID, eventID int64) (notify.Receipt, error) {
+	t.Helper()
 	e.nextN++
 	n := notify.Notification{ID: e.nextN, Channel: notify.ChannelTelegram, Kind: kind, TicketID: ticketID, EventID: eventID, Lang: "en", CreatedAt: e.clk.Now()}
 	if u != nil {
@@ -230,7 +236,7 @@ func (e *env) deliver(t testing.TB, kind string, u *users.User, dept, ticketID, 
 	} else {
 		n.DepartmentID = dept
 	}
-	return e.ch.Deliver(e.ctx, n)
+	return e.ch.Deliver(ctx, n)
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }

@@ -26,9 +26,7 @@ func TestDeliveryStatements(t *testing.T) {
 			tk := e.file(t, "jam")
 			deliver := func() (testkit.QueryCount, error) {
 				ctx, count := testkit.WithQueryCount(e.ctx)
-				e.nextN++
-				_, err := e.ch.Deliver(ctx, notify.Notification{ID: e.nextN, Channel: notify.ChannelTelegram, Kind: notify.KindAssigned,
-					UserID: e.a.ID, TicketID: tk.ID, Lang: "en", CreatedAt: e.clk.Now()})
+				_, err := e.deliverIn(ctx, t, notify.KindAssigned, e.a, 0, tk.ID, 0)
 				return count(), err
 			}
 			if _, err := deliver(); err != nil { // the account is read and kept

@@ -14,6 +14,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"flag"
 	"log"
 	"net/http"
@@ -100,7 +101,7 @@ func open(pg, path string) (*sql.DB, string, error) {
 		return d, table, err
 	}
 	if path == "" {
-		log.Fatal("barefiling: -postgres or -sqlite")
+		return nil, "", errors.New("barefiling: -postgres or -sqlite")
 	}
 	d, err := sql.Open("sqlite", "file:"+path+"?_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=busy_timeout(5000)")
 	if err != nil {
