@@ -5,7 +5,6 @@ import (
 	"io"
 	"log/slog"
 	"runtime"
-	"syscall"
 	"testing"
 	"time"
 
@@ -51,7 +50,7 @@ func BenchmarkFilingCeiling(b *testing.B) {
 			}
 			// 8 filers on this machine's 2 CPUs, as the bench's filer runs.
 			b.SetParallelism(max(1, 8/runtime.GOMAXPROCS(0)))
-			cpu0 := processCPU(b)
+			cpu0 := testkit.ProcessCPU(b)
 			b.ResetTimer()
 			start := time.Now()
 			b.RunParallel(func(pb *testing.PB) {
@@ -65,7 +64,7 @@ func BenchmarkFilingCeiling(b *testing.B) {
 				}
 			})
 			b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "tickets/s")
-			b.ReportMetric(float64((processCPU(b)-cpu0).Microseconds())/float64(b.N), "cpu-µs/op")
+			b.ReportMetric(float64((testkit.ProcessCPU(b)-cpu0).Microseconds())/float64(b.N), "cpu-µs/op")
 		})
 	}
 }
@@ -97,14 +96,4 @@ func filingInput(b *testing.B, a *app.App) tickets.FileInput {
 	}
 	b.Fatal("no device with a problem to report in the demo office")
 	return tickets.FileInput{}
-}
-
-// processCPU is this process's user and system time so far.
-func processCPU(b *testing.B) time.Duration {
-	b.Helper()
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		b.Fatal(err)
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }

@@ -7,7 +7,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -218,7 +217,7 @@ func BenchmarkCappedCounts(b *testing.B) {
 			for _, who := range []string{"elena.morozova@demo.office", "sergey.volkov@demo.office", "ivan.sidorov@demo.office", "anna.petrova@demo.office"} {
 				b.Run(strings.Split(who, "@")[0], func(b *testing.B) {
 					var took []time.Duration
-					cpu0 := processCPU(b)
+					cpu0 := testkit.ProcessCPU(b)
 					for b.Loop() {
 						start := time.Now()
 						if _, err := o.svc.CappedCounts(ctx, o.byEmail[who], tickets.Filter{}); err != nil {
@@ -230,21 +229,9 @@ func BenchmarkCappedCounts(b *testing.B) {
 						took = append(took, time.Since(start))
 					}
 					reportPercentiles(b, took)
-					b.ReportMetric(float64((processCPU(b)-cpu0).Microseconds())/1000/float64(b.N), "cpu-ms/op")
+					b.ReportMetric(float64((testkit.ProcessCPU(b)-cpu0).Microseconds())/1000/float64(b.N), "cpu-ms/op")
 				})
 			}
 		})
 	}
-}
-
-// processCPU is the process's user and system CPU time so far. On SQLite the
-// database runs in the process, so its difference per operation is the
-// operation's CPU, which the machine's load moves far less than the wall time
-// (on PostgreSQL it leaves out the server's part).
-func processCPU(b *testing.B) time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		b.Fatal(err)
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }

@@ -11,23 +11,11 @@ package notify_test
 // operation sends are (TestQueriesPerRequest, TestDeliveryStatements).
 
 import (
-	"syscall"
 	"testing"
-	"time"
 
 	"smartservice/internal/notify"
 	"smartservice/internal/testkit"
 )
-
-// cpuTime is the process's user and system time so far.
-func cpuTime(b *testing.B) time.Duration {
-	b.Helper()
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		b.Fatal(err)
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
 
 // A filing that assigns the ticket: its Telegram message and mail recorded with
 // their jobs in the filing's transaction.
@@ -37,11 +25,11 @@ func BenchmarkFiling(b *testing.B) {
 			e := newEnv(b, testkit.NewDB(b, dialect), true)
 			e.file(b, e.paper) // warm the statement caches
 			b.ResetTimer()
-			cpu0 := cpuTime(b)
+			cpu0 := testkit.ProcessCPU(b)
 			for b.Loop() {
 				e.file(b, e.paper)
 			}
-			b.ReportMetric(float64((cpuTime(b)-cpu0).Microseconds())/float64(b.N), "cpu-µs/op")
+			b.ReportMetric(float64((testkit.ProcessCPU(b)-cpu0).Microseconds())/float64(b.N), "cpu-µs/op")
 		})
 	}
 }
@@ -67,13 +55,13 @@ func BenchmarkDelivery(b *testing.B) {
 			}
 			ids = ids[1:]
 			b.ResetTimer()
-			cpu0 := cpuTime(b)
+			cpu0 := testkit.ProcessCPU(b)
 			for i := range b.N {
 				if err := e.n.Deliver(e.ctx, ids[i], false); err != nil {
 					b.Fatal(err)
 				}
 			}
-			b.ReportMetric(float64((cpuTime(b)-cpu0).Microseconds())/float64(b.N), "cpu-µs/op")
+			b.ReportMetric(float64((testkit.ProcessCPU(b)-cpu0).Microseconds())/float64(b.N), "cpu-µs/op")
 			if r := e.byID(b, ids[b.N-1]); r.State != notify.StateSent {
 				b.Fatalf("not delivered: %+v", r)
 			}
